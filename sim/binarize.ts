@@ -1,0 +1,33 @@
+import type { BinarizeBlock } from '../src/blocks/binarize.js';
+import { newStats, type Beat, type SimBlock } from './block.js';
+
+/** Twin of rtl-templates/binarize.v: combinational, raw element >= THRESHOLD → 1. */
+export class BinarizeSim implements SimBlock {
+  readonly name: string;
+  readonly comb = true;
+  readonly stats = newStats();
+  private readonly threshold: number;
+
+  constructor(b: BinarizeBlock) {
+    this.name = b.name;
+    this.threshold = b.params.THRESHOLD;
+  }
+  map(raw: Beat): Beat {
+    const out = new Int32Array(raw.length);
+    for (let i = 0; i < raw.length; i++) out[i] = raw[i]! >= this.threshold ? 1 : 0;
+    return out;
+  }
+  outValid(): boolean {
+    throw new Error('combinational block: the engine passes valid through');
+  }
+  outData(): Beat {
+    throw new Error('combinational block: the engine maps data through');
+  }
+  inReady(outReady: boolean): boolean {
+    return outReady;
+  }
+  tick(inFire: boolean): void {
+    if (inFire) this.stats.busy++;
+    else this.stats.idle++;
+  }
+}

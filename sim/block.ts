@@ -1,0 +1,33 @@
+/**
+ * The contract every simulator twin follows, mirroring the RTL handshake:
+ * - `outValid()`/`outData()` depend on registered state only (as m_axis_tvalid/tdata do);
+ * - `inReady(outReady)` may depend combinationally on the downstream ready (as s_axis_tready);
+ * - `tick(...)` is the clock edge, given what fired on both sides this cycle.
+ * A combinational block (`comb`) has no state: valid and ready pass through, data is mapped.
+ */
+export type Beat = Int32Array;
+
+export interface BlockStats {
+  /** Cycles doing work (an engine issuing a fold step, a buffer moving a beat). */
+  busy: number;
+  /** Cycles frozen or blocked by the downstream (backpressure). */
+  stall: number;
+  /** Cycles waiting for input with nothing to do. */
+  idle: number;
+}
+
+export interface SimBlock {
+  readonly name: string;
+  readonly comb: boolean;
+  readonly stats: BlockStats;
+  outValid(): boolean;
+  outData(): Beat;
+  inReady(outReady: boolean): boolean;
+  tick(inFire: boolean, inData: Beat | undefined, outFire: boolean, outReady: boolean): void;
+  /** For combinational blocks only: map an input beat to the output beat. */
+  map?(inData: Beat): Beat;
+}
+
+export function newStats(): BlockStats {
+  return { busy: 0, stall: 0, idle: 0 };
+}

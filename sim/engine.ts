@@ -1,0 +1,79 @@
+import type { Plan } from '../src/plan/types.js';
+import type { Beat, BlockStats, SimBlock } from './block.js';
+import { twinFor } from './build.js';
+import type { Stimulus } from './stimulus.js';
+
+/** One output beat as the testbench sees it: the cycle it was accepted and its elements. */
+export interface OutBeat {
+  cycle: number;
+  data: Beat;
+}
+
+export interface RunResult {
+  cycles: number;
+  /** Cycle each input beat was accepted. */
+  inCycles: number[];
+  out: OutBeat[];
+  blocks: Array<{ name: string; kind: string } & BlockStats & { maxOccupancy?: number }>;
+  finished: boolean;
+}
+
+/**
+ * Steps the plan's twins cycle by cycle between a source and a sink that behave exactly like
+ * the generated testbench's driver and monitor (hw-tests/ and src/emit/testbench.ts):
+ * the source offers beat i after gaps[i] idle cycles and holds it until accepted; the sink's
+ * ready in cycle c is ready[c % ready.length] (always ready for an empty pattern).
+ */
+export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {}): RunResult {
+  const blocks: SimBlock[] = plan.blocks.map(twinFor);
+  const n = blocks.length;
+  const valid = new Array<boolean>(n + 1).fill(false);
+  const ready = new Array<boolean>(n + 1).fill(false);
+  const fire = new Array<boolean>(n + 1).fill(false);
+  const data = new Array<Beat | undefined>(n + 1);
+  const inCycles: number[] = [];
+  const out: OutBeat[] = [];
+  const expectOut = stim.expectOutBeats;
+  const maxCycles = opts.maxCycles ?? stim.maxCycles;
+  let i = 0; // next input beat
+  let gap = stim.gaps[0] ?? 0;
+  let cycle = 0;
+  for (; cycle < maxCycles && out.length < expectOut; cycle++) {
+    // valid: forward (registered, or passed through a combinational block)
+    valid[0] = i < stim.beats.length && gap === 0;
+    for (let k = 0; k < n; k++) {
+      const b = blocks[k]!;
+      valid[k + 1] = b.comb ? valid[k]! : b.outValid();
+    }
+    // ready: backward from the sink
+    ready[n] = stim.ready.length === 0 || stim.ready[cycle % stim.ready.length] === 1;
+    for (let k = n - 1; k >= 0; k--) ready[k] = blocks[k]!.inReady(ready[k + 1]!);
+    for (let k = 0; k <= n; k++) fire[k] = valid[k]! && ready[k]!;
+    // data on the channels that fire
+    data[0] = fire[0] ? stim.beats[i] : undefined;
+    for (let k = 0; k < n; k++) {
+      const b = blocks[k]!;
+      data[k + 1] = fire[k + 1] ? (b.comb ? b.map!(data[k]!) : b.outData()) : undefined;
+    }
+    if (fire[n]) out.push({ cycle, data: data[n]! });
+    if (fire[0]) inCycles.push(cycle);
+    // clock edge
+    for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
+    if (fire[0]) {
+      i++;
+      gap = stim.gaps[i] ?? 0;
+    } else if (gap > 0) gap--;
+  }
+  return {
+    cycles: cycle,
+    inCycles,
+    out,
+    finished: out.length >= expectOut,
+    blocks: blocks.map((b, k) => ({
+      name: b.name,
+      kind: plan.blocks[k]!.kind,
+      ...b.stats,
+      ...('maxCount' in b ? { maxOccupancy: (b as unknown as { maxCount: number }).maxCount } : {}),
+    })),
+  };
+}

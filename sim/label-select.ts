@@ -1,0 +1,60 @@
+import type { LabelSelectBlock } from '../src/blocks/label-select.js';
+import { newStats, type Beat, type SimBlock } from './block.js';
+
+/** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie. */
+export class LabelSelectSim implements SimBlock {
+  readonly name: string;
+  readonly comb = false;
+  readonly stats = newStats();
+  private readonly pe: number;
+  private readonly nf: number;
+  private beat = 0;
+  private bestVal = 0;
+  private bestIdx = 0;
+  private valid = false;
+  private readonly out = new Int32Array(1);
+
+  constructor(b: LabelSelectBlock) {
+    this.name = b.name;
+    this.pe = b.params.PE;
+    this.nf = b.params.NF;
+  }
+  outValid(): boolean {
+    return this.valid;
+  }
+  outData(): Beat {
+    return Int32Array.of(this.out[0]!);
+  }
+  inReady(outReady: boolean): boolean {
+    return !this.valid || outReady;
+  }
+  tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
+    const en = !this.valid || outReady;
+    if (!en) {
+      this.stats.stall++;
+      return;
+    }
+    if (!inFire) {
+      this.stats.idle++;
+      this.valid = false;
+      return;
+    }
+    this.stats.busy++;
+    const d = inData!;
+    let laneVal = d[0]!;
+    let laneIdx = 0;
+    for (let i = 1; i < this.pe; i++)
+      if (d[i]! > laneVal) {
+        laneVal = d[i]!;
+        laneIdx = i;
+      }
+    if (this.beat === 0 || laneVal > this.bestVal) {
+      this.bestVal = laneVal;
+      this.bestIdx = this.beat * this.pe + laneIdx;
+    }
+    const last = this.beat === this.nf - 1;
+    this.valid = last;
+    if (last) this.out[0] = this.bestIdx;
+    this.beat = last ? 0 : this.beat + 1;
+  }
+}

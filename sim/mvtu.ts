@@ -1,0 +1,139 @@
+import type { MemoryImage, MvtuBlock } from '../src/blocks/mvtu.js';
+import { wordsFor, xnorPopcount } from '../src/model/bits.js';
+import { newStats, type Beat, type SimBlock } from './block.js';
+
+/**
+ * Twin of rtl-templates/mvtu.v. Control (issue counters, the accumulate stage, the output
+ * register and the freeze on backpressure) is stepped cycle by cycle exactly as in the RTL.
+ * Data is computed where it becomes observable: the RTL's partial sums over a fold are never
+ * visible outside, so the twin evaluates a neuron's whole XNOR-popcount on 32-bit words at the
+ * cycle the RTL's accumulate stage completes it, from the same input vector and memory images.
+ */
+export class MvtuSim implements SimBlock {
+  readonly name: string;
+  readonly comb = false;
+  readonly stats = newStats();
+  private readonly MW: number;
+  private readonly PE: number;
+  private readonly SIMD: number;
+  private readonly SF: number;
+  private readonly NF: number;
+  private readonly useThresh: boolean;
+  /** Row j: neuron j's MW weights, packed. Rebuilt from the plan's weight image. */
+  private readonly rows: Uint32Array[];
+  private readonly thresh: Int32Array;
+  private readonly invert: Uint8Array;
+  /** The input vector buffer (ibuf) as packed bits. */
+  private readonly vec: Uint32Array;
+
+  private sf = 0;
+  private nf = 0;
+  private bValid = false;
+  private bLast = false;
+  private bNf = 0;
+  private valid = false;
+  private data: Beat;
+
+  constructor(b: MvtuBlock) {
+    const p = b.params;
+    this.name = b.name;
+    this.MW = p.MW;
+    this.PE = p.PE;
+    this.SIMD = p.SIMD;
+    this.SF = p.MW / p.SIMD;
+    this.NF = p.MH / p.PE;
+    this.useThresh = p.USE_THRESH === 1;
+    this.rows = rowsFromImage(b.weights, p.MW, p.MH, p.PE, p.SIMD);
+    this.thresh = new Int32Array(p.MH);
+    this.invert = new Uint8Array(p.MH);
+    if (b.thresholds) thresholdsFromImage(b.thresholds, p.PE, p.T_W, this.thresh, this.invert);
+    this.vec = new Uint32Array(wordsFor(p.MW));
+    this.data = new Int32Array(p.PE);
+  }
+
+  outValid(): boolean {
+    return this.valid;
+  }
+  outData(): Beat {
+    return this.data;
+  }
+  inReady(outReady: boolean): boolean {
+    return (!this.valid || outReady) && this.nf === 0;
+  }
+
+  tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
+    if (this.valid && !outReady) {
+      this.stats.stall++;
+      return;
+    }
+    // Accumulate stage: a fold completes → output register.
+    if (this.bValid && this.bLast) this.data = this.compute(this.bNf);
+    this.valid = this.bValid && this.bLast;
+    // Issue stage.
+    const issue = this.nf !== 0 || inFire;
+    this.bValid = issue;
+    if (!issue) {
+      this.stats.idle++;
+      return;
+    }
+    this.stats.busy++;
+    if (this.nf === 0) this.store(inData!, this.sf * this.SIMD);
+    this.bLast = this.sf === this.SF - 1;
+    this.bNf = this.nf;
+    if (this.bLast) {
+      this.sf = 0;
+      this.nf = this.nf === this.NF - 1 ? 0 : this.nf + 1;
+    } else this.sf++;
+  }
+
+  private store(chunk: Beat, at: number): void {
+    const v = this.vec;
+    for (let s = 0; s < chunk.length; s++) {
+      const i = at + s;
+      if (chunk[s]) v[i >>> 5]! |= 1 << (i & 31);
+      else v[i >>> 5]! &= ~(1 << (i & 31));
+    }
+  }
+
+  private compute(nf: number): Beat {
+    const out = new Int32Array(this.PE);
+    for (let p = 0; p < this.PE; p++) {
+      const j = nf * this.PE + p;
+      const pc = xnorPopcount(this.rows[j]!, this.vec, this.MW);
+      out[p] = this.useThresh ? (pc >= this.thresh[j]! ? 1 : 0) ^ this.invert[j]! : pc;
+    }
+    return out;
+  }
+}
+
+function hexBit(word: string, i: number): number {
+  const d = word.length - 1 - (i >>> 2);
+  return (parseInt(word[d]!, 16) >>> (i & 3)) & 1;
+}
+
+function rowsFromImage(img: MemoryImage, mw: number, mh: number, pe: number, simd: number): Uint32Array[] {
+  const sfN = mw / simd;
+  const rows = Array.from({ length: mh }, () => new Uint32Array(wordsFor(mw)));
+  img.words.forEach((word, addr) => {
+    const nf = Math.floor(addr / sfN);
+    const sf = addr % sfN;
+    for (let i = 0; i < pe * simd; i++) {
+      if (!hexBit(word, i)) continue;
+      const col = sf * simd + (i % simd);
+      rows[nf * pe + Math.floor(i / simd)]![col >>> 5]! |= 1 << (col & 31);
+    }
+  });
+  return rows;
+}
+
+function thresholdsFromImage(img: MemoryImage, pe: number, tW: number, thresh: Int32Array, invert: Uint8Array): void {
+  const lane = tW + 1;
+  img.words.forEach((word, nf) => {
+    for (let p = 0; p < pe; p++) {
+      let t = 0;
+      for (let b = 0; b < tW; b++) t |= hexBit(word, p * lane + b) << b;
+      thresh[nf * pe + p] = t;
+      invert[nf * pe + p] = hexBit(word, p * lane + tW);
+    }
+  });
+}

@@ -1,0 +1,61 @@
+import type { Plan } from '../src/plan/types.js';
+import { Prng } from '../src/util/prng.js';
+import type { Beat } from './block.js';
+
+/**
+ * What the testbench's driver and monitor do, as data both the RTL testbench (through memory
+ * files) and the simulator read: input beats, idle cycles before each beat, and the output
+ * ready pattern per cycle.
+ */
+export interface Stimulus {
+  beats: Beat[];
+  gaps: number[];
+  ready: Uint8Array;
+  expectOutBeats: number;
+  maxCycles: number;
+}
+
+export interface TrafficOptions {
+  /** Probability that an input beat is preceded by idle cycles, and the most idle cycles. */
+  gapProbability: number;
+  maxGap: number;
+  /** Probability that the output is not ready in a cycle (the pattern repeats every READY_PERIOD cycles). */
+  stallProbability: number;
+  seed: number;
+}
+
+export const READY_PERIOD = 8192;
+
+export const NO_TRAFFIC: TrafficOptions = { gapProbability: 0, maxGap: 0, stallProbability: 0, seed: 0 };
+
+/** Split raw frames into input beats of the plan's first engine (SIMD raw elements per beat). */
+export function frameBeats(plan: Plan, frames: ArrayLike<number>[]): Beat[] {
+  const lanes = plan.blocks[0]!.in.elems;
+  const beats: Beat[] = [];
+  for (const f of frames) {
+    if (f.length !== plan.input.elements) throw new Error(`frame has ${f.length} elements, plan expects ${plan.input.elements}`);
+    for (let b = 0; b < plan.input.elements / lanes; b++) {
+      const beat = new Int32Array(lanes);
+      for (let e = 0; e < lanes; e++) beat[e] = f[b * lanes + e]!;
+      beats.push(beat);
+    }
+  }
+  return beats;
+}
+
+export function makeStimulus(plan: Plan, frames: ArrayLike<number>[], traffic: TrafficOptions = NO_TRAFFIC): Stimulus {
+  const rng = new Prng(traffic.seed ^ 0x5eed);
+  const beats = frameBeats(plan, frames);
+  const gaps = beats.map(() => (rng.float() < traffic.gapProbability ? 1 + rng.int(traffic.maxGap) : 0));
+  const outPerFrame = plan.blocks[plan.blocks.length - 1]!.out.beatsPerFrame;
+  const gapTotal = gaps.reduce((a, b) => a + b, 0);
+  // A bound no correct design can reach: every frame serialized at the II, plus all the gaps,
+  // slowed by the stall probability, plus the pipeline fill.
+  const fill = plan.blocks.reduce((a, b) => a + b.cyclesPerFrame + 4, 0);
+  const maxCycles = Math.ceil(((frames.length + 1) * plan.ii.cycles + gapTotal + fill) / (1 - Math.min(traffic.stallProbability, 0.9))) * 2 + 1000;
+  // The ready pattern repeats with this period (cycle c uses ready[c % length]); empty = always ready.
+  const readyLen = traffic.stallProbability > 0 ? Math.min(maxCycles, READY_PERIOD) : 0;
+  const ready = new Uint8Array(readyLen);
+  for (let c = 0; c < readyLen; c++) ready[c] = rng.float() < traffic.stallProbability ? 0 : 1;
+  return { beats, gaps, ready, expectOutBeats: frames.length * outPerFrame, maxCycles };
+}

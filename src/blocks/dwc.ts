@@ -1,0 +1,27 @@
+import type { BlockBase } from '../plan/types.js';
+
+/**
+ * `rtl-templates/dwc.v` / `sim/dwc.ts`: stream width converter between an engine's PE-wide
+ * output and the next engine's SIMD-wide input (any ratio: both divide the vector length, so
+ * frames stay aligned without framing signals). A bit buffer of IN_W + OUT_W bits: it offers an
+ * output beat whenever it holds OUT_W bits and accepts an input beat whenever it holds at most
+ * OUT_W bits, so either side runs at one beat per cycle.
+ */
+export interface DwcBlock extends BlockBase {
+  kind: 'dwc';
+  params: { IN_W: number; OUT_W: number };
+}
+
+export function dwcBlock(name: string, vectorBits: number, inW: number, outW: number, layer?: string): DwcBlock {
+  const inBeats = vectorBits / inW;
+  const outBeats = vectorBits / outW;
+  return {
+    kind: 'dwc',
+    name,
+    ...(layer ? { layer } : {}),
+    in: { elems: inW, elemBits: 1, beatsPerFrame: inBeats },
+    out: { elems: outW, elemBits: 1, beatsPerFrame: outBeats },
+    cyclesPerFrame: Math.max(inBeats, outBeats),
+    params: { IN_W: inW, OUT_W: outW },
+  };
+}

@@ -1,0 +1,24 @@
+import { bitsFor } from '../util/math.js';
+import type { BlockBase } from '../plan/types.js';
+
+/**
+ * `rtl-templates/label_select.v` / `sim/label-select.ts`: argmax over the last layer's scores,
+ * PE scores per beat, NF beats per frame; the lowest class index wins a tie (like numpy argmax
+ * and ONNX TopK). Emits one beat (the class index) per frame, one cycle after the last score.
+ */
+export interface LabelSelectBlock extends BlockBase {
+  kind: 'label_select';
+  params: { PE: number; NF: number; ACC_W: number; IDX_W: number; OUT_W: number };
+}
+
+export function labelSelectBlock(name: string, pe: number, nf: number, accW: number, outBits: number): LabelSelectBlock {
+  const classes = pe * nf;
+  return {
+    kind: 'label_select',
+    name,
+    in: { elems: pe, elemBits: accW, beatsPerFrame: nf },
+    out: { elems: 1, elemBits: outBits, beatsPerFrame: 1 },
+    cyclesPerFrame: nf,
+    params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits },
+  };
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { BnnError, describeValue } from '../errors.js';
+import { divisors } from '../util/math.js';
+import { mvtuCycles, validateMvtuFold, type Folding } from '../blocks/mvtu.js';
+import type { IntegerModel } from './integer-model.js';
+
+/** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
+export interface FoldConfig {
+  layers: Folding[];
+  /** 'auto': every engine's input FIFO holds one input vector (see docs/architecture.md). */
+  fifoDepth: 'auto' | number;
+  source: string;
+}
+
+/**
+ * Read a fold.yaml: `layers` is a list of {pe, simd} in layer order or a mapping from layer
+ * name to {pe, simd}; optional `fifoDepth` (integer >= 2 or 'auto').
+ */
+export function parseFoldConfig(text: string, file: string, im: IntegerModel): FoldConfig {
+  const fail = (field: string, expected: string, got: unknown, message = 'invalid value'): never => {
+    throw new BnnError({ code: 'FOLD_INVALID', message, file, field, expected, got: describeValue(got) });
+  };
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 0 });
+  } catch (e) {
+    throw new BnnError({ code: 'FOLD_INVALID', message: `not valid YAML: ${(e as Error).message.split('\n')[0]}`, file });
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail('(top level)', 'a mapping with `layers`', doc);
+  const d = doc as Record<string, unknown>;
+  const names = im.layers.map((l) => l.name);
+  let entries: unknown[];
+  if (Array.isArray(d.layers)) {
+    if (d.layers.length !== names.length) fail('layers', `a list of ${names.length} (one per layer: ${names.join(', ')})`, d.layers);
+    entries = d.layers;
+  } else if (d.layers && typeof d.layers === 'object') {
+    const m = d.layers as Record<string, unknown>;
+    for (const k of Object.keys(m)) if (!names.includes(k)) fail(`layers.${k}`, `a layer name (${names.join(', ')})`, k, 'unknown layer');
+    entries = names.map((n) => m[n] ?? fail(`layers.${n}`, 'a {pe, simd} entry for every layer', undefined, 'missing layer'));
+  } else {
+    return fail('layers', 'a list of {pe, simd} or a mapping layer → {pe, simd}', d.layers);
+  }
+  const layers = entries.map((e, i) => {
+    const field = Array.isArray(d.layers) ? `layers[${i}]` : `layers.${names[i]}`;
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) fail(field, 'a mapping {pe, simd}', e);
+    const r = e as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (k !== 'pe' && k !== 'simd') fail(`${field}.${k}`, 'only pe and simd', k, 'unknown key');
+    const l = im.layers[i]!;
+    const f = { pe: r.pe as number, simd: r.simd as number };
+    validateMvtuFold(l.inputs, l.outputs, f, file, field);
+    return f;
+  });
+  let fifoDepth: FoldConfig['fifoDepth'] = 'auto';
+  if (d.fifoDepth !== undefined && d.fifoDepth !== 'auto') {
+    const v = d.fifoDepth;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 2 || v > 1 << 16) fail('fifoDepth', "'auto' or an integer in [2, 65536]", v);
+    fifoDepth = v as number;
+  }
+  for (const k of Object.keys(d)) if (k !== 'layers' && k !== 'fifoDepth') fail(k, 'only layers and fifoDepth', k, 'unknown key');
+  return { layers, fifoDepth, source: file };
+}
+
+export function loadFoldConfig(file: string, im: IntegerModel): FoldConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BnnError({ code: 'FOLD_INVALID', message: `cannot read folding: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file });
+  }
+  return parseFoldConfig(text, file, im);
+}
+
+/**
+ * Default folding, FINN-style: the heaviest layer gets PE <= 16, SIMD <= 32 (the largest
+ * divisors), which sets a target cycle count; every other layer gets the fewest lanes
+ * (PE·SIMD) that meet that target, so no engine is wider than the bottleneck needs.
+ */
+export function defaultFolding(im: IntegerModel): FoldConfig {
+  const largestDivisorAtMost = (n: number, cap: number) => Math.max(...divisors(n).filter((d) => d <= cap));
+  const heaviest = im.layers.reduce((a, b) => (b.inputs * b.outputs > a.inputs * a.outputs ? b : a));
+  const target = mvtuCycles({
+    MW: heaviest.inputs,
+    MH: heaviest.outputs,
+    PE: largestDivisorAtMost(heaviest.outputs, 16),
+    SIMD: largestDivisorAtMost(heaviest.inputs, 32),
+  });
+  const layers = im.layers.map((l) => {
+    let best: Folding | undefined;
+    for (const simd of divisors(l.inputs))
+      for (const pe of divisors(l.outputs)) {
+        if (mvtuCycles({ MW: l.inputs, MH: l.outputs, PE: pe, SIMD: simd }) > target) continue;
+        const lanes = pe * simd;
+        // Fewest lanes; among equals prefer wider SIMD (shorter weight memories).
+        if (!best || lanes < best.pe * best.simd || (lanes === best.pe * best.simd && simd > best.simd)) best = { pe, simd };
+      }
+    return best ?? { pe: l.outputs, simd: l.inputs };
+  });
+  return { layers, fifoDepth: 'auto', source: `default (target ${target} cycles/frame)` };
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import type { Plan } from '../plan/types.js';
+import { templatePath } from '../util/paths.js';
+import { run } from '../../sim/engine.js';
+import type { Stimulus } from '../../sim/stimulus.js';
+import { emitScripts } from './scripts.js';
+import { expectedLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
+import { emitTestbench } from './testbench.js';
+import { emitTopVerilog, TEMPLATE_OF } from './top-verilog.js';
+import { writeFolderAtomic } from './write-atomic.js';
+
+export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh']);
+
+/**
+ * Every file of a generated design, by relative path: RTL (templates used + top), memory
+ * images, file list, scripts, the plan itself, and a testbench with its stimulus and the log
+ * the simulator predicts for it. Pure: same plan and stimulus, byte-identical files.
+ */
+export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
+  const files = new Map<string, string>();
+  const kinds = [...new Set(plan.blocks.map((b) => b.kind))].sort();
+  const rtl: string[] = [];
+  for (const k of kinds) {
+    const t = TEMPLATE_OF[k];
+    files.set(`rtl/${t.file}`, readFileSync(templatePath(t.file), 'utf8'));
+    rtl.push(`rtl/${t.file}`);
+  }
+  files.set(`rtl/${plan.top}.v`, emitTopVerilog(plan));
+  rtl.push(`rtl/${plan.top}.v`);
+  for (const b of plan.blocks) {
+    if (b.kind !== 'mvtu') continue;
+    for (const img of [b.weights, b.thresholds]) if (img) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
+  }
+  for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
+  files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
+  for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
+  files.set('tb/expected.log', expectedLog(plan, run(plan, stim)));
+  files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');
+  return files;
+}
+
+export function writeDesign(dir: string, files: Map<string, string>): void {
+  writeFolderAtomic(dir, files, EXECUTABLE_SCRIPTS);
+}
