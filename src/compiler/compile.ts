@@ -1,6 +1,8 @@
 import type { Model } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { buildPlan } from './build-plan.js';
+import { validateMvtuFold } from '../blocks/mvtu.js';
+import { readFinnFolding } from './finn-folding.js';
 import { defaultFolding, loadFoldConfig, type FoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
 import type { IntegerModel } from './integer-model.js';
@@ -13,6 +15,14 @@ export interface Compiled {
 
 export type FoldLoader = (file: string, im: IntegerModel) => FoldConfig;
 
+/** fold.yaml, or FINN's folding_config.json (PE/SIMD per MVAU in graph order). */
+export function loadAnyFolding(file: string, im: IntegerModel): FoldConfig {
+  if (!file.endsWith('.json')) return loadFoldConfig(file, im);
+  const finn = readFinnFolding(file, im.layers);
+  finn.layers.forEach((f, i) => validateMvtuFold(im.layers[i]!.inputs, im.layers[i]!.outputs, f, file, finn.nodes[i]!));
+  return { layers: finn.layers, fifoDepth: 'auto', source: file };
+}
+
 /**
  * model → BN/threshold folding → folding config → plan. `fold` is a file path (fold.yaml, or
  * any format a registered loader reads), a ready FoldConfig, or undefined for the default.
@@ -23,7 +33,7 @@ export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFo
     opts.fold === undefined
       ? defaultFolding(integer)
       : typeof opts.fold === 'string'
-        ? (opts.loadFold ?? loadFoldConfig)(opts.fold, integer)
+        ? (opts.loadFold ?? loadAnyFolding)(opts.fold, integer)
         : opts.fold;
   const plan = buildPlan(integer, fold, { model: model.sourceFile ?? model.name });
   return { integer, fold, plan };

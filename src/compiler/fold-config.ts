@@ -91,8 +91,10 @@ export function defaultFolding(im: IntegerModel): FoldConfig {
       for (const pe of divisors(l.outputs)) {
         if (mvtuCycles({ MW: l.inputs, MH: l.outputs, PE: pe, SIMD: simd }) > target) continue;
         const lanes = pe * simd;
-        // Fewest lanes; among equals prefer wider SIMD (shorter weight memories).
-        if (!best || lanes < best.pe * best.simd || (lanes === best.pe * best.simd && simd > best.simd)) best = { pe, simd };
+        // Fewest lanes; among equals the squarest engine with SIMD >= PE (a narrow input bus
+        // and weight words that are neither very wide nor very deep).
+        const skew = (f: Folding) => (f.simd >= f.pe ? f.simd / f.pe : 1e9 + f.pe / f.simd);
+        if (!best || lanes < best.pe * best.simd || (lanes === best.pe * best.simd && skew({ pe, simd }) < skew(best))) best = { pe, simd };
       }
     return best ?? { pe: l.outputs, simd: l.inputs };
   });

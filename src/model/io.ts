@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Document, isScalar, isSeq, parse, visit } from 'yaml';
+import { Document, isScalar, isSeq, parse, Scalar, visit } from 'yaml';
 import { BnnError } from '../errors.js';
 import { bitsToHex } from './bits.js';
 import { validateModel } from './validate.js';
@@ -63,7 +63,10 @@ export function serializeModel(m: Model): string {
   // Number lists (BatchNorm parameters, thresholds) read best on one line; hex rows one per line.
   visit(yamlDoc, {
     Seq(_, node) {
-      if (isSeq(node) && node.items.every((it) => isScalar(it) && typeof it.value === 'number')) node.flow = true;
+      if (!isSeq(node)) return;
+      if (node.items.every((it) => isScalar(it) && typeof it.value === 'number')) node.flow = true;
+      // Hex rows always quoted, so that a row like "20" never reads back as a number.
+      for (const it of node.items) if (isScalar(it) && typeof it.value === 'string') it.type = Scalar.QUOTE_DOUBLE;
     },
   });
   return yamlDoc.toString({ lineWidth: 0, flowCollectionPadding: false });

@@ -65,11 +65,9 @@ export function validateModel(doc: unknown, file: string): Model {
   let fanIn = input.shape.reduce((a, b) => a * b, 1);
   layersDoc.forEach((ld, i) => {
     const field = `layers[${i}]`;
-    const layer = readLayer(r, ld, field, i === layersDoc.length - 1);
+    const layer = readLayer(r, ld, field, i === layersDoc.length - 1, fanIn, i === 0 ? 'the input size' : "the previous layer's outputs");
     if (seen.has(layer.name)) r.fail(`${field}.name`, 'a name unique in the model', layer.name, 'duplicate layer name');
     seen.add(layer.name);
-    if (layer.inputs !== fanIn)
-      r.fail(`${field}.inputs`, `${fanIn} (the ${i === 0 ? 'input size' : 'previous layer\'s outputs'})`, layer.inputs, 'shape mismatch');
     fanIn = layer.outputs;
     layers.push(layer);
   });
@@ -87,15 +85,16 @@ function readInput(r: Reader, v: unknown): InputSpec {
   return { shape, rawBits, encoding: { kind: 'threshold', threshold } };
 }
 
-function readLayer(r: Reader, v: unknown, field: string, isLast: boolean): Layer {
+function readLayer(r: Reader, v: unknown, field: string, isLast: boolean, fanIn: number, fanInFrom: string): Layer {
   const d = r.record(v, field);
   r.literal(d.kind, `${field}.kind`, ['dense'] as const);
-  return readDense(r, d, field, isLast);
+  return readDense(r, d, field, isLast, fanIn, fanInFrom);
 }
 
-function readDense(r: Reader, d: Record<string, unknown>, field: string, isLast: boolean): DenseLayer {
+function readDense(r: Reader, d: Record<string, unknown>, field: string, isLast: boolean, fanIn: number, fanInFrom: string): DenseLayer {
   const name = r.name(d.name, `${field}.name`);
   const inputs = r.int(d.inputs, `${field}.inputs`, 1, 1 << 20);
+  if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${fanInFrom})`, inputs, 'shape mismatch');
   const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
   const w = r.record(d.weights, `${field}.weights`);
   r.literal(w.encoding, `${field}.weights.encoding`, ['hex'] as const);

@@ -1,9 +1,18 @@
 import type { Command } from 'commander';
+import { register as generate } from './generate.js';
+import { register as importOnnx } from './import.js';
+import { register as randomModel } from './random-model.js';
+import { register as simulate } from './simulate.js';
+import { register as verify } from './verify.js';
 
 /**
  * Every subcommand lives in its own file under src/cli/commands/ and exports one
  * `register(program)` function; this list is the only place that knows them all.
  */
 export function registerCommands(program: Command): void {
-  void program;
+  generate(program);
+  simulate(program);
+  verify(program);
+  randomModel(program);
+  importOnnx(program);
 }

@@ -1,0 +1,3 @@
+import { cosimSuite } from './cosim.js';
+
+cosimSuite('icarus', 'iverilog');

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { verify } from '../src/verify/verify.js';
+import type { RtlSimulator } from '../src/verify/run-rtl.js';
+import { COSIM_CASES, frames, toolOrSkip, workDir } from './cases.js';
+
+/** RTL vs simulator, beat by beat and cycle by cycle, with random gaps and backpressure. */
+export function cosimSuite(sim: RtlSimulator, tool: string): void {
+  describe(`co-simulation on ${sim}`, async () => {
+    const run = await toolOrSkip(tool);
+    it.skipIf(!run).each(COSIM_CASES)('$name', async (c) => {
+      const compiled = c.compiled();
+      const input = frames(c.frames, compiled.plan.input.elements, 17);
+      const r = await verify(compiled, {
+        sim,
+        frames: input,
+        traffic: { gapProbability: 0.25, maxGap: 3, stallProbability: 0.35, seed: 23 },
+        dir: workDir(sim),
+      });
+      expect(r.firstMismatch).toBeUndefined();
+      expect(r.mismatches).toBe(0);
+      expect(r.inputMismatches).toBe(0);
+      expect(r.timedOut).toBe(false);
+      expect(r.predictions).toHaveLength(c.frames);
+      expect(r.predictions).toEqual(r.golden);
+      if (r.lint) expect(r.lint.warnings).toEqual([]);
+      expect(r.cycles.ii.measured).toBe(compiled.plan.ii.cycles);
+      expect(r.ok).toBe(true);
+    });
+  });
+}

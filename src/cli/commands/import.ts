@@ -1,0 +1,65 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { BnnError } from '../../errors.js';
+import { parseModel, serializeModel } from '../../model/io.js';
+import { importOnnxFile, legalName } from '../../onnx/import.js';
+import { printJson } from '../output.js';
+
+interface ImportCliOptions {
+  out: string;
+  name?: string;
+  rawBits?: number;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function rawBitsArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new BnnError({ code: 'USAGE', message: 'invalid raw input width', field: '--raw-bits', expected: 'an integer 1..16', got: v });
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('import a trained binary network from FINN-ONNX / QONNX into a model file (format v1)')
+    .argument('<model>', 'ONNX file (FINN-ONNX or QONNX, bipolar weights and activations)')
+    .requiredOption('-o, --out <file>', 'model file to write, e.g. models/NAME.yaml')
+    .option('--name <name>', 'model name (default: the output file name)')
+    .option('--raw-bits <n>', 'width of a raw input element when the graph does not declare it (UINT8 → 8)', rawBitsArg)
+    .option('--json', 'print a JSON summary')
+    .option('-q, --quiet', 'print nothing on success')
+    .action((onnxFile: string, o: ImportCliOptions) => {
+      const name = o.name ?? legalName(path.basename(o.out).replace(/\.(ya?ml|json)$/i, ''), 'imported');
+      const result = importOnnxFile(onnxFile, { name, rawBits: o.rawBits });
+      const text = serializeModel(result.model);
+      // What we write must load back: validate it as `bnn` will read it.
+      parseModel(text, o.out);
+      mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
+      const tmp = `${o.out}.tmp-${process.pid}`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, o.out);
+      const m = result.model;
+      const arch = [m.layers[0]!.inputs, ...m.layers.map((l) => l.outputs)].join('-');
+      if (o.json)
+        printJson({
+          ok: true,
+          file: o.out,
+          name: m.name,
+          source: onnxFile,
+          dialect: result.dialect,
+          arch,
+          input: m.input,
+          layers: m.layers.map((l) => ({ name: l.name, inputs: l.inputs, outputs: l.outputs, activation: l.activation.kind })),
+          folded: result.folded,
+        });
+      else if (!o.quiet) {
+        process.stdout.write(
+          `imported ${onnxFile} (${result.dialect}) → ${o.out}: ${arch}, input raw >= ${m.input.encoding.threshold} (${m.input.rawBits}-bit)\n`,
+        );
+        for (const f of result.folded) process.stdout.write(`  folded: ${f}\n`);
+      }
+    });
+}

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { simulate, type SimReport } from '../../../sim/simulate.js';
+import { addDesignOptions, addFrameOptions, inputFrames, loadAndCompile, type DesignOptions } from '../common.js';
+import { printJson } from '../output.js';
+
+export function formatSimReport(r: SimReport): string {
+  const L: string[] = [];
+  L.push(`frames ${r.frames}, predictions ${r.predictions.join(' ')}`);
+  L.push(`II ${r.cycles.ii.measured ?? '-'} cycles/frame measured (analytic ${r.cycles.ii.analytic}, bottleneck ${r.cycles.ii.bottleneck}${r.cycles.ii.steady ? ', steady' : ''})`);
+  L.push(`latency ${r.cycles.latency ?? '-'} cycles (first input beat to result), total ${r.cycles.total} cycles`);
+  L.push('block                    busy    stall     idle');
+  for (const b of r.blocks) L.push(`${b.name.padEnd(22)} ${String(b.busy).padStart(6)} ${String(b.stall).padStart(8)} ${String(b.idle).padStart(8)}`);
+  return L.join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('simulate')
+    .description('run MODEL in the cycle-accurate simulator: predictions, II, latency, per-block busy/stall/idle')
+    .argument('<model>', 'model file (models/*.yaml)');
+  addFrameOptions(addDesignOptions(cmd), 8).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string }) => {
+    const { model, compiled } = loadAndCompile(modelFile, o.fold);
+    const { report } = simulate(compiled.plan, inputFrames(model, o));
+    if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, ...report });
+    else if (!o.quiet) process.stdout.write(formatSimReport(report));
+  });
+}

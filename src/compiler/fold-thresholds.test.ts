@@ -1,0 +1,73 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { floatForward } from '../model/float-reference.js';
+import { loadModel } from '../model/io.js';
+import { randomModel } from '../model/random-model.js';
+import type { BatchNormActivation, Model } from '../model/types.js';
+import { Prng } from '../util/prng.js';
+import { packageRoot } from '../util/paths.js';
+import { activationFires, foldThresholds, neuronThreshold } from './fold-thresholds.js';
+import { integerForward } from './integer-reference.js';
+
+function agreeOnEveryNeuron(model: Model, frames: number, seed: number): void {
+  const im = foldThresholds(model);
+  const rng = new Prng(seed);
+  const n = model.input.shape.reduce((a, b) => a * b, 1);
+  for (let f = 0; f < frames; f++) {
+    const raw = Array.from({ length: n }, () => rng.int(256));
+    const fl = floatForward(model, raw);
+    const it = integerForward(im, raw);
+    fl.layerBits.forEach((bits, li) => {
+      for (let j = 0; j < bits.length; j++) expect((it.layerBits[li]![j >>> 5]! >>> (j & 31)) & 1, `layer ${li} neuron ${j}`).toBe(bits[j]);
+    });
+    expect(it.prediction).toBe(fl.prediction);
+  }
+}
+
+describe('BatchNorm → integer threshold folding', () => {
+  it('matches the float reference on every neuron of every shipped model', () => {
+    const dir = join(packageRoot(), 'models');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) agreeOnEveryNeuron(loadModel(join(dir, f)), 4, 11);
+  });
+
+  it('matches the float reference for many random networks', () => {
+    for (let s = 1; s <= 20; s++) agreeOnEveryNeuron(randomModel({ name: 'r', arch: [37, 19, 11, 5], seed: s }), 6, s);
+  });
+
+  const bn = (gamma: number, beta: number, mean: number, variance = 1, eps = 0): BatchNormActivation => ({
+    kind: 'batchnorm', gamma: [gamma], beta: [beta], mean: [mean], var: [variance], eps,
+  });
+
+  it('fires exactly at a tie (y = 0 counts as +1)', () => {
+    // N = 10, dot = 2p - 10; y = dot - 2 >= 0  <=>  p >= 6, and at p = 6 y is exactly 0.
+    const a = bn(1, 0, 2);
+    expect(activationFires(a, 0, 10, 6)).toBe(true);
+    expect(neuronThreshold(a, 0, 10)).toEqual({ value: 6, direction: 'ge' });
+  });
+
+  it('flips the comparison for negative gamma', () => {
+    // y = -(dot - 2) >= 0 <=> dot <= 2 <=> p <= 6
+    expect(neuronThreshold(bn(-1, 0, 2), 0, 10)).toEqual({ value: 6, direction: 'le' });
+  });
+
+  it('turns gamma = 0 into a constant', () => {
+    expect(neuronThreshold(bn(0, 0.5, 3), 0, 10)).toEqual({ value: 0, direction: 'ge' });
+    expect(neuronThreshold(bn(0, -0.5, 3), 0, 10)).toEqual({ value: 11, direction: 'ge' });
+  });
+
+  it('clamps thresholds outside the reachable popcount range', () => {
+    expect(neuronThreshold(bn(1, 0, -100), 0, 10)).toEqual({ value: 0, direction: 'ge' });
+    expect(neuronThreshold(bn(1, 0, 100), 0, 10)).toEqual({ value: 11, direction: 'ge' });
+    expect(neuronThreshold({ kind: 'threshold', thresholds: [-3], direction: ['le'] }, 0, 10)).toEqual({ value: 11, direction: 'ge' });
+  });
+
+  it('agrees with the float predicate where rounding makes a closed form fragile', () => {
+    // gamma/sigma and beta chosen so that y lands within an ulp of 0 near the boundary.
+    const a = bn(0.1, -0.30000000000000004, 0, 1, 0);
+    const t = neuronThreshold(a, 0, 20);
+    for (let p = 0; p <= 20; p++) expect(t.direction === 'ge' ? p >= t.value : p <= t.value).toBe(activationFires(a, 0, 20, p));
+  });
+});
