@@ -23,7 +23,7 @@ async function step(cmd: string, args: string[], cwd: string, what: string): Pro
 }
 
 /** Build and run tb_top in a generated design folder; the testbench writes tb/out.log. */
-export async function runRtl(dir: string, sim: RtlSimulator, opts: { vcd?: boolean } = {}): Promise<RtlRun> {
+export async function runRtl(dir: string, sim: RtlSimulator, opts: { vcd?: boolean; cache?: boolean } = {}): Promise<RtlRun> {
   const plus = opts.vcd ? ['+vcd'] : [];
   if (sim === 'icarus') {
     await requireTool('iverilog');
@@ -36,7 +36,7 @@ export async function runRtl(dir: string, sim: RtlSimulator, opts: { vcd?: boole
   const args = ['--binary', '-j', '2', '-Wno-fatal', '--top-module', 'tb_top', '-Mdir', mdir, '-o', 'Vtb_top', '-f', 'files.f', 'tb/tb_top.v'];
   if (opts.vcd) args.push('--trace');
   // ccache turns a rebuild of an unchanged design into a cache hit (seconds → under one).
-  if (await hasTool('ccache')) args.push('-MAKEFLAGS', 'OBJCACHE=ccache');
+  if (opts.cache !== false && (await hasTool('ccache'))) args.push('-MAKEFLAGS', 'OBJCACHE=ccache');
   const buildSeconds = await step('verilator', args, dir, 'verilator build');
   const runSeconds = await step(resolve(dir, mdir, 'Vtb_top'), plus, dir, 'verilated testbench');
   return { buildSeconds, runSeconds };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as demo } from './demo.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   verify(program);
   randomModel(program);
   importOnnx(program);
+  demo(program);
 }

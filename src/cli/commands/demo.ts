@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { designFiles, writeDesign } from '../../emit/generate.js';
+import { makeStimulus } from '../../../sim/stimulus.js';
+import { simulate } from '../../../sim/simulate.js';
+import { packageRoot } from '../../util/paths.js';
+import { hasTool } from '../../verify/tools.js';
+import { verify, type VerifyReport } from '../../verify/verify.js';
+import { inputFrames, loadAndCompile } from '../common.js';
+import { printJson, progress } from '../output.js';
+import { formatSimReport } from './simulate.js';
+import { formatVerifyReport } from './verify.js';
+
+/** The shipped model the quick start runs on: the first of these that exists. */
+export const DEFAULT_MODELS = ['models/sfc-mnist.yaml', 'models/sfc-random.yaml'];
+
+export function defaultModel(): string {
+  const root = packageRoot();
+  const found = DEFAULT_MODELS.map((m) => join(root, m)).find((p) => existsSync(p));
+  if (!found) throw new Error(`none of the default models exists: ${DEFAULT_MODELS.join(', ')}`);
+  return found;
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('the main job on a shipped model: generate the design, simulate it, verify the RTL on Icarus and Verilator, print the figures')
+    .argument('[model]', `model file (default: ${DEFAULT_MODELS.join(', or ')})`)
+    .option('--fold <file>', 'folding (fold.yaml or FINN folding_config.json)')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .option('--frames <n>', 'frames to simulate and verify', (v) => Number(v), 8)
+    .option('--seed <s>', 'seed for inputs and traffic', (v) => Number(v), 1)
+    .option('--inputs <file.npy>', 'input frames from a NumPy file')
+    .option('--json', 'one JSON summary')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; json?: boolean; quiet?: boolean }) => {
+      const modelFile = modelArg ?? defaultModel();
+      const { model, compiled } = loadAndCompile(modelFile, o.fold);
+      const plan = compiled.plan;
+      const say = (s: string) => {
+        if (!o.json && !o.quiet) process.stdout.write(s);
+      };
+      const frames = inputFrames(model, o);
+      const rtlDir = join(o.out, plan.name, 'rtl');
+      writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
+      say(`== ${modelFile}: ${model.layers.map((l) => l.inputs).concat(model.layers[model.layers.length - 1]!.outputs).join('-')} (${String(model.metadata.source ?? 'unknown source')})\n`);
+      say(`generated ${plan.top} in ${rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
+      const sim = simulate(plan, frames).report;
+      say(formatSimReport(sim));
+      const verifies: VerifyReport[] = [];
+      const p = progress(o);
+      for (const [simulator, tool] of [['icarus', 'iverilog'], ['verilator', 'verilator']] as const) {
+        if (!(await hasTool(tool))) {
+          say(`\n== verify on ${simulator}: skipped, ${tool} is not installed (npm run setup)\n`);
+          continue;
+        }
+        const r = await verify(compiled, {
+          sim: simulator,
+          frames,
+          traffic: { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed },
+          dir: join(o.out, plan.name, `verify-${simulator}`),
+          onProgress: (t) => p.update(`verify: ${t}…`),
+        });
+        p.done();
+        verifies.push(r);
+        say(`\n== verify on ${simulator} (random input gaps and output backpressure)\n` + formatVerifyReport(r));
+      }
+      const ok = sim.finished && verifies.every((v) => v.ok);
+      if (o.json) printJson({ ok, model: modelFile, design: plan.top, simulate: sim, verify: verifies });
+      if (!ok) process.exitCode = 1;
+    });
+}

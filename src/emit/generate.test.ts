@@ -1,0 +1,45 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compiler/compile.js';
+import { randomModel } from '../model/random-model.js';
+import { makeStimulus } from '../../sim/stimulus.js';
+import { designFiles, writeDesign } from './generate.js';
+import { writeFolderAtomic } from './write-atomic.js';
+
+const model = randomModel({ name: 'Odd Name/../x', arch: [20, 12, 6], seed: 4 });
+const frames = [Array.from({ length: 20 }, (_, i) => (i * 37) % 256)];
+
+describe('design emission', () => {
+  it('is byte-identical for the same input', () => {
+    const a = designFiles(compile(model).plan, makeStimulus(compile(model).plan, frames));
+    const b = designFiles(compile(model).plan, makeStimulus(compile(model).plan, frames));
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [k, v] of a) expect(b.get(k), k).toBe(v);
+  });
+
+  it('uses only legalized names in paths and identifiers', () => {
+    const plan = compile(model).plan;
+    expect(plan.top).toBe('odd_name_x');
+    const files = designFiles(plan, makeStimulus(plan, frames));
+    for (const k of files.keys()) expect(k).toMatch(/^[a-z_]+\/?[a-z0-9_.]*(\/[a-z0-9_.]+)?$/);
+    expect(files.get('rtl/odd_name_x.v')).toContain('module odd_name_x (');
+    for (const v of files.values()) expect(v).not.toContain('Odd Name');
+  });
+
+  it('writes a folder atomically: a failure leaves the previous one untouched', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'bnn-atomic-'));
+    const dir = join(parent, 'design');
+    writeDesign(dir, new Map([['a.txt', 'first\n']]));
+    writeFileSync(join(dir, 'a.txt'), 'first\n');
+    const bad = new Map([
+      ['b.txt', 'second\n'],
+      ['../escape.txt', 'no'],
+    ]);
+    expect(() => writeFolderAtomic(dir, bad)).toThrow(/unsafe output path/);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('first\n');
+    expect(existsSync(join(dir, 'b.txt'))).toBe(false);
+    expect(readdirSync(parent)).toEqual(['design']);
+  });
+});
