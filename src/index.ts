@@ -1,0 +1,21 @@
+/**
+ * The library's public API: everything the `bnn` CLI does, callable from code.
+ * model → compile → plan → { generate (Verilog), simulate (cycle-accurate), verify (RTL co-sim) }.
+ */
+export { BnnError, type ErrorCode, type ErrorDetail } from './errors.js';
+export type { Model, Layer, DenseLayer, Activation } from './model/types.js';
+export { loadModel, parseModel, serializeModel } from './model/io.js';
+export { randomModel } from './model/random-model.js';
+export { floatForward } from './model/float-reference.js';
+export type { IntegerModel } from './compiler/integer-model.js';
+export { foldThresholds } from './compiler/fold-thresholds.js';
+export { integerForward } from './compiler/integer-reference.js';
+export { compile, loadAnyFolding, type Compiled } from './compiler/compile.js';
+export { defaultFolding, parseFoldConfig, type FoldConfig } from './compiler/fold-config.js';
+export type { Plan, PlanBlock } from './plan/types.js';
+export { designFiles, writeDesign } from './emit/generate.js';
+export { simulate, type SimReport } from '../sim/simulate.js';
+export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulus.js';
+export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';
+export { importOnnxFile, type ImportResult } from './onnx/import.js';
+export { readNpy } from './npy/read-npy.js';
