@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BnnError } from '../errors.js';
 import { parseFinnFolding, readFinnFolding } from './finn-folding.js';
+import { bnnErrorOf } from '../testing/bnn-error-of.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.resolve(projectRoot, '../shared/fixtures/finn-tfc-w1a1/folding_config.json');
@@ -13,15 +14,7 @@ const tfc = [
   { name: 'MatMul_3', inputs: 64, outputs: 10 },
 ];
 
-function errorOf(f: () => unknown): BnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BnnError) return e;
-    throw e;
-  }
-  throw new Error('expected a BnnError');
-}
+const errorOf = bnnErrorOf;
 
 describe('FINN folding_config.json', () => {
   it('maps the fixture MVAU/MVA entries onto the four TFC layers in graph order', () => {

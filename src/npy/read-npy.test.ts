@@ -5,19 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BnnError } from '../errors.js';
 import { encodeNpy, parseNpy, readNpy } from './read-npy.js';
+import { bnnErrorOf } from '../testing/bnn-error-of.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.resolve(projectRoot, '../shared/fixtures/finn-tfc-w1a1');
 
-function errorOf(f: () => unknown): BnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BnnError) return e;
-    throw e;
-  }
-  throw new Error('expected a BnnError');
-}
+const errorOf = bnnErrorOf;
 
 function withHeader(header: string, body: Uint8Array = new Uint8Array()): Uint8Array {
   const h = header + ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';

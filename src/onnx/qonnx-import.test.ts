@@ -10,6 +10,7 @@ import { interpret } from './interpret.js';
 import { readOnnx, type AttrValue } from './read-onnx.js';
 import { DataType } from './schema.js';
 import { encodeOnnx, type ModelSpec, type NodeSpec, type TensorSpec } from './write-onnx.js';
+import { bnnErrorOf } from '../testing/bnn-error-of.js';
 
 /**
  * Small QONNX (and FINN-style) graphs written with our own ONNX writer. Each test names the
@@ -99,15 +100,7 @@ function qonnxNet(o: NetOptions = {}): ModelSpec {
   };
 }
 
-function errorOf(f: () => unknown): BnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BnnError) return e;
-    throw e;
-  }
-  throw new Error('expected a BnnError');
-}
+const errorOf = bnnErrorOf;
 
 /** Interpreter vs imported integer model on random raw inputs: every neuron of every layer and the prediction. */
 function checkAgainstInterpreter(spec: ModelSpec, r: ImportResult, samples = 40, seed = 7): void {

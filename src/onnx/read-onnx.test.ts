@@ -5,6 +5,7 @@ import { BnnError } from '../errors.js';
 import { readOnnx, readOnnxFile } from './read-onnx.js';
 import { DataType } from './schema.js';
 import { encodeOnnx, type TensorSpec } from './write-onnx.js';
+import { bnnErrorOf } from '../testing/bnn-error-of.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.resolve(projectRoot, '../shared/fixtures/finn-tfc-w1a1/model.onnx');
@@ -21,15 +22,7 @@ function modelWith(inits: TensorSpec[]): Uint8Array {
   });
 }
 
-function errorOf(f: () => unknown): BnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BnnError) return e;
-    throw e;
-  }
-  throw new Error('expected a BnnError');
-}
+const errorOf = bnnErrorOf;
 
 describe('ONNX reader', () => {
   it('reads the FINN fixture: nodes, initializers, annotations, opset', () => {
