@@ -1,8 +1,10 @@
 `timescale 1ns / 1ps
 // verilator lint_off DECLFILENAME
 // (files are named after the block, modules carry the bnn_ prefix to avoid clashes in user projects)
-// Matrix-vector-threshold unit: PE neurons x SIMD synapses per cycle, XNOR-popcount datapath.
-// Input: SIMD bits per beat, SF = MW/SIMD beats per vector. Output: PE bits (or PE popcount
+// Matrix-vector-threshold unit: PE neurons x SIMD synapses per cycle, XNOR-popcount datapath
+// (INPUT_BITS = 1), or add/subtract of INPUT_BITS-wide fixed-point inputs by the +-1 weights for
+// a non-binary first layer (then accumulators and thresholds are signed).
+// Input: SIMD elements per beat, SF = MW/SIMD beats per vector (one output pixel of a conv). Output: PE bits (or PE popcount
 // scores when USE_THRESH = 0) per beat, NF = MH/PE beats per vector. II = NF*SF cycles.
 // The vector is stored while the first neuron fold streams it in and replayed for the others.
 // Pipeline: issue (memory read) -> accumulate/threshold -> output register; a full output
@@ -15,13 +17,15 @@ module bnn_mvtu #(
   parameter integer ACC_W = 7,        // holds 0..MW
   parameter integer T_W = 7,          // holds 0..MW+1
   parameter integer USE_THRESH = 1,
+  parameter integer INPUT_BITS = 1,   // 1: binary inputs (XNOR-popcount); > 1: fixed-point inputs
+  parameter integer INPUT_SIGNED = 0, // fixed-point inputs are two's complement
   parameter integer OUT_W = PE,       // PE when USE_THRESH, else PE*ACC_W (set by the plan)
   parameter WEIGHT_FILE = "weights.mem",
   parameter THRESH_FILE = "thresholds.mem"
 ) (
   input  wire             ap_clk,
   input  wire             ap_rst_n,
-  input  wire [SIMD-1:0]  s_axis_tdata,
+  input  wire [SIMD*INPUT_BITS-1:0] s_axis_tdata,
   input  wire             s_axis_tvalid,
   output wire             s_axis_tready,
   output wire [OUT_W-1:0] m_axis_tdata,
@@ -40,7 +44,10 @@ module bnn_mvtu #(
   localparam [NF_W-1:0] NF_LAST = NF_LAST_I[NF_W-1:0];
   localparam [WA_W-1:0] WA_LAST = WA_LAST_I[WA_W-1:0];
   localparam integer TL = T_W + 1;      // threshold lane: T_W bits of threshold, 1 invert bit
-  localparam integer CMP_W = T_W + 1;   // comparison width, wider than both ACC_W and T_W
+  localparam integer IW = SIMD * INPUT_BITS;
+  localparam integer FIXED = (INPUT_BITS > 1) ? 1 : 0;
+  // Comparison width, wider than both ACC_W and T_W so that extension never loses the sign.
+  localparam integer CMP_W = ((ACC_W > T_W) ? ACC_W : T_W) + 1;
 
   // ---- issue stage -------------------------------------------------------------------------
   reg [SF_W-1:0] sf;
@@ -55,10 +62,10 @@ module bnn_mvtu #(
   wire issue = en && in_avail;
   assign s_axis_tready = en && first_fold;
 
-  wire [SIMD-1:0] in_chunk;
+  wire [IW-1:0] in_chunk;
   generate
     if (NF > 1) begin : g_ibuf
-      reg [SIMD-1:0] ibuf [0:SF-1];
+      reg [IW-1:0] ibuf [0:SF-1];
       always @(posedge ap_clk) begin
         if (issue && first_fold) ibuf[sf] <= s_axis_tdata;
       end
@@ -76,7 +83,7 @@ module bnn_mvtu #(
   end
 
   // ---- accumulate stage --------------------------------------------------------------------
-  reg [SIMD-1:0] b_in;
+  reg [IW-1:0] b_in;
   reg            b_first;
   reg            b_last;
   reg [PE*ACC_W-1:0] acc;
@@ -96,9 +103,26 @@ module bnn_mvtu #(
 
   genvar p;
   generate
-    for (p = 0; p < PE; p = p + 1) begin : g_pe
-      wire [ACC_W-1:0] pc = popcount(~(w_q[p*SIMD +: SIMD] ^ b_in));
-      assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + pc;
+    if (FIXED == 0) begin : g_binary
+      for (p = 0; p < PE; p = p + 1) begin : g_pe
+        wire [ACC_W-1:0] pc = popcount(~(w_q[p*SIMD +: SIMD] ^ b_in[SIMD-1:0]));
+        assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + pc;
+      end
+    end else begin : g_fixed
+      for (p = 0; p < PE; p = p + 1) begin : g_pe
+        // Sum of the SIMD inputs, each added (weight +1) or subtracted (weight -1).
+        reg [ACC_W-1:0] lane_sum;
+        reg [ACC_W-1:0] x;
+        integer i;
+        always @* begin
+          lane_sum = {ACC_W{1'b0}};
+          for (i = 0; i < SIMD; i = i + 1) begin
+            x = {{(ACC_W-INPUT_BITS){INPUT_SIGNED != 0 && b_in[i*INPUT_BITS + INPUT_BITS - 1]}}, b_in[i*INPUT_BITS +: INPUT_BITS]};
+            lane_sum = w_q[p*SIMD + i] ? lane_sum + x : lane_sum - x;
+          end
+        end
+        assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + lane_sum;
+      end
     end
     if (USE_THRESH != 0) begin : g_thresh
       reg [PE*TL-1:0] tmem [0:NF-1];
@@ -108,9 +132,12 @@ module bnn_mvtu #(
         if (issue) t_q <= tmem[nf];
       end
       for (p = 0; p < PE; p = p + 1) begin : g_cmp
-        wire [CMP_W-1:0] sum_ext = {{(CMP_W-ACC_W){1'b0}}, sums[p*ACC_W +: ACC_W]};
-        wire [CMP_W-1:0] t_ext = {1'b0, t_q[p*TL +: T_W]};
-        assign result[p] = (sum_ext >= t_ext) ^ t_q[p*TL + T_W];
+        // Popcounts and their thresholds are unsigned; fixed-point sums and thresholds signed.
+        wire [ACC_W-1:0] sum = sums[p*ACC_W +: ACC_W];
+        wire [T_W-1:0] t = t_q[p*TL +: T_W];
+        wire [CMP_W-1:0] sum_ext = {{(CMP_W-ACC_W){FIXED != 0 && sum[ACC_W-1]}}, sum};
+        wire [CMP_W-1:0] t_ext = {{(CMP_W-T_W){FIXED != 0 && t[T_W-1]}}, t};
+        assign result[p] = ($signed(sum_ext) >= $signed(t_ext)) ^ t_q[p*TL + T_W];
       end
     end else begin : g_scores
       assign result = sums;

@@ -5,6 +5,8 @@ import { DwcSim } from './dwc.js';
 import { FifoSim } from './fifo.js';
 import { LabelSelectSim } from './label-select.js';
 import { MvtuSim } from './mvtu.js';
+import { PoolSim } from './pool.js';
+import { SwgSim } from './swg.js';
 
 /** One twin per template, chosen by the plan block's kind. */
 export function twinFor(b: PlanBlock): SimBlock {
@@ -19,5 +21,9 @@ export function twinFor(b: PlanBlock): SimBlock {
       return new MvtuSim(b);
     case 'label_select':
       return new LabelSelectSim(b);
+    case 'swg':
+      return new SwgSim(b);
+    case 'pool':
+      return new PoolSim(b);
   }
 }

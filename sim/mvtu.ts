@@ -23,8 +23,9 @@ export class MvtuSim implements SimBlock {
   private readonly rows: Uint32Array[];
   private readonly thresh: Int32Array;
   private readonly invert: Uint8Array;
-  /** The input vector buffer (ibuf) as packed bits. */
+  /** The input vector buffer (ibuf): packed bits, or raw values for fixed-point inputs. */
   private readonly vec: Uint32Array;
+  private readonly rawVec: Int32Array | undefined;
 
   private sf = 0;
   private nf = 0;
@@ -46,8 +47,9 @@ export class MvtuSim implements SimBlock {
     this.rows = rowsFromImage(b.weights, p.MW, p.MH, p.PE, p.SIMD);
     this.thresh = new Int32Array(p.MH);
     this.invert = new Uint8Array(p.MH);
-    if (b.thresholds) thresholdsFromImage(b.thresholds, p.PE, p.T_W, this.thresh, this.invert);
+    if (b.thresholds) thresholdsFromImage(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1, this.thresh, this.invert);
     this.vec = new Uint32Array(wordsFor(p.MW));
+    this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
     this.data = new Int32Array(p.PE);
   }
 
@@ -87,6 +89,10 @@ export class MvtuSim implements SimBlock {
   }
 
   private store(chunk: Beat, at: number): void {
+    if (this.rawVec) {
+      this.rawVec.set(chunk, at);
+      return;
+    }
     const v = this.vec;
     for (let s = 0; s < chunk.length; s++) {
       const i = at + s;
@@ -99,11 +105,18 @@ export class MvtuSim implements SimBlock {
     const out = new Int32Array(this.PE);
     for (let p = 0; p < this.PE; p++) {
       const j = nf * this.PE + p;
-      const pc = xnorPopcount(this.rows[j]!, this.vec, this.MW);
+      const pc = this.rawVec ? signedSum(this.rows[j]!, this.rawVec) : xnorPopcount(this.rows[j]!, this.vec, this.MW);
       out[p] = this.useThresh ? (pc >= this.thresh[j]! ? 1 : 0) ^ this.invert[j]! : pc;
     }
     return out;
   }
+}
+
+/** Σ (w ? x : -x): the fixed-point datapath. */
+function signedSum(row: Uint32Array, x: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (row[i >>> 5]! >>> (i & 31)) & 1 ? x[i]! : -x[i]!;
+  return s;
 }
 
 function hexBit(word: string, i: number): number {
@@ -126,12 +139,14 @@ function rowsFromImage(img: MemoryImage, mw: number, mh: number, pe: number, sim
   return rows;
 }
 
-function thresholdsFromImage(img: MemoryImage, pe: number, tW: number, thresh: Int32Array, invert: Uint8Array): void {
+function thresholdsFromImage(img: MemoryImage, pe: number, tW: number, signed: boolean, thresh: Int32Array, invert: Uint8Array): void {
   const lane = tW + 1;
   img.words.forEach((word, nf) => {
     for (let p = 0; p < pe; p++) {
       let t = 0;
       for (let b = 0; b < tW; b++) t |= hexBit(word, p * lane + b) << b;
+      // Fixed-point thresholds are two's complement in T_W bits.
+      if (signed && (t >>> (tW - 1)) & 1) t -= 2 ** tW;
       thresh[nf * pe + p] = t;
       invert[nf * pe + p] = hexBit(word, p * lane + tW);
     }

@@ -19,3 +19,12 @@ export function binarizeBlock(name: string, lanes: number, rawBits: number, thre
     params: { LANES: lanes, RAW_BITS: rawBits, THRESHOLD: threshold },
   };
 }
+
+// ---- cost model (7-series): a comparator per lane unless the threshold is one bit of a power of two
+import type { BlockEstimate } from './mvtu.js';
+
+export function estimateBinarize(p: BinarizeBlock['params']): BlockEstimate {
+  const t = p.THRESHOLD;
+  const oneBit = t > 0 && (t & (t - 1)) === 0 && 2 * t === 2 ** p.RAW_BITS;
+  return { lut: oneBit ? 0 : p.LANES * Math.ceil(p.RAW_BITS / 4), ff: 0, lutram: 0, bram18: 0, bram36: 0 };
+}

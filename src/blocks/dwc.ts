@@ -25,3 +25,11 @@ export function dwcBlock(name: string, vectorBits: number, inW: number, outW: nu
     params: { IN_W: inW, OUT_W: outW },
   };
 }
+
+// ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
+import type { BlockEstimate } from './mvtu.js';
+
+export function estimateDwc(p: DwcBlock['params']): BlockEstimate {
+  const w = Math.max(p.IN_W, p.OUT_W);
+  return { lut: Math.round(1.3 * w) + 8, ff: w + Math.min(p.IN_W, p.OUT_W) + 8, lutram: 0, bram18: 0, bram36: 0 };
+}

@@ -21,3 +21,13 @@ export function fifoBlock(name: string, shape: StreamShape, depth: number, layer
     params: { WIDTH: shape.elems * shape.elemBits, DEPTH: depth },
   };
 }
+
+// ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
+import { lutramSites, type BlockEstimate } from './mvtu.js';
+
+export function estimateFifo(p: FifoBlock['params']): BlockEstimate {
+  const aw = Math.max(1, Math.ceil(Math.log2(p.DEPTH)));
+  const lutram = p.DEPTH <= 64 ? lutramSites(p.WIDTH, p.DEPTH, false) : 0;
+  const bram18 = p.DEPTH > 64 ? Math.ceil(p.WIDTH / 36) * Math.ceil(p.DEPTH / 512) : 0;
+  return { lut: 8 + 3 * aw + (p.DEPTH > 32 ? Math.ceil(p.WIDTH / 3) : 0), ff: 3 * aw + 2, lutram, bram18, bram36: bram18 / 2 };
+}

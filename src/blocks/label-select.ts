@@ -22,3 +22,10 @@ export function labelSelectBlock(name: string, pe: number, nf: number, accW: num
     params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits },
   };
 }
+
+// ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
+import type { BlockEstimate } from './mvtu.js';
+
+export function estimateLabelSelect(p: LabelSelectBlock['params']): BlockEstimate {
+  return { lut: 3 * p.PE * p.ACC_W + 2 * p.IDX_W + 10, ff: p.ACC_W + 2 * p.IDX_W + p.OUT_W + 2, lutram: 0, bram18: 0, bram36: 0 };
+}

@@ -1,7 +1,7 @@
 import { BnnError } from '../errors.js';
 import { getBit } from '../model/bits.js';
 import { bitsFor, divisors } from '../util/math.js';
-import type { IntegerLayer } from '../compiler/integer-model.js';
+import { enginePixels, type IntegerEngineLayer } from '../compiler/integer-model.js';
 import type { BlockBase } from '../plan/types.js';
 
 /**
@@ -19,12 +19,15 @@ export interface MvtuParams {
   MH: number;
   PE: number;
   SIMD: number;
-  /** Accumulator width: holds 0..MW. */
+  /** Accumulator width: holds 0..MW (binary) or the signed sum's range (fixed-point inputs). */
   ACC_W: number;
-  /** Threshold width: holds 0..MW+1. */
+  /** Threshold width: holds 0..MW+1 (binary) or the signed range plus one. */
   T_W: number;
   /** 1: PE output bits through thresholds; 0: PE raw popcount scores (last layer). */
   USE_THRESH: 0 | 1;
+  /** 1: binary inputs; > 1: fixed-point inputs of this width (a non-binary first layer). */
+  INPUT_BITS: number;
+  INPUT_SIGNED: 0 | 1;
 }
 
 export interface MemoryImage {
@@ -76,6 +79,7 @@ export function validateMvtuFold(mw: number, mh: number, f: Folding, file: strin
     });
 }
 
+/** Cycles per output pixel (the whole frame for a dense layer): NF·SF. */
 export function mvtuCycles(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD'>): number {
   return (p.MH / p.PE) * (p.MW / p.SIMD);
 }
@@ -94,15 +98,18 @@ function hexWord(bitAt: (i: number) => number, width: number): string {
 }
 
 /** Build the engine for one layer: parameters, weight image (addr nf·SF+sf, bit p·SIMD+s) and threshold image. */
-export function mvtuBlock(name: string, layer: IntegerLayer, f: Folding, inBeatsFrom?: number): MvtuBlock {
+export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): MvtuBlock {
   const MW = layer.inputs;
   const MH = layer.outputs;
   const { pe: PE, simd: SIMD } = f;
   const SF = MW / SIMD;
   const NF = MH / PE;
-  const ACC_W = bitsFor(MW);
-  const T_W = bitsFor(MW + 1);
+  const fixed = layer.inputBits > 1;
+  const mag = Math.max(-layer.accMin, layer.accMax);
+  const ACC_W = fixed ? bitsFor(mag) + 1 : bitsFor(MW);
+  const T_W = fixed ? bitsFor(Math.max(-layer.accMin, layer.accMax + 1)) + 1 : bitsFor(MW + 1);
   const USE_THRESH = layer.thresholds ? 1 : 0;
+  const pixels = enginePixels(layer);
   const words: string[] = [];
   for (let nf = 0; nf < NF; nf++)
     for (let sf = 0; sf < SF; sf++)
@@ -132,11 +139,65 @@ export function mvtuBlock(name: string, layer: IntegerLayer, f: Folding, inBeats
     kind: 'mvtu',
     name,
     layer: layer.name,
-    in: { elems: SIMD, elemBits: 1, beatsPerFrame: inBeatsFrom ?? SF },
-    out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: NF },
-    cyclesPerFrame: SF * NF,
-    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH },
+    in: { elems: SIMD, elemBits: layer.inputBits, beatsPerFrame: pixels * SF },
+    out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: pixels * NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: pixels * NF },
+    cyclesPerFrame: pixels * SF * NF,
+    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0 },
     weights,
     ...(thresholds ? { thresholds } : {}),
   };
+}
+
+// ---- cost model (7-series, Yosys synth_xilinx; calibrated by scripts/bench-synth.ts) ---------
+
+/** Estimated 7-series resources of one block. */
+export interface BlockEstimate {
+  /** LUTs used as logic. */
+  lut: number;
+  ff: number;
+  /** LUT sites used as distributed RAM. */
+  lutram: number;
+  /** Block RAM in RAMB18 units, and RAMB36 equivalents (bram18 / 2). */
+  bram18: number;
+  bram36: number;
+}
+
+/** RAMB18 count for a width × depth ROM/RAM (7-series aspect ratios, SDP up to 36 bits wide). */
+export function bram18For(width: number, depth: number): number {
+  if (depth <= 1 || width * depth === 0) return 0;
+  const aspect: Array<[number, number]> = [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]];
+  let best = Infinity;
+  for (const [d, w] of aspect) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
+  return best;
+}
+
+/** LUT sites of a distributed RAM of width × depth (RAM32M: 32 × 6 SDP / 32 × 8 SP; RAM64M: 64 × 3 / 64 × 4). */
+export function lutramSites(width: number, depth: number, singlePort: boolean): number {
+  if (depth <= 32) return 4 * Math.ceil(width / (singlePort ? 8 : 6));
+  if (depth <= 64) return 4 * Math.ceil(width / (singlePort ? 4 : 3));
+  return 4 * Math.ceil(depth / 64) * Math.ceil(width / (singlePort ? 4 : 3));
+}
+
+/**
+ * MVTU LUT model (plain popcount loop): LUTs ≈ a·L·log2(SIMD) + b·L + c·PE·ACC_W + d·SIMD·[NF>1]
+ * + e·log2(SF·NF) + f + g·L·ACC_W with L = PE·SIMD lanes. Least squares (relative error) over 65
+ * points: MW/MH ∈ {64/32, 256/64, 784/64}, PE ∈ {1..16}, SIMD ∈ {4..64}; mean |error| 5.8%,
+ * worst 27% (PE·SIMD ≤ 8). Refit with `node dist/scripts/bench-synth.js grid`.
+ */
+export const MVTU_LUT_MODEL = { a: 1.73, b: -2.247, c: -0.218, d: 0.494, e: 7.264, f: 1.389, g: 0.701 };
+
+export function estimateMvtu(p: MvtuParams): BlockEstimate {
+  const SF = p.MW / p.SIMD;
+  const NF = p.MH / p.PE;
+  const k = MVTU_LUT_MODEL;
+  const L = p.PE * p.SIMD;
+  const lut = Math.max(1, Math.round(k.a * L * Math.log2(p.SIMD) + k.b * L + k.c * p.PE * p.ACC_W + k.d * p.SIMD * (NF > 1 ? 1 : 0) + k.e * Math.log2(SF * NF || 1) + k.f + k.g * L * p.ACC_W));
+  const wBram = bram18For(p.PE * p.SIMD, SF * NF);
+  const bram18 = wBram;
+  const ibuf = NF > 1 ? (SF <= 64 ? lutramSites(p.SIMD, SF, true) : 0) : 0;
+  const ibufBram = NF > 1 && SF > 64 ? bram18For(p.SIMD, SF) : 0;
+  // Accumulators, input register, output register, counters; the weight register sits in the BRAM.
+  const counters = 2 * Math.ceil(Math.log2(SF * NF + 1)) + 4;
+  const ff = p.PE * p.ACC_W + p.SIMD + (p.USE_THRESH ? p.PE : p.PE * p.ACC_W) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
+  return { lut, ff, lutram: ibuf, bram18: bram18 + ibufBram, bram36: (bram18 + ibufBram) / 2 };
 }

@@ -1,11 +1,11 @@
+import { BnnError } from '../errors.js';
 import type { Model } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { buildPlan } from './build-plan.js';
-import { validateMvtuFold } from '../blocks/mvtu.js';
 import { readFinnFolding } from './finn-folding.js';
-import { defaultFolding, loadFoldConfig, type FoldConfig } from './fold-config.js';
+import { defaultFolding, loadFoldConfig, validateEngineFold, type FoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
-import type { IntegerModel } from './integer-model.js';
+import { engineLayers, type IntegerModel } from './integer-model.js';
 
 export interface Compiled {
   integer: IntegerModel;
@@ -18,8 +18,9 @@ export type FoldLoader = (file: string, im: IntegerModel) => FoldConfig;
 /** fold.yaml, or FINN's folding_config.json (PE/SIMD per MVAU in graph order). */
 export function loadAnyFolding(file: string, im: IntegerModel): FoldConfig {
   if (!file.endsWith('.json')) return loadFoldConfig(file, im);
-  const finn = readFinnFolding(file, im.layers);
-  finn.layers.forEach((f, i) => validateMvtuFold(im.layers[i]!.inputs, im.layers[i]!.outputs, f, file, finn.nodes[i]!));
+  const engines = engineLayers(im);
+  const finn = readFinnFolding(file, engines);
+  finn.layers.forEach((f, i) => validateEngineFold(engines[i]!, f, file, finn.nodes[i]!));
   return { layers: finn.layers, fifoDepth: 'auto', source: file };
 }
 
@@ -35,6 +36,11 @@ export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFo
       : typeof opts.fold === 'string'
         ? (opts.loadFold ?? loadAnyFolding)(opts.fold, integer)
         : opts.fold;
+  // Whatever the folding came from (file, FINN, code), the plan only accepts legal engines.
+  const engines = engineLayers(integer);
+  if (fold.layers.length !== engines.length)
+    throw new BnnError({ code: 'FOLD_INVALID', message: 'one {pe, simd} per weight layer', file: fold.source, field: 'layers', expected: `${engines.length} (${engines.map((l) => l.name).join(', ')})`, got: String(fold.layers.length) });
+  fold.layers.forEach((f, i) => validateEngineFold(engines[i]!, f, fold.source, `layers[${i}]`));
   const plan = buildPlan(integer, fold, { model: model.sourceFile ?? model.name });
   return { integer, fold, plan };
 }

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { BnnError, describeValue } from '../errors.js';
 import { divisors } from '../util/math.js';
 import { mvtuCycles, validateMvtuFold, type Folding } from '../blocks/mvtu.js';
-import type { IntegerModel } from './integer-model.js';
+import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from './integer-model.js';
 
 /** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
 export interface FoldConfig {
@@ -29,7 +29,8 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) fail('(top level)', 'a mapping with `layers`', doc);
   const d = doc as Record<string, unknown>;
-  const names = im.layers.map((l) => l.name);
+  const engines = engineLayers(im);
+  const names = engines.map((l) => l.name);
   let entries: unknown[];
   if (Array.isArray(d.layers)) {
     if (d.layers.length !== names.length) fail('layers', `a list of ${names.length} (one per layer: ${names.join(', ')})`, d.layers);
@@ -46,9 +47,8 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
     if (e === null || typeof e !== 'object' || Array.isArray(e)) fail(field, 'a mapping {pe, simd}', e);
     const r = e as Record<string, unknown>;
     for (const k of Object.keys(r)) if (k !== 'pe' && k !== 'simd') fail(`${field}.${k}`, 'only pe and simd', k, 'unknown key');
-    const l = im.layers[i]!;
     const f = { pe: r.pe as number, simd: r.simd as number };
-    validateMvtuFold(l.inputs, l.outputs, f, file, field);
+    validateEngineFold(engines[i]!, f, file, field);
     return f;
   });
   let fifoDepth: FoldConfig['fifoDepth'] = 'auto';
@@ -59,6 +59,29 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
   }
   for (const k of Object.keys(d)) if (k !== 'layers' && k !== 'fifoDepth') fail(k, 'only layers and fifoDepth', k, 'unknown key');
   return { layers, fifoDepth, source: file };
+}
+
+/** PE | MH and SIMD | MW; a convolution's SIMD must also divide its input channels (the window generator moves whole channel groups). */
+export function validateEngineFold(l: IntegerEngineLayer, f: Folding, file: string, field: string): void {
+  validateMvtuFold(l.inputs, l.outputs, f, file, field);
+  if (l.conv && l.conv.inShape[2] % f.simd !== 0)
+    throw new BnnError({
+      code: 'FOLD_INVALID',
+      message: `a convolution's SIMD must divide its input channels C = ${l.conv.inShape[2]}`,
+      file,
+      field: `${field}.simd`,
+      expected: `one of ${divisors(l.conv.inShape[2]).join(', ')}`,
+      got: String(f.simd),
+    });
+}
+
+/** SIMD values an engine accepts. */
+function simdChoices(l: IntegerEngineLayer): number[] {
+  return divisors(l.inputs).filter((d) => !l.conv || l.conv.inShape[2] % d === 0);
+}
+
+function engineCycles(l: IntegerEngineLayer, f: Folding): number {
+  return enginePixels(l) * mvtuCycles({ MW: l.inputs, MH: l.outputs, PE: f.pe, SIMD: f.simd });
 }
 
 export function loadFoldConfig(file: string, im: IntegerModel): FoldConfig {
@@ -77,19 +100,16 @@ export function loadFoldConfig(file: string, im: IntegerModel): FoldConfig {
  * (PE·SIMD) that meet that target, so no engine is wider than the bottleneck needs.
  */
 export function defaultFolding(im: IntegerModel): FoldConfig {
-  const largestDivisorAtMost = (n: number, cap: number) => Math.max(...divisors(n).filter((d) => d <= cap));
-  const heaviest = im.layers.reduce((a, b) => (b.inputs * b.outputs > a.inputs * a.outputs ? b : a));
-  const target = mvtuCycles({
-    MW: heaviest.inputs,
-    MH: heaviest.outputs,
-    PE: largestDivisorAtMost(heaviest.outputs, 16),
-    SIMD: largestDivisorAtMost(heaviest.inputs, 32),
-  });
-  const layers = im.layers.map((l) => {
+  const largestAtMost = (ds: number[], cap: number) => Math.max(...ds.filter((d) => d <= cap));
+  const engines = engineLayers(im);
+  const work = (l: IntegerEngineLayer) => enginePixels(l) * l.inputs * l.outputs;
+  const heaviest = engines.reduce((a, b) => (work(b) > work(a) ? b : a));
+  const target = engineCycles(heaviest, { pe: largestAtMost(divisors(heaviest.outputs), 16), simd: largestAtMost(simdChoices(heaviest), 32) });
+  const layers = engines.map((l) => {
     let best: Folding | undefined;
-    for (const simd of divisors(l.inputs))
+    for (const simd of simdChoices(l))
       for (const pe of divisors(l.outputs)) {
-        if (mvtuCycles({ MW: l.inputs, MH: l.outputs, PE: pe, SIMD: simd }) > target) continue;
+        if (engineCycles(l, { pe, simd }) > target) continue;
         const lanes = pe * simd;
         // Fewest lanes; among equals the squarest engine with SIMD >= PE (a narrow input bus
         // and weight words that are neither very wide nor very deep).

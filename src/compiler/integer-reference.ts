@@ -1,46 +1,115 @@
 import { argmax } from '../model/float-reference.js';
-import { wordsFor, xnorPopcount } from '../model/bits.js';
-import type { IntegerModel } from './integer-model.js';
+import { getBit, wordsFor, xnorPopcount } from '../model/bits.js';
+import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from './integer-model.js';
 
-/** Bit-packed integer reference: XNOR-popcount on 32-bit words and integer thresholds. */
+/** Bit-packed integer reference: XNOR-popcount on 32-bit words, integer thresholds. */
 export interface IntegerTrace {
-  /** Packed output bits of every thresholded layer. */
+  /** Packed output bits of every layer but a score-producing last one (channels last). */
   layerBits: Uint32Array[];
   scores: Int32Array;
   prediction: number;
 }
 
 export function binarizePacked(im: IntegerModel, raw: ArrayLike<number>): Uint32Array {
-  const t = im.input.encoding.threshold;
+  const enc = im.input.encoding;
+  const t = enc.kind === 'threshold' ? enc.threshold : 0;
   const v = new Uint32Array(wordsFor(raw.length));
   for (let i = 0; i < raw.length; i++) if (raw[i]! >= t) v[i >>> 5]! |= 1 << (i & 31);
   return v;
 }
 
+/** The input vector (MW elements) of output pixel (oy, ox), im2col order (ky, kx, c). */
+function window(l: IntegerEngineLayer, oy: number, ox: number, at: (i: number) => number, into: (k: number, v: number) => void): void {
+  const g = l.conv!;
+  const [h, w, c] = g.inShape;
+  let k = 0;
+  for (let ky = 0; ky < g.kernel; ky++)
+    for (let kx = 0; kx < g.kernel; kx++) {
+      const iy = oy * g.stride - g.padding + ky;
+      const ix = ox * g.stride - g.padding + kx;
+      const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+      for (let ch = 0; ch < c; ch++, k++) into(k, inside ? at((iy * w + ix) * c + ch) : g.padElement);
+    }
+}
+
+/** Accumulators of one engine layer for every output pixel: [pixel * MH + neuron]. */
+export function engineAccumulators(l: IntegerEngineLayer, bits: Uint32Array | undefined, raw: ArrayLike<number> | undefined): Int32Array {
+  const pixels = l.conv ? l.conv.outShape[0] * l.conv.outShape[1] : 1;
+  const ow = l.conv ? l.conv.outShape[1] : 1;
+  const acc = new Int32Array(pixels * l.outputs);
+  for (let px = 0; px < pixels; px++) {
+    if (l.inputBits === 1) {
+      let vec = bits!;
+      if (l.conv) {
+        vec = new Uint32Array(wordsFor(l.inputs));
+        window(l, Math.floor(px / ow), px % ow, (i) => getBit(bits!, i), (k, v) => {
+          if (v) vec[k >>> 5]! |= 1 << (k & 31);
+        });
+      }
+      for (let j = 0; j < l.outputs; j++) acc[px * l.outputs + j] = xnorPopcount(l.weights[j]!, vec, l.inputs);
+    } else {
+      let vec: ArrayLike<number> = raw!;
+      if (l.conv) {
+        const v = new Int32Array(l.inputs);
+        window(l, Math.floor(px / ow), px % ow, (i) => raw![i]!, (k, x) => (v[k] = x));
+        vec = v;
+      }
+      for (let j = 0; j < l.outputs; j++) {
+        let s = 0;
+        const row = l.weights[j]!;
+        for (let i = 0; i < l.inputs; i++) s += getBit(row, i) ? vec[i]! : -vec[i]!;
+        acc[px * l.outputs + j] = s;
+      }
+    }
+  }
+  return acc;
+}
+
+function pool(l: IntegerPoolLayer, bits: Uint32Array): Uint32Array {
+  const [, w, c] = l.inShape;
+  const [oh, ow] = l.outShape;
+  const y = new Uint32Array(wordsFor(oh * ow * c));
+  for (let oy = 0; oy < oh; oy++)
+    for (let ox = 0; ox < ow; ox++)
+      for (let ch = 0; ch < c; ch++) {
+        let any = 0;
+        for (let ky = 0; ky < l.kernel; ky++)
+          for (let kx = 0; kx < l.kernel; kx++) any |= getBit(bits, ((oy * l.kernel + ky) * w + ox * l.kernel + kx) * c + ch);
+        const o = (oy * ow + ox) * c + ch;
+        if (any) y[o >>> 5]! |= 1 << (o & 31);
+      }
+  return y;
+}
+
 export function integerForward(im: IntegerModel, raw: ArrayLike<number>): IntegerTrace {
-  let x = binarizePacked(im, raw);
+  let x: Uint32Array | undefined = im.input.encoding.kind === 'fixed' ? undefined : binarizePacked(im, raw);
   const layerBits: Uint32Array[] = [];
-  let scores = new Int32Array(0);
+  let scores: Int32Array = new Int32Array(0);
   for (const l of im.layers) {
+    if (l.kind === 'maxpool2d') {
+      x = pool(l, x!);
+      layerBits.push(x);
+      continue;
+    }
+    const acc = engineAccumulators(l, x, l.inputBits > 1 ? raw : undefined);
     if (!l.thresholds) {
-      scores = new Int32Array(l.outputs);
-      for (let j = 0; j < l.outputs; j++) scores[j] = xnorPopcount(l.weights[j]!, x, l.inputs);
+      scores = acc;
       break;
     }
-    const y = new Uint32Array(wordsFor(l.outputs));
+    const y = new Uint32Array(wordsFor(acc.length));
     const { value, direction } = l.thresholds;
-    for (let j = 0; j < l.outputs; j++) {
-      const p = xnorPopcount(l.weights[j]!, x, l.inputs);
-      const fire = direction[j] === 'ge' ? p >= value[j]! : p <= value[j]!;
-      if (fire) y[j >>> 5]! |= 1 << (j & 31);
+    for (let q = 0; q < acc.length; q++) {
+      const j = q % l.outputs;
+      const fire = direction[j] === 'ge' ? acc[q]! >= value[j]! : acc[q]! <= value[j]!;
+      if (fire) y[q >>> 5]! |= 1 << (q & 31);
     }
     layerBits.push(y);
     x = y;
   }
   if (scores.length === 0) {
-    const last = im.layers[im.layers.length - 1]!;
-    scores = new Int32Array(last.outputs);
-    for (let j = 0; j < last.outputs; j++) scores[j] = (x[j >>> 5]! >>> (j & 31)) & 1;
+    const n = im.layers.reduce((_, l) => (l.kind === 'maxpool2d' ? l.outShape[0] * l.outShape[1] * l.outShape[2] : (l.conv ? l.conv.outShape[0] * l.conv.outShape[1] : 1) * l.outputs), 0);
+    scores = new Int32Array(n);
+    for (let j = 0; j < n; j++) scores[j] = getBit(x!, j);
   }
   return { layerBits, scores, prediction: argmax(scores) };
 }

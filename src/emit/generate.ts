@@ -4,12 +4,13 @@ import { templatePath } from '../util/paths.js';
 import { run } from '../../sim/engine.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import { emitScripts } from './scripts.js';
+import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
 import { expectedLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
 import { emitTestbench } from './testbench.js';
 import { emitTopVerilog, TEMPLATE_OF } from './top-verilog.js';
 import { writeFolderAtomic } from './write-atomic.js';
 
-export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh']);
+export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
 
 /**
  * Every file of a generated design, by relative path: RTL (templates used + top), memory
@@ -32,6 +33,7 @@ export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
     for (const img of [b.weights, b.thresholds]) if (img) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
   }
   for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
+  for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
   files.set('tb/expected.log', expectedLog(plan, run(plan, stim)));

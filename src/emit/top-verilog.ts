@@ -7,6 +7,8 @@ export const TEMPLATE_OF: Record<PlanBlock['kind'], { module: string; file: stri
   dwc: { module: 'bnn_dwc', file: 'dwc.v' },
   mvtu: { module: 'bnn_mvtu', file: 'mvtu.v' },
   label_select: { module: 'bnn_label_select', file: 'label_select.v' },
+  swg: { module: 'bnn_swg', file: 'swg.v' },
+  pool: { module: 'bnn_pool', file: 'pool.v' },
 };
 
 export function inAxisBits(plan: Plan): number {

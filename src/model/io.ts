@@ -3,7 +3,7 @@ import { Document, isScalar, isSeq, parse, Scalar, visit } from 'yaml';
 import { BnnError } from '../errors.js';
 import { bitsToHex } from './bits.js';
 import { validateModel } from './validate.js';
-import type { Activation, Model } from './types.js';
+import type { Activation, Layer, Model } from './types.js';
 
 /** Parse model text (YAML or JSON). */
 export function parseModel(text: string, file: string): Model {
@@ -42,6 +42,28 @@ function activationDoc(a: Activation): Record<string, unknown> {
   }
 }
 
+function layerDoc(l: Layer): Record<string, unknown> {
+  switch (l.kind) {
+    case 'dense':
+      return {
+        kind: l.kind, name: l.name, inputs: l.inputs, outputs: l.outputs,
+        weights: { encoding: 'hex', rows: l.weights.map((r) => bitsToHex(r, l.inputs)) },
+        activation: activationDoc(l.activation),
+      };
+    case 'conv2d': {
+      const n = l.kernel * l.kernel * l.inChannels;
+      return {
+        kind: l.kind, name: l.name, inChannels: l.inChannels, outChannels: l.outChannels,
+        kernel: l.kernel, stride: l.stride, padding: l.padding, padValue: l.padValue,
+        weights: { encoding: 'hex', rows: l.weights.map((r) => bitsToHex(r, n)) },
+        activation: activationDoc(l.activation),
+      };
+    }
+    case 'maxpool2d':
+      return { kind: l.kind, name: l.name, kernel: l.kernel, stride: l.stride };
+  }
+}
+
 /** Serialize a model to format v1 YAML (deterministic). */
 export function serializeModel(m: Model): string {
   const doc = {
@@ -50,14 +72,7 @@ export function serializeModel(m: Model): string {
     name: m.name,
     metadata: m.metadata,
     input: { shape: m.input.shape, encoding: m.input.encoding, rawBits: m.input.rawBits },
-    layers: m.layers.map((l) => ({
-      kind: l.kind,
-      name: l.name,
-      inputs: l.inputs,
-      outputs: l.outputs,
-      weights: { encoding: 'hex', rows: l.weights.map((r) => bitsToHex(r, l.inputs)) },
-      activation: activationDoc(l.activation),
-    })),
+    layers: m.layers.map(layerDoc),
   };
   const yamlDoc = new Document(doc);
   // Number lists (BatchNorm parameters, thresholds) read best on one line; hex rows one per line.

@@ -2,9 +2,22 @@
 
 export type Direction = 'ge' | 'le';
 
+/** Raw element >= threshold → bit 1 (+1): the first layer sees bits. */
+export interface ThresholdEncoding {
+  kind: 'threshold';
+  threshold: number;
+}
+
+/** Raw fixed-point integers feed the first layer directly (add/subtract by ±1 weights). */
+export interface FixedEncoding {
+  kind: 'fixed';
+  signed: boolean;
+}
+
 export interface InputSpec {
+  /** [N] for a dense network; [H, W, C] (channels last) for a convolutional one. */
   shape: number[];
-  encoding: { kind: 'threshold'; threshold: number };
+  encoding: ThresholdEncoding | FixedEncoding;
   rawBits: number;
 }
 
@@ -41,7 +54,35 @@ export interface DenseLayer {
   activation: Activation;
 }
 
-export type Layer = DenseLayer;
+/**
+ * Binary 2D convolution, channels last. Weights: `outChannels` rows of K·K·inChannels bits in
+ * im2col order (ky, kx, c). Output pixels in raster order, each with outChannels values.
+ */
+export interface Conv2dLayer {
+  kind: 'conv2d';
+  name: string;
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  /** Value of padded input elements: -1 or +1 for binary inputs, 0 for fixed-point inputs. */
+  padValue: number;
+  weights: Uint32Array[];
+  activation: Activation;
+}
+
+/** Binary max-pool (OR of the ±1 window, as bits), kernel = stride. */
+export interface MaxPool2dLayer {
+  kind: 'maxpool2d';
+  name: string;
+  kernel: number;
+  stride: number;
+}
+
+export type Layer = DenseLayer | Conv2dLayer | MaxPool2dLayer;
+/** Layers that compute (have weights): one matrix-vector engine each. */
+export type WeightLayer = DenseLayer | Conv2dLayer;
 
 export interface Model {
   format: 'bnn-model';

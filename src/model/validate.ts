@@ -1,6 +1,7 @@
 import { BnnError, describeValue } from '../errors.js';
 import { hexToBits } from './bits.js';
-import type { Activation, DenseLayer, Direction, InputSpec, Layer, Model } from './types.js';
+import type { Activation, Conv2dLayer, DenseLayer, Direction, InputSpec, Layer, MaxPool2dLayer, Model } from './types.js';
+import { convOutputSize } from './shapes.js';
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -62,15 +63,23 @@ export function validateModel(doc: unknown, file: string): Model {
   if (layersDoc.length === 0) r.fail('layers', 'at least one layer', layersDoc);
   const layers: Layer[] = [];
   const seen = new Set<string>();
-  let fanIn = input.shape.reduce((a, b) => a * b, 1);
+  let shape = input.shape;
   layersDoc.forEach((ld, i) => {
     const field = `layers[${i}]`;
-    const layer = readLayer(r, ld, field, i === layersDoc.length - 1, fanIn, i === 0 ? 'the input size' : "the previous layer's outputs");
+    const ctx: LayerContext = {
+      isLast: i === layersDoc.length - 1,
+      shape,
+      from: i === 0 ? 'the input shape' : "the previous layer's output shape",
+      fixedInput: i === 0 && input.encoding.kind === 'fixed',
+      binaryInput: i === 0 ? input.encoding.kind === 'threshold' : layers[i - 1]!.kind === 'maxpool2d' || (layers[i - 1] as DenseLayer).activation.kind !== 'none',
+    };
+    const { layer, out } = readLayer(r, ld, field, ctx);
     if (seen.has(layer.name)) r.fail(`${field}.name`, 'a name unique in the model', layer.name, 'duplicate layer name');
     seen.add(layer.name);
-    fanIn = layer.outputs;
+    shape = out;
     layers.push(layer);
   });
+  if (layers[layers.length - 1]!.kind === 'maxpool2d') r.fail(`layers[${layers.length - 1}].kind`, 'a dense or conv2d layer last', 'maxpool2d');
   return { format: 'bnn-model', version: 1, name, metadata, input, layers, sourceFile: file };
 }
 
@@ -81,31 +90,89 @@ function readInput(r: Reader, v: unknown): InputSpec {
   const rawBits = d.rawBits === undefined ? 8 : r.int(d.rawBits, 'input.rawBits', 1, 16);
   const enc = r.record(d.encoding, 'input.encoding');
   r.literal(enc.kind, 'input.encoding.kind', ['threshold'] as const);
+  const kind = r.literal(enc.kind, 'input.encoding.kind', ['threshold', 'fixed'] as const);
+  if (shape.length !== 1 && shape.length !== 3) r.fail('input.shape', '[N] or [H, W, C] (channels last)', d.shape);
+  if (kind === 'fixed') {
+    const signed = enc.signed === undefined ? false : enc.signed;
+    if (typeof signed !== 'boolean') r.fail('input.encoding.signed', 'true or false', signed);
+    return { shape, rawBits, encoding: { kind, signed } };
+  }
   const threshold = r.int(enc.threshold, 'input.encoding.threshold', 0, 2 ** rawBits);
   return { shape, rawBits, encoding: { kind: 'threshold', threshold } };
 }
 
-function readLayer(r: Reader, v: unknown, field: string, isLast: boolean, fanIn: number, fanInFrom: string): Layer {
-  const d = r.record(v, field);
-  r.literal(d.kind, `${field}.kind`, ['dense'] as const);
-  return readDense(r, d, field, isLast, fanIn, fanInFrom);
+interface LayerContext {
+  isLast: boolean;
+  /** The incoming shape: [N] or [H, W, C]. */
+  shape: number[];
+  from: string;
+  /** The layer reads raw fixed-point inputs (a non-binary first layer). */
+  fixedInput: boolean;
+  /** The incoming values are ±1 bits. */
+  binaryInput: boolean;
 }
 
-function readDense(r: Reader, d: Record<string, unknown>, field: string, isLast: boolean, fanIn: number, fanInFrom: string): DenseLayer {
-  const name = r.name(d.name, `${field}.name`);
-  const inputs = r.int(d.inputs, `${field}.inputs`, 1, 1 << 20);
-  if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${fanInFrom})`, inputs, 'shape mismatch');
-  const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
-  const w = r.record(d.weights, `${field}.weights`);
-  r.literal(w.encoding, `${field}.weights.encoding`, ['hex'] as const);
-  const rows = r.list(w.rows, `${field}.weights.rows`, outputs).map((row, j) => {
-    const f = `${field}.weights.rows[${j}]`;
-    const bits = typeof row === 'string' ? hexToBits(row, inputs) : undefined;
-    if (!bits) r.fail(f, `${Math.ceil(inputs / 4)} hex digits holding ${inputs} bits (unused high bits zero)`, row);
+function readLayer(r: Reader, v: unknown, field: string, ctx: LayerContext): { layer: Layer; out: number[] } {
+  const d = r.record(v, field);
+  const kind = r.literal(d.kind, `${field}.kind`, ['dense', 'conv2d', 'maxpool2d'] as const);
+  if (kind === 'dense') return readDense(r, d, field, ctx);
+  if (kind === 'conv2d') return readConv(r, d, field, ctx);
+  return readPool(r, d, field, ctx);
+}
+
+function readRows(r: Reader, v: unknown, field: string, rowsN: number, bitsN: number): Uint32Array[] {
+  const w = r.record(v, field);
+  r.literal(w.encoding, `${field}.encoding`, ['hex'] as const);
+  return r.list(w.rows, `${field}.rows`, rowsN).map((row, j) => {
+    const f = `${field}.rows[${j}]`;
+    const bits = typeof row === 'string' ? hexToBits(row, bitsN) : undefined;
+    if (!bits) r.fail(f, `${Math.ceil(bitsN / 4)} hex digits holding ${bitsN} bits (unused high bits zero)`, row);
     return bits;
   });
-  const activation = readActivation(r, d.activation, `${field}.activation`, outputs, inputs, isLast);
-  return { kind: 'dense', name, inputs, outputs, weights: rows, activation };
+}
+
+function readDense(r: Reader, d: Record<string, unknown>, field: string, ctx: LayerContext): { layer: DenseLayer; out: number[] } {
+  const name = r.name(d.name, `${field}.name`);
+  const inputs = r.int(d.inputs, `${field}.inputs`, 1, 1 << 20);
+  const fanIn = ctx.shape.reduce((a, b) => a * b, 1);
+  if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${ctx.from} [${ctx.shape.join(', ')}], flattened channels last)`, inputs, 'shape mismatch');
+  const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
+  const weights = readRows(r, d.weights, `${field}.weights`, outputs, inputs);
+  const activation = readActivation(r, d.activation, `${field}.activation`, outputs, inputs, ctx.isLast);
+  return { layer: { kind: 'dense', name, inputs, outputs, weights, activation }, out: [outputs] };
+}
+
+function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: LayerContext): { layer: Conv2dLayer; out: number[] } {
+  const name = r.name(d.name, `${field}.name`);
+  if (ctx.shape.length !== 3) r.fail(`${field}.kind`, `a [H, W, C] input for conv2d (${ctx.from} is [${ctx.shape.join(', ')}])`, 'conv2d', 'shape mismatch');
+  const [h, w, c] = ctx.shape as [number, number, number];
+  const inChannels = r.int(d.inChannels, `${field}.inChannels`, 1, 1 << 16);
+  if (inChannels !== c) r.fail(`${field}.inChannels`, `${c} (the channels of ${ctx.from})`, inChannels, 'shape mismatch');
+  const outChannels = r.int(d.outChannels, `${field}.outChannels`, 1, 1 << 16);
+  const kernel = r.int(d.kernel, `${field}.kernel`, 1, 15);
+  const stride = r.int(d.stride ?? 1, `${field}.stride`, 1, 15);
+  const padding = r.int(d.padding ?? 0, `${field}.padding`, 0, kernel - 1);
+  const padValue = ctx.fixedInput
+    ? r.literal(d.padValue ?? 0, `${field}.padValue`, [0] as const)
+    : r.literal(d.padValue ?? -1, `${field}.padValue`, [-1, 1] as const);
+  const oh = convOutputSize(h, kernel, stride, padding);
+  const ow = convOutputSize(w, kernel, stride, padding);
+  if (oh < 1 || ow < 1) r.fail(`${field}.kernel`, `a kernel that fits the ${h}x${w} input with padding ${padding}`, kernel);
+  const n = kernel * kernel * inChannels;
+  const weights = readRows(r, d.weights, `${field}.weights`, outChannels, n);
+  const activation = readActivation(r, d.activation, `${field}.activation`, outChannels, n, false);
+  return { layer: { kind: 'conv2d', name, inChannels, outChannels, kernel, stride, padding, padValue, weights, activation }, out: [oh, ow, outChannels] };
+}
+
+function readPool(r: Reader, d: Record<string, unknown>, field: string, ctx: LayerContext): { layer: MaxPool2dLayer; out: number[] } {
+  const name = r.name(d.name, `${field}.name`);
+  if (ctx.shape.length !== 3) r.fail(`${field}.kind`, `a [H, W, C] input for maxpool2d (${ctx.from} is [${ctx.shape.join(', ')}])`, 'maxpool2d', 'shape mismatch');
+  if (!ctx.binaryInput) r.fail(`${field}.kind`, 'maxpool2d after a thresholded (binary) layer', 'maxpool2d');
+  const kernel = r.int(d.kernel, `${field}.kernel`, 2, 15);
+  const stride = r.int(d.stride ?? kernel, `${field}.stride`, kernel, kernel);
+  const [h, w, c] = ctx.shape as [number, number, number];
+  if (h < kernel || w < kernel) r.fail(`${field}.kernel`, `at most the input size ${h}x${w}`, kernel);
+  return { layer: { kind: 'maxpool2d', name, kernel, stride }, out: [Math.floor(h / kernel), Math.floor(w / kernel), c] };
 }
 
 function readActivation(r: Reader, v: unknown, field: string, m: number, n: number, isLast: boolean): Activation {

@@ -12,8 +12,10 @@ import type { DwcBlock } from '../blocks/dwc.js';
 import type { FifoBlock } from '../blocks/fifo.js';
 import type { LabelSelectBlock } from '../blocks/label-select.js';
 import type { MvtuBlock } from '../blocks/mvtu.js';
+import type { PoolBlock } from '../blocks/pool.js';
+import type { SwgBlock } from '../blocks/swg.js';
 
-export type PlanBlock = BinarizeBlock | FifoBlock | MvtuBlock | DwcBlock | LabelSelectBlock;
+export type PlanBlock = BinarizeBlock | FifoBlock | MvtuBlock | DwcBlock | LabelSelectBlock | SwgBlock | PoolBlock;
 
 /** Shape of one stream: `elems` elements of `elemBits` bits per beat, `beatsPerFrame` beats. */
 export interface StreamShape {
@@ -41,10 +43,11 @@ export interface Plan {
   /** Where the model came from (for reports); not used by backends. */
   source: { model: string; fold: string };
   input: {
-    /** Raw elements per frame, raw bits per element, elements per input beat. */
+    /** Raw elements per frame and raw bits per element; threshold: binarized at the input (absent: fixed-point inputs). */
     elements: number;
     rawBits: number;
-    threshold: number;
+    threshold?: number;
+    signed: boolean;
   };
   output: { classes: number; beatBits: number };
   blocks: PlanBlock[];

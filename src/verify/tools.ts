@@ -10,6 +10,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   'nextpnr-ice40': 'nextpnr-ice40',
   icepack: 'fpga-icestorm',
   ccache: 'ccache',
+  chromium: 'chromium',
 };
 
 const found = new Map<string, boolean>();

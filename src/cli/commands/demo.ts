@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { designFiles, writeDesign } from '../../emit/generate.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
 import { simulate } from '../../../sim/simulate.js';
+import { describeArch } from '../../model/shapes.js';
 import { packageRoot } from '../../util/paths.js';
 import { hasTool } from '../../verify/tools.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
@@ -44,7 +45,7 @@ export function register(program: Command): void {
       const frames = inputFrames(model, o);
       const rtlDir = join(o.out, plan.name, 'rtl');
       writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
-      say(`== ${modelFile}: ${model.layers.map((l) => l.inputs).concat(model.layers[model.layers.length - 1]!.outputs).join('-')} (${String(model.metadata.source ?? 'unknown source')})\n`);
+      say(`== ${modelFile}: ${describeArch(model)} (${String(model.metadata.source ?? 'unknown source')})\n`);
       say(`generated ${plan.top} in ${rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
       const sim = simulate(plan, frames).report;
       say(formatSimReport(sim));

@@ -5,6 +5,7 @@ import { BnnError } from '../../errors.js';
 import { parseModel, serializeModel } from '../../model/io.js';
 import { importOnnxFile, legalName } from '../../onnx/import.js';
 import { printJson } from '../output.js';
+import { denseOnly, describeArch } from '../../model/shapes.js';
 
 interface ImportCliOptions {
   out: string;
@@ -42,7 +43,8 @@ export function register(program: Command): void {
       writeFileSync(tmp, text);
       renameSync(tmp, o.out);
       const m = result.model;
-      const arch = [m.layers[0]!.inputs, ...m.layers.map((l) => l.outputs)].join('-');
+      const arch = describeArch(m);
+      const layers = denseOnly(m, 'the importer');
       if (o.json)
         printJson({
           ok: true,
@@ -52,12 +54,12 @@ export function register(program: Command): void {
           dialect: result.dialect,
           arch,
           input: m.input,
-          layers: m.layers.map((l) => ({ name: l.name, inputs: l.inputs, outputs: l.outputs, activation: l.activation.kind })),
+          layers: layers.map((l) => ({ name: l.name, inputs: l.inputs, outputs: l.outputs, activation: l.activation.kind })),
           folded: result.folded,
         });
       else if (!o.quiet) {
         process.stdout.write(
-          `imported ${onnxFile} (${result.dialect}) → ${o.out}: ${arch}, input raw >= ${m.input.encoding.threshold} (${m.input.rawBits}-bit)\n`,
+          `imported ${onnxFile} (${result.dialect}) → ${o.out}: ${arch}, input ${m.input.encoding.kind === 'threshold' ? `raw >= ${m.input.encoding.threshold}` : 'fixed-point'} (${m.input.rawBits}-bit)\n`,
         );
         for (const f of result.folded) process.stdout.write(`  folded: ${f}\n`);
       }

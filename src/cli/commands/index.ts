@@ -3,6 +3,8 @@ import { register as demo } from './demo.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
+import { register as report } from './report.js';
+import { register as synth } from './synth.js';
 import { register as simulate } from './simulate.js';
 import { register as verify } from './verify.js';
 
@@ -17,4 +19,6 @@ export function registerCommands(program: Command): void {
   randomModel(program);
   importOnnx(program);
   demo(program);
+  synth(program);
+  report(program);
 }

@@ -17,6 +17,7 @@ interface TrainOpts {
   batch: string;
   lr: string;
   augment?: boolean;
+  inputThreshold: string;
   threads?: string;
   trainLimit?: string;
   quiet?: boolean;
@@ -58,6 +59,7 @@ export function register(program: Command): void {
     .option('--batch <n>', 'mini-batch size', '100')
     .option('--lr <x>', 'initial Adam learning rate (cosine decay to lr/100)', '0.005')
     .option('--augment', 'random shifts of up to ±2 pixels')
+    .option('--input-threshold <t>', 'input binarization: pixel >= t is bit 1 (+1)', '128')
     .option('--threads <n>', 'threads (results do not depend on it; default: all cores, at most 4)')
     .option('--train-limit <n>', 'use only the first N training images')
     .option('--quiet', 'print nothing but errors')
@@ -71,6 +73,7 @@ export function register(program: Command): void {
       if (!Number.isFinite(lr) || lr <= 0 || lr > 1)
         throw new BnnError({ code: 'USAGE', message: 'invalid --lr', field: '--lr', expected: 'a number in (0, 1]', got: JSON.stringify(o.lr) });
       const threads = o.threads !== undefined ? intOpt(o.threads, '--threads', 1, 64) : Math.min(4, availableParallelism());
+      const inputThreshold = intOpt(o.inputThreshold, '--input-threshold', 1, 255);
       const trainLimit = o.trainLimit !== undefined ? intOpt(o.trainLimit, '--train-limit', 1, 1e9) : undefined;
       const command = [
         'bnn train',
@@ -81,11 +84,12 @@ export function register(program: Command): void {
         `--batch ${batch}`,
         `--lr ${lr}`,
         ...(o.augment ? ['--augment'] : []),
+        ...(inputThreshold !== 128 ? [`--input-threshold ${inputThreshold}`] : []),
         ...(trainLimit !== undefined ? [`--train-limit ${trainLimit}`] : []),
         `-o ${o.output}`,
       ].join(' ');
       const ds = loadDataset(o.dataset);
-      const cfg: TrainConfig = { name: modelName(o.output), arch, epochs, seed, batch, lr, augment: !!o.augment, threads, trainLimit, command };
+      const cfg: TrainConfig = { name: modelName(o.output), arch, epochs, seed, batch, lr, augment: !!o.augment, threads, trainLimit, command, inputThreshold };
       const p = progress({ quiet: o.quiet, json: o.json });
       let lastDraw = 0;
       const result = await train(ds, cfg, {
@@ -120,6 +124,7 @@ export function register(program: Command): void {
           testImages: ds.test.count,
           trainAccuracy: result.trainAccuracy,
           testAccuracy: result.testAccuracy,
+          testAccuracyRunningStats: result.runningTestAccuracy,
           seconds: Math.round(result.seconds * 1000) / 1000,
           secondsPerEpoch: Math.round((result.epochs.reduce((a, e) => a + e.seconds, 0) / epochs) * 1000) / 1000,
           threads,
@@ -128,7 +133,7 @@ export function register(program: Command): void {
         });
       } else if (!o.quiet) {
         process.stderr.write(
-          `wrote ${o.output}: train accuracy ${(100 * result.trainAccuracy).toFixed(2)}%, test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${ds.test.count} test images), ${result.seconds.toFixed(1)} s\n`,
+          `wrote ${o.output}: train accuracy ${(100 * result.trainAccuracy).toFixed(2)}%, test accuracy ${(100 * result.testAccuracy).toFixed(2)}% (${ds.test.count} test images; ${(100 * result.runningTestAccuracy).toFixed(2)}% before BatchNorm recalibration), ${result.seconds.toFixed(1)} s\n`,
         );
       }
     });

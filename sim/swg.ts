@@ -1,0 +1,113 @@
+import type { SwgBlock } from '../src/blocks/swg.js';
+import { swgRows } from '../src/blocks/swg.js';
+import { newStats, type Beat, type SimBlock } from './block.js';
+
+/** Twin of rtl-templates/swg.v: the same ring of rows, the same release rule, cycle for cycle. */
+export class SwgSim implements SimBlock {
+  readonly name: string;
+  readonly comb = false;
+  readonly stats = newStats();
+  private readonly p: SwgBlock['params'];
+  private readonly R: number;
+  private readonly row: number;
+  private readonly cbN: number;
+  private readonly mem: Beat[];
+  private readonly pad: Beat;
+  private waddr = 0;
+  private wpos = 0;
+  private filled = 0;
+  private oy = 0;
+  private ox = 0;
+  private ky = 0;
+  private kx = 0;
+  private cb = 0;
+  private baseRow = 0;
+  private bslot = 0;
+  private valid = false;
+  private data: Beat;
+
+  constructor(b: SwgBlock) {
+    this.name = b.name;
+    this.p = b.params;
+    this.R = swgRows(this.p.K, this.p.S);
+    this.cbN = this.p.C / this.p.SIMD;
+    this.row = this.p.W * this.cbN;
+    this.mem = new Array<Beat>(this.R * this.row);
+    this.pad = new Int32Array(this.p.SIMD).fill(this.p.PAD);
+    this.data = this.pad;
+  }
+
+  outValid(): boolean {
+    return this.valid;
+  }
+  outData(): Beat {
+    return this.data;
+  }
+  inReady(): boolean {
+    return this.filled !== this.R;
+  }
+
+  /** Rows needed and rows released by the current beat, as the template computes them. */
+  private want(): { want: number; release: number; rowEnd: boolean; frameEnd: boolean } {
+    const p = this.p;
+    const iy0 = this.oy * p.S - p.P;
+    const need = Math.min(iy0 + p.K, p.H) - this.baseRow;
+    const lastK = this.kx === p.K - 1 && this.ky === p.K - 1 && this.cb === this.cbN - 1;
+    const rowEnd = lastK && this.ox === p.OW - 1;
+    const frameEnd = rowEnd && this.oy === p.OH - 1;
+    const release = frameEnd ? p.H - this.baseRow : rowEnd ? Math.max(0, iy0 + p.S) - this.baseRow : 0;
+    return { want: Math.max(need, release), release, rowEnd, frameEnd };
+  }
+
+  tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
+    const p = this.p;
+    const en = !this.valid || outReady;
+    const w = this.want();
+    const step = en && this.filled >= w.want;
+    if (step) this.stats.busy++;
+    else if (!en) this.stats.stall++;
+    else this.stats.idle++;
+    // reader (reads before the writer's edge, like the template's combinational read)
+    if (step) {
+      const iy = this.oy * p.S - p.P + this.ky;
+      const ix = this.ox * p.S - p.P + this.kx;
+      if (iy >= 0 && iy < p.H && ix >= 0 && ix < p.W) {
+        const slot = (this.bslot + iy - this.baseRow) % this.R;
+        this.data = this.mem[slot * this.row + ix * this.cbN + this.cb]!;
+      } else this.data = this.pad;
+    }
+    let rowDone = false;
+    if (inFire) {
+      this.mem[this.waddr] = inData!;
+      this.waddr = this.waddr === this.R * this.row - 1 ? 0 : this.waddr + 1;
+      rowDone = this.wpos === this.row - 1;
+      this.wpos = rowDone ? 0 : this.wpos + 1;
+    }
+    this.filled += (rowDone ? 1 : 0) - (step && w.rowEnd ? w.release : 0);
+    if (en) this.valid = step;
+    if (!step) return;
+    if (this.cb !== this.cbN - 1) {
+      this.cb++;
+      return;
+    }
+    this.cb = 0;
+    if (this.kx !== p.K - 1) {
+      this.kx++;
+      return;
+    }
+    this.kx = 0;
+    if (this.ky !== p.K - 1) {
+      this.ky++;
+      return;
+    }
+    this.ky = 0;
+    if (this.ox !== p.OW - 1) {
+      this.ox++;
+      return;
+    }
+    this.ox = 0;
+    this.baseRow = w.frameEnd ? 0 : this.baseRow + w.release;
+    this.bslot = (this.bslot + w.release) % this.R;
+    this.oy = this.oy === p.OH - 1 ? 0 : this.oy + 1;
+  }
+}

@@ -1,0 +1,65 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { compile } from '../../compiler/compile.js';
+import { BnnError } from '../../errors.js';
+import { loadModel } from '../../model/io.js';
+import { reportData } from '../../report/data.js';
+import { reportHtml } from '../../report/html.js';
+import type { SynthReport } from '../../synth/run.js';
+import { printJson } from '../output.js';
+import { parseClock } from './synth.js';
+
+interface ReportOpts {
+  fold?: string;
+  output?: string;
+  synth?: string;
+  clock: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** Read the JSON that `bnn synth --json` printed. */
+export function loadSynthJson(file: string): SynthReport {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new BnnError({ code: 'INPUT_INVALID', message: `cannot read synthesis results: ${(e as Error).message.split('\n')[0]}`, file, expected: 'the JSON printed by bnn synth --json' });
+  }
+  const d = doc as Partial<SynthReport>;
+  if (!d || typeof d !== 'object' || !Array.isArray(d.targets))
+    throw new BnnError({ code: 'INPUT_INVALID', message: 'not a synthesis result', file, field: 'targets', expected: 'the JSON printed by bnn synth --json' });
+  return d as SynthReport;
+}
+
+function writeFileAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('Write a self-contained HTML report: cycles per block, resources (estimate vs Yosys), simulator activity, FPS/latency, accuracy')
+    .argument('<model>', 'model file (format v1)')
+    .option('--fold <file>', 'folding (fold.yaml); default: automatic')
+    .option('-o, --output <file>', 'HTML file to write', 'report.html')
+    .option('--synth <file>', 'results of `bnn synth --json` to compare with (Yosys resources, Fmax)')
+    .option('--clock <mhz>', 'clock for throughput when no synthesis result gives one', '100')
+    .option('--json', 'print the report data as JSON (the HTML is still written)')
+    .option('--quiet', 'print nothing but errors')
+    .action((modelFile: string, o: ReportOpts) => {
+      const model = loadModel(modelFile);
+      const { plan } = compile(model, o.fold ? { fold: o.fold } : {});
+      const synth = o.synth ? loadSynthJson(o.synth) : undefined;
+      if (synth && synth.design !== plan.top)
+        throw new BnnError({ code: 'INPUT_INVALID', message: 'synthesis results are for another design', file: o.synth, field: 'design', expected: plan.top, got: JSON.stringify(synth.design) });
+      const data = reportData(model, plan, { ...(synth ? { synth } : {}), clockMHz: parseClock(o.clock) });
+      const out = o.output ?? 'report.html';
+      writeFileAtomic(out, reportHtml(data));
+      if (o.json) printJson({ ok: true, output: out, ...data });
+      else if (!o.quiet) process.stdout.write(`report: ${out}\n`);
+    });
+}

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { compile } from '../../compiler/compile.js';
+import { BnnError } from '../../errors.js';
+import { loadModel } from '../../model/io.js';
+import { runSynth, SYNTH_TARGETS, type SynthReport, type SynthTarget } from '../../synth/run.js';
+import { printJson, progress } from '../output.js';
+
+interface SynthOpts {
+  fold?: string;
+  target: string;
+  clock: string;
+  output?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function parseTargets(v: string): SynthTarget[] {
+  const ts = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const t of ts)
+    if (!SYNTH_TARGETS.includes(t as SynthTarget))
+      throw new BnnError({ code: 'USAGE', message: 'unknown synthesis target', field: '--target', expected: SYNTH_TARGETS.join(', '), got: JSON.stringify(t) });
+  if (!ts.length) throw new BnnError({ code: 'USAGE', message: 'no target', field: '--target', expected: SYNTH_TARGETS.join(', ') });
+  return [...new Set(ts)] as SynthTarget[];
+}
+
+export function parseClock(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 2000)
+    throw new BnnError({ code: 'USAGE', message: 'invalid --clock', field: '--clock', expected: 'a frequency in MHz in (0, 2000]', got: JSON.stringify(v) });
+  return n;
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export function synthText(r: SynthReport): string {
+  const L: string[] = [];
+  L.push(`${r.design}: II ${r.ii} cycles/frame (${r.iiSource}), latency ${r.latencyCycles ?? '?'} cycles; files in ${r.dir}`);
+  for (const t of r.targets) {
+    L.push('');
+    const clock = t.fmaxMHz !== null ? `Fmax ${fmt(t.fmaxMHz, 1)} MHz` : `at ${fmt(t.clockMHz, 1)} MHz (requested, not timed)`;
+    L.push(`${t.target}: ${t.fits === false ? 'DOES NOT FIT' : clock}${t.fits === false ? '' : `, ${fmt(t.framesPerSecond)} frames/s, latency ${t.latencyNs === null ? '?' : fmt(t.latencyNs, 0) + ' ns'}`}`);
+    if (t.message) L.push(`  ${t.message}`);
+    if (t.xilinx) {
+      const row = (n: string, x: { lut: number; lutram: number; ff: number; carry4: number; bram36: number; dsp: number }) =>
+        `  ${n.padEnd(18)} ${String(x.lut).padStart(7)} ${String(x.lutram).padStart(7)} ${String(x.ff).padStart(7)} ${String(x.carry4).padStart(7)} ${String(x.bram36).padStart(6)} ${String(x.dsp).padStart(4)}`;
+      L.push(`  ${'block'.padEnd(18)} ${'LUT'.padStart(7)} ${'LUTRAM'.padStart(7)} ${'FF'.padStart(7)} ${'CARRY4'.padStart(7)} ${'BRAM36'.padStart(6)} ${'DSP'.padStart(4)}`);
+      for (const b of t.xilinx.blocks) L.push(row(b.block, b.resources));
+      L.push(row('total', t.xilinx.total));
+    }
+    if (t.ice40) {
+      const i = t.ice40;
+      L.push(`  LUT4 ${i.lut4}, FF ${i.ff}, carry ${i.carry}, BRAM ${i.bram}, I/O ${i.io}`);
+      for (const [k, u] of Object.entries(i.utilization ?? {})) if (u.used) L.push(`  ${k}: ${u.used}/${u.available}`);
+    }
+    if (t.bitstream) L.push(`  bitstream: ${r.dir}/${t.bitstream}`);
+  }
+  return L.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('synth')
+    .description('Generate the design and measure it: Yosys synth_xilinx (resources per block) or the iCE40 flow to a bitstream (Fmax)')
+    .argument('<model>', 'model file (format v1)')
+    .option('--fold <file>', 'folding (fold.yaml); default: automatic')
+    .option('--target <t>', `target(s), comma-separated: ${SYNTH_TARGETS.join(', ')}`, 'xc7')
+    .option('--clock <mhz>', 'clock constraint in MHz (iCE40 place and route; throughput on xc7)', '100')
+    .option('-o, --output <dir>', 'output folder (design, scripts, reports, bitstream)')
+    .option('--json', 'print the results as JSON')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (modelFile: string, o: SynthOpts) => {
+      const targets = parseTargets(o.target);
+      const clockMHz = parseClock(o.clock);
+      const model = loadModel(modelFile);
+      const { plan } = compile(model, o.fold ? { fold: o.fold } : {});
+      const dir = o.output ?? `${plan.top}_synth`;
+      const p = progress(o);
+      const t0 = Date.now();
+      const r = await runSynth(plan, dir, {
+        targets,
+        clockMHz,
+        onProgress: (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`),
+      });
+      p.done();
+      if (o.json) printJson({ ok: true, ...r });
+      else if (!o.quiet) process.stdout.write(synthText(r) + '\n');
+    });
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compiler/compile.js';
+import { randomModel } from '../model/random-model.js';
+import { reportData } from './data.js';
+import { reportHtml } from './html.js';
+
+describe('report', () => {
+  const model = randomModel({ name: 'tfc', arch: [64, 32, 10], seed: 1 });
+  const { plan } = compile(model);
+
+  it('marks the bottleneck, carries estimates and simulator activity', () => {
+    const d = reportData(model, plan, { now: new Date(0) });
+    expect(d.blocks.filter((b) => b.bottleneck).map((b) => b.name)).toEqual([plan.ii.bottleneck]);
+    expect(d.blocks.find((b) => b.kind === 'mvtu')!.estimate.lut).toBeGreaterThan(0);
+    expect(d.blocks.every((b) => b.sim.busy > 0)).toBe(true);
+    expect(d.model.testAccuracy).toBeNull();
+    expect(d.targets[0]!.framesPerSecond).toBeCloseTo(100e6 / (d.ii.measured ?? d.ii.analytic), 3);
+  });
+
+  it('is one self-contained page with chart.js inlined and the data escaped', () => {
+    const m2 = { ...model, name: '</script><b>x' };
+    const html = reportHtml(reportData(m2, plan, { now: new Date(0) }), '/* chart.js stub */');
+    expect(html).toContain('/* chart.js stub */');
+    expect(html).not.toContain('</script><b>');
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    const full = reportHtml(reportData(model, plan, { now: new Date(0) }));
+    expect(full.length).toBeGreaterThan(150_000); // chart.js UMD is ~200 kB
+    expect(full).toMatch(/new Chart\(/);
+  });
+});

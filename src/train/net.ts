@@ -1,0 +1,399 @@
+/**
+ * Binarization-aware training state and compute kernels.
+ *
+ * Everything lives in flat typed arrays on one (optionally shared) buffer so that the same
+ * kernels run on the main thread and on worker threads. Every kernel takes a part `t` of `T`
+ * and writes only its own slice (a range of neurons or of samples), and each output element is
+ * always computed by the same sequence of floating-point operations whatever T is: results are
+ * bit-identical for any number of threads.
+ *
+ * Layout: weights are stored input-major, W[i*M + j] for input i and neuron j, so that the inner
+ * loops (over neurons) walk contiguous memory. Binary vectors (layer inputs) are kept as lists of
+ * their +1 positions; a ±1 dot product is then 2·Σ_{x_i=+1} w_i − Σ_i w_i.
+ */
+
+export const BN_EPS = 1e-5;
+export const BN_MOMENTUM = 0.1;
+export const ADAM_B1 = 0.9;
+export const ADAM_B2 = 0.999;
+export const ADAM_EPS = 1e-8;
+
+export interface NetShape {
+  arch: number[];
+  batch: number;
+}
+
+interface Alloc {
+  f32(n: number): Float32Array;
+  f64(n: number): Float64Array;
+  i32(n: number): Int32Array;
+}
+
+export interface LayerState {
+  n: number;
+  m: number;
+  hidden: boolean;
+  w: Float32Array; // latent weights, [n*m]
+  wb2: Float32Array; // 2*sign(w), [n*m]
+  colsum: Float32Array; // Σ_i sign(w[i,j]), [m]
+  mw: Float32Array;
+  vw: Float32Array;
+  dw: Float32Array;
+  // Input of this layer, as +1 position lists per sample.
+  onIdx: Int32Array; // [batch*n]
+  onCnt: Int32Array; // [batch]
+  z: Float32Array; // ±1 dot products, [batch*m]
+  // Hidden layers only (BatchNorm + sign):
+  gamma: Float32Array;
+  beta: Float32Array;
+  mg: Float32Array;
+  vg: Float32Array;
+  mb: Float32Array;
+  vb: Float32Array;
+  dgamma: Float32Array;
+  dbeta: Float32Array;
+  runMean: Float64Array;
+  runVar: Float64Array;
+  bMean: Float64Array; // batch mean
+  bInvStd: Float64Array; // 1/sqrt(batch var + eps)
+  zhat: Float32Array; // [batch*m]
+  y: Float32Array; // pre-sign BN output, [batch*m]
+  dy: Float32Array; // gradient wrt y (or wrt the scores for the last layer), [batch*m]
+  dz: Float32Array; // gradient wrt z, [batch*m]
+}
+
+export interface NetState {
+  arch: number[];
+  batch: number;
+  layers: LayerState[];
+  /** Scalars: [0] current batch size, [1] adam step, [2] lr, [3] last-layer scale, [4] running-statistics momentum. */
+  scal: Float64Array;
+  buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** Bytes needed, and the allocation order, are the same on every thread. */
+function layout(shape: NetShape, a: Alloc): { layers: LayerState[]; scal: Float64Array } {
+  const { arch, batch } = shape;
+  const scal = a.f64(8);
+  const layers: LayerState[] = [];
+  for (let l = 0; l + 1 < arch.length; l++) {
+    const n = arch[l]!;
+    const m = arch[l + 1]!;
+    const hidden = l + 2 < arch.length;
+    const hm = hidden ? m : 0;
+    layers.push({
+      n,
+      m,
+      hidden,
+      w: a.f32(n * m),
+      wb2: a.f32(n * m),
+      colsum: a.f32(m),
+      mw: a.f32(n * m),
+      vw: a.f32(n * m),
+      dw: a.f32(n * m),
+      onIdx: a.i32(batch * n),
+      onCnt: a.i32(batch),
+      z: a.f32(batch * m),
+      gamma: a.f32(hm),
+      beta: a.f32(hm),
+      mg: a.f32(hm),
+      vg: a.f32(hm),
+      mb: a.f32(hm),
+      vb: a.f32(hm),
+      dgamma: a.f32(hm),
+      dbeta: a.f32(hm),
+      runMean: a.f64(hm),
+      runVar: a.f64(hm),
+      bMean: a.f64(hm),
+      bInvStd: a.f64(hm),
+      zhat: a.f32(batch * hm),
+      y: a.f32(batch * hm),
+      dy: a.f32(batch * m),
+      dz: a.f32(batch * m),
+    });
+  }
+  return { layers, scal };
+}
+
+function sizer(): Alloc & { bytes: number } {
+  const s = {
+    bytes: 0,
+    f32(n: number) {
+      s.bytes += 8 * Math.ceil((4 * n) / 8);
+      return new Float32Array(0);
+    },
+    f64(n: number) {
+      s.bytes += 8 * n;
+      return new Float64Array(0);
+    },
+    i32(n: number) {
+      s.bytes += 8 * Math.ceil((4 * n) / 8);
+      return new Int32Array(0);
+    },
+  };
+  return s;
+}
+
+function allocator(buf: ArrayBuffer | SharedArrayBuffer): Alloc {
+  let off = 0;
+  const take = (bytes: number) => {
+    const o = off;
+    off += 8 * Math.ceil(bytes / 8);
+    return o;
+  };
+  return {
+    f32: (n) => new Float32Array(buf, take(4 * n), n),
+    f64: (n) => new Float64Array(buf, take(8 * n), n),
+    i32: (n) => new Int32Array(buf, take(4 * n), n),
+  };
+}
+
+/** Create the state (zeroed) on a new buffer, shared if `shared`. */
+export function createNet(shape: NetShape, shared: boolean): NetState {
+  const s = sizer();
+  layout(shape, s);
+  const buffer = shared ? new SharedArrayBuffer(s.bytes) : new ArrayBuffer(s.bytes);
+  return attachNet(shape, buffer);
+}
+
+/** View an existing buffer (e.g. in a worker) as the state. */
+export function attachNet(shape: NetShape, buffer: ArrayBuffer | SharedArrayBuffer): NetState {
+  const { layers, scal } = layout(shape, allocator(buffer));
+  return { arch: shape.arch, batch: shape.batch, layers, scal, buffer };
+}
+
+export function partOf(n: number, t: number, T: number): [number, number] {
+  return [Math.floor((n * t) / T), Math.floor((n * (t + 1)) / T)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels. `t`/`T`: this thread's part. Each comment says what the part splits.
+
+/** sign(w) (w >= 0 → +1) into wb2 = 2·sign(w) and colsum = Σ_i sign(w). Splits neurons. */
+export function binarizeWeights(L: LayerState, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, w, wb2, colsum } = L;
+  for (let j = j0; j < j1; j++) colsum[j] = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * m;
+    for (let j = j0; j < j1; j++) {
+      const s = w[base + j]! >= 0 ? 2 : -2;
+      wb2[base + j] = s;
+      colsum[j] += s / 2;
+    }
+  }
+}
+
+/** z[b,j] = ±1 dot product of the layer input and sign(w[:,j]). Splits neurons. Exact integers. */
+export function forwardDot(L: LayerState, B: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, wb2, colsum, onIdx, onCnt, z } = L;
+  for (let b = 0; b < B; b++) {
+    const zb = b * m;
+    for (let j = j0; j < j1; j++) z[zb + j] = -colsum[j]!;
+    const ob = b * n;
+    const cnt = onCnt[b]!;
+    for (let k = 0; k < cnt; k++) {
+      const base = onIdx[ob + k]! * m;
+      for (let j = j0; j < j1; j++) z[zb + j] += wb2[base + j]!;
+    }
+  }
+}
+
+/** Training-mode BatchNorm on z (batch statistics) then y; updates running statistics. Splits neurons. */
+export function forwardBatchNorm(L: LayerState, B: number, momentum: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { m, z, zhat, y, gamma, beta, bMean, bInvStd, runMean, runVar } = L;
+  for (let j = j0; j < j1; j++) {
+    let s = 0;
+    for (let b = 0; b < B; b++) s += z[b * m + j]!;
+    const mean = s / B;
+    let v = 0;
+    for (let b = 0; b < B; b++) {
+      const d = z[b * m + j]! - mean;
+      v += d * d;
+    }
+    const varB = v / B;
+    const inv = 1 / Math.sqrt(varB + BN_EPS);
+    bMean[j] = mean;
+    bInvStd[j] = inv;
+    runMean[j] = (1 - momentum) * runMean[j]! + momentum * mean;
+    runVar[j] = (1 - momentum) * runVar[j]! + momentum * (B > 1 ? v / (B - 1) : varB);
+    const g = gamma[j]!;
+    const be = beta[j]!;
+    for (let b = 0; b < B; b++) {
+      const h = (z[b * m + j]! - mean) * inv;
+      zhat[b * m + j] = h;
+      y[b * m + j] = g * h + be;
+    }
+  }
+}
+
+/** Sign of y (>= 0 → +1) as +1 position lists: the next layer's input. Splits samples. */
+export function forwardSign(L: LayerState, next: LayerState, B: number, t: number, T: number): void {
+  const [b0, b1] = partOf(B, t, T);
+  const { m, y } = L;
+  const { onIdx, onCnt } = next;
+  for (let b = b0; b < b1; b++) {
+    let c = 0;
+    const yb = b * m;
+    const ob = b * m;
+    for (let j = 0; j < m; j++) if (y[yb + j]! >= 0) onIdx[ob + c++] = j;
+    onCnt[b] = c;
+  }
+}
+
+/**
+ * Gradient wrt the layer input: dx[b,i] = Σ_j dz[b,j]·sign(w[i,j]), written as the previous
+ * layer's dy, masked by the activation STE (zero where |y| > 1). Splits inputs i (= neurons of
+ * the previous layer).
+ */
+export function backwardInput(L: LayerState, prev: LayerState, B: number, t: number, T: number): void {
+  const [i0, i1] = partOf(L.n, t, T);
+  const { n, m, wb2, dz } = L;
+  const { y, dy } = prev;
+  for (let b = 0; b < B; b++) {
+    const gb = b * m;
+    for (let i = i0; i < i1; i++) {
+      const base = i * m;
+      let s = 0;
+      for (let j = 0; j < m; j++) s += dz[gb + j]! * wb2[base + j]!;
+      const yy = y[b * n + i]!;
+      dy[b * n + i] = yy <= 1 && yy >= -1 ? 0.5 * s : 0;
+    }
+  }
+}
+
+/** BatchNorm backward (batch statistics): dy → dgamma, dbeta, dz. Splits neurons. */
+export function backwardBatchNorm(L: LayerState, B: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { m, zhat, dy, dz, gamma, bInvStd, dgamma, dbeta } = L;
+  for (let j = j0; j < j1; j++) {
+    let sdy = 0;
+    let sdyh = 0;
+    for (let b = 0; b < B; b++) {
+      const g = dy[b * m + j]!;
+      sdy += g;
+      sdyh += g * zhat[b * m + j]!;
+    }
+    dgamma[j] = sdyh;
+    dbeta[j] = sdy;
+    const k = gamma[j]! * bInvStd[j]!;
+    const mdy = sdy / B;
+    const mdyh = sdyh / B;
+    for (let b = 0; b < B; b++) dz[b * m + j] = k * (dy[b * m + j]! - mdy - zhat[b * m + j]! * mdyh);
+  }
+}
+
+/** dw[i,j] = Σ_b x[b,i]·dz[b,j] with x = ±1: 2·Σ_{x=+1} dz − Σ_b dz. Splits neurons. */
+export function backwardWeights(L: LayerState, B: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, dw, dz, onIdx, onCnt } = L;
+  const tot = new Float64Array(j1 - j0);
+  for (let b = 0; b < B; b++) for (let j = j0; j < j1; j++) tot[j - j0] += dz[b * m + j]!;
+  for (let i = 0; i < n; i++) {
+    const base = i * m;
+    for (let j = j0; j < j1; j++) dw[base + j] = -tot[j - j0]!;
+  }
+  for (let b = 0; b < B; b++) {
+    const gb = b * m;
+    const ob = b * n;
+    const cnt = onCnt[b]!;
+    for (let k = 0; k < cnt; k++) {
+      const base = onIdx[ob + k]! * m;
+      for (let j = j0; j < j1; j++) dw[base + j] += 2 * dz[gb + j]!;
+    }
+  }
+}
+
+/**
+ * Adam step on the latent weights (straight-through estimator: the gradient of sign(w) is 1
+ * where |w| <= 1 and 0 elsewhere), then clip to [-1, 1]; Adam on gamma/beta. Splits neurons.
+ */
+export function adamUpdate(L: LayerState, step: number, lr: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, w, dw, mw, vw } = L;
+  const c1 = 1 / (1 - Math.pow(ADAM_B1, step));
+  const c2 = 1 / (1 - Math.pow(ADAM_B2, step));
+  for (let i = 0; i < n; i++) {
+    const base = i * m;
+    for (let j = j0; j < j1; j++) {
+      const k = base + j;
+      const wk = w[k]!;
+      const g = wk <= 1 && wk >= -1 ? dw[k]! : 0;
+      const m1 = ADAM_B1 * mw[k]! + (1 - ADAM_B1) * g;
+      const v1 = ADAM_B2 * vw[k]! + (1 - ADAM_B2) * g * g;
+      mw[k] = m1;
+      vw[k] = v1;
+      let nw = wk - (lr * m1 * c1) / (Math.sqrt(v1 * c2) + ADAM_EPS);
+      if (nw > 1) nw = 1;
+      else if (nw < -1) nw = -1;
+      w[k] = nw;
+    }
+  }
+  if (!L.hidden) return;
+  const { gamma, beta, dgamma, dbeta, mg, vg, mb, vb } = L;
+  for (let j = j0; j < j1; j++) {
+    let g = dgamma[j]!;
+    mg[j] = ADAM_B1 * mg[j]! + (1 - ADAM_B1) * g;
+    vg[j] = ADAM_B2 * vg[j]! + (1 - ADAM_B2) * g * g;
+    gamma[j] = gamma[j]! - (lr * mg[j]! * c1) / (Math.sqrt(vg[j]! * c2) + ADAM_EPS);
+    g = dbeta[j]!;
+    mb[j] = ADAM_B1 * mb[j]! + (1 - ADAM_B1) * g;
+    vb[j] = ADAM_B2 * vb[j]! + (1 - ADAM_B2) * g * g;
+    beta[j] = beta[j]! - (lr * mb[j]! * c1) / (Math.sqrt(vb[j]! * c2) + ADAM_EPS);
+  }
+}
+
+/** Phase codes shared with the worker. */
+/**
+ * Phases: the units of work between two synchronization points. Kernels fused into one phase
+ * split the same index range the same way (or touch disjoint data), so they need no barrier.
+ */
+export const Phase = {
+  /** Binarize the weights of every layer (start of training). */
+  BinarizeAll: 1,
+  /** ±1 dot products of layer l, then (hidden layer) training-mode BatchNorm. */
+  Forward: 2,
+  /** Signs of hidden layer l as the next layer's input lists. */
+  Sign: 3,
+  /** Weight gradient of layer l; for l > 0 also the input gradient and BatchNorm backward of l-1. */
+  Backward: 4,
+  /** Adam step and re-binarization of every layer. */
+  Update: 5,
+  Exit: 99,
+} as const;
+
+/** Run one phase for layer `l` on part t of T (the same dispatch on every thread). */
+export function runPhase(net: NetState, phase: number, l: number, t: number, T: number): void {
+  const B = net.scal[0]!;
+  switch (phase) {
+    case Phase.BinarizeAll:
+      for (const L of net.layers) binarizeWeights(L, t, T);
+      return;
+    case Phase.Forward: {
+      const L = net.layers[l]!;
+      forwardDot(L, B, t, T);
+      if (L.hidden) forwardBatchNorm(L, B, net.scal[4]!, t, T);
+      return;
+    }
+    case Phase.Sign:
+      return forwardSign(net.layers[l]!, net.layers[l + 1]!, B, t, T);
+    case Phase.Backward: {
+      const L = net.layers[l]!;
+      backwardWeights(L, B, t, T);
+      if (l > 0) {
+        const prev = net.layers[l - 1]!;
+        backwardInput(L, prev, B, t, T);
+        backwardBatchNorm(prev, B, t, T);
+      }
+      return;
+    }
+    case Phase.Update:
+      for (const L of net.layers) {
+        adamUpdate(L, net.scal[1]!, net.scal[2]!, t, T);
+        binarizeWeights(L, t, T);
+      }
+      return;
+  }
+}
