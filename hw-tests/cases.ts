@@ -33,6 +33,8 @@ export interface CosimCase {
   name: string;
   compiled: () => Compiled;
   frames: number;
+  /** Only on these simulators (default: all). */
+  only?: Array<'icarus' | 'verilator'>;
 }
 
 const sfc = () => loadModel(join(packageRoot(), 'models/sfc-random.yaml'));
@@ -53,4 +55,56 @@ export const COSIM_CASES: CosimCase[] = [
     compiled: () => compile(small(), { fold: fold([[16, 12], [4, 16], [5, 6]]) }),
     frames: 6,
   },
+  {
+    name: 'conv: 8-bit first conv, padded conv, max-pool, dense',
+    compiled: () =>
+      compile(
+        randomModel({
+          name: 'cnn_fixed',
+          seed: 3,
+          input: [10, 10, 3],
+          fixedInput: { signed: false },
+          layers: [{ conv: 8, kernel: 3 }, { conv: 8, kernel: 3, padding: 1 }, { pool: 2 }, { dense: 16 }, { dense: 10 }],
+        }),
+        { fold: fold([[4, 3], [2, 4], [4, 8], [5, 4]]) },
+      ),
+    frames: 3,
+  },
+  {
+    name: 'conv: binarized input, stride 2 with +1 padding, 1x1 conv, pool 3',
+    compiled: () =>
+      compile(
+        randomModel({
+          name: 'cnn_binary',
+          seed: 8,
+          input: [11, 9, 4],
+          layers: [{ conv: 6, kernel: 3, stride: 2, padding: 1, padValue: 1 }, { conv: 12, kernel: 1 }, { pool: 3 }, { dense: 10 }],
+        }),
+        { fold: fold([[3, 2], [12, 6], [2, 6]]) },
+      ),
+    frames: 3,
+  },
+  {
+    // FINN's folding except the last layer: PE = 4 does not divide 10 classes, 5 is the nearest legal value.
+    name: 'CNV-like 32x32x3, FINN folding (Verilator only: ~33k cycles/frame is too slow for Icarus)',
+    compiled: () => compile(cnvLike(), { fold: fold([[16, 3], [32, 32], [16, 32], [16, 32], [4, 32], [1, 32], [1, 4], [1, 8], [5, 1]]) }),
+    frames: 2,
+    only: ['verilator'],
+  },
 ];
+
+/** FINN's CNV topology (valid 3x3 convs 64-64-pool-128-128-pool-256-256, dense 512-512-10) on 32x32x3 8-bit input, seeded random weights. */
+export function cnvLike() {
+  return randomModel({
+    name: 'cnv-like',
+    seed: 1,
+    input: [32, 32, 3],
+    fixedInput: { signed: false },
+    layers: [
+      { conv: 64, kernel: 3 }, { conv: 64, kernel: 3 }, { pool: 2 },
+      { conv: 128, kernel: 3 }, { conv: 128, kernel: 3 }, { pool: 2 },
+      { conv: 256, kernel: 3 }, { conv: 256, kernel: 3 },
+      { dense: 512 }, { dense: 512 }, { dense: 10 },
+    ],
+  });
+}

@@ -7,7 +7,8 @@ import { COSIM_CASES, frames, toolOrSkip, workDir } from './cases.js';
 export function cosimSuite(sim: RtlSimulator, tool: string): void {
   describe(`co-simulation on ${sim}`, async () => {
     const run = await toolOrSkip(tool);
-    it.skipIf(!run).each(COSIM_CASES)('$name', async (c) => {
+    const cases = COSIM_CASES.filter((c) => !c.only || c.only.includes(sim));
+    it.skipIf(!run).each(cases)('$name', async (c) => {
       const compiled = c.compiled();
       const input = frames(c.frames, compiled.plan.input.elements, 17);
       const r = await verify(compiled, {

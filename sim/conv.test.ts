@@ -9,6 +9,7 @@ import { Prng } from '../src/util/prng.js';
 import { run } from './engine.js';
 import { simulate } from './simulate.js';
 import { makeStimulus } from './stimulus.js';
+import { cnvLike } from '../hw-tests/cases.js';
 
 const fold = (layers: Array<[number, number]>): FoldConfig => ({ layers: layers.map(([pe, simd]) => ({ pe, simd })), fifoDepth: 'auto', source: 'test' });
 
@@ -68,19 +69,3 @@ describe('convolutional networks in the simulator', () => {
     expect(() => compile(m, { fold: fold([[1, 9], [1, 1]]) })).toThrow(/divide its input channels C = 6/);
   });
 });
-
-/** FINN's CNV topology (valid 3x3 convs 64-64-pool-128-128-pool-256-256, dense 512-512-10) on 32x32x3 8-bit input. */
-export function cnvLike() {
-  return randomModel({
-    name: 'cnv-like',
-    seed: 1,
-    input: [32, 32, 3],
-    fixedInput: { signed: false },
-    layers: [
-      { conv: 64, kernel: 3 }, { conv: 64, kernel: 3 }, { pool: 2 },
-      { conv: 128, kernel: 3 }, { conv: 128, kernel: 3 }, { pool: 2 },
-      { conv: 256, kernel: 3 }, { conv: 256, kernel: 3 },
-      { dense: 512 }, { dense: 512 }, { dense: 10 },
-    ],
-  });
-}

@@ -106,7 +106,8 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): 
   const NF = MH / PE;
   const fixed = layer.inputBits > 1;
   const mag = Math.max(-layer.accMin, layer.accMax);
-  const ACC_W = fixed ? bitsFor(mag) + 1 : bitsFor(MW);
+  // At least 2 bits: the popcount adds zero-extended single bits ({ACC_W-1 zeros, bit}).
+  const ACC_W = fixed ? bitsFor(mag) + 1 : Math.max(2, bitsFor(MW));
   const T_W = fixed ? bitsFor(Math.max(-layer.accMin, layer.accMax + 1)) + 1 : bitsFor(MW + 1);
   const USE_THRESH = layer.thresholds ? 1 : 0;
   const pixels = enginePixels(layer);
