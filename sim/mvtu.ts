@@ -124,16 +124,32 @@ function hexBit(word: string, i: number): number {
   return (parseInt(word[d]!, 16) >>> (i & 3)) & 1;
 }
 
+/** A hex word (MSB digit first) as packed bits, 8 digits per 32-bit word. */
+function hexWordBits(word: string): Uint32Array {
+  const out = new Uint32Array(wordsFor(word.length * 4));
+  for (let w = 0; w < out.length; w++) {
+    const end = word.length - 8 * w;
+    out[w] = parseInt(word.slice(Math.max(0, end - 8), end), 16) >>> 0;
+  }
+  return out;
+}
+
 function rowsFromImage(img: MemoryImage, mw: number, mh: number, pe: number, simd: number): Uint32Array[] {
   const sfN = mw / simd;
   const rows = Array.from({ length: mh }, () => new Uint32Array(wordsFor(mw)));
   img.words.forEach((word, addr) => {
     const nf = Math.floor(addr / sfN);
     const sf = addr % sfN;
-    for (let i = 0; i < pe * simd; i++) {
-      if (!hexBit(word, i)) continue;
-      const col = sf * simd + (i % simd);
-      rows[nf * pe + Math.floor(i / simd)]![col >>> 5]! |= 1 << (col & 31);
+    const bits = hexWordBits(word);
+    for (let p = 0; p < pe; p++) {
+      const row = rows[nf * pe + p]!;
+      for (let s = 0; s < simd; s++) {
+        const i = p * simd + s;
+        if ((bits[i >>> 5]! >>> (i & 31)) & 1) {
+          const col = sf * simd + s;
+          row[col >>> 5]! |= 1 << (col & 31);
+        }
+      }
     }
   });
   return rows;
