@@ -31,3 +31,22 @@ export interface SimBlock {
 export function newStats(): BlockStats {
   return { busy: 0, stall: 0, idle: 0 };
 }
+
+/**
+ * The handshake of the templates that accept an input beat exactly when their output register
+ * can take a result (s_tready = !m_tvalid || m_tready): label_select and pool. Counts the cycle
+ * and returns whether this cycle's input beat is consumed; on an idle cycle the register empties.
+ */
+export function acceptIntoOutputRegister(b: { valid: boolean; stats: BlockStats }, inFire: boolean, outReady: boolean): boolean {
+  if (b.valid && !outReady) {
+    b.stats.stall++;
+    return false;
+  }
+  if (!inFire) {
+    b.stats.idle++;
+    b.valid = false;
+    return false;
+  }
+  b.stats.busy++;
+  return true;
+}

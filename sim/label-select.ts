@@ -1,5 +1,5 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie. */
 export class LabelSelectSim implements SimBlock {
@@ -11,7 +11,7 @@ export class LabelSelectSim implements SimBlock {
   private beat = 0;
   private bestVal = 0;
   private bestIdx = 0;
-  private valid = false;
+  valid = false;
   private readonly out = new Int32Array(1);
 
   constructor(b: LabelSelectBlock) {
@@ -29,17 +29,7 @@ export class LabelSelectSim implements SimBlock {
     return !this.valid || outReady;
   }
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
-    const en = !this.valid || outReady;
-    if (!en) {
-      this.stats.stall++;
-      return;
-    }
-    if (!inFire) {
-      this.stats.idle++;
-      this.valid = false;
-      return;
-    }
-    this.stats.busy++;
+    if (!acceptIntoOutputRegister(this, inFire, outReady)) return;
     const d = inData!;
     let laneVal = d[0]!;
     let laneIdx = 0;

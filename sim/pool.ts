@@ -1,5 +1,5 @@
 import type { PoolBlock } from '../src/blocks/pool.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/pool.v. */
 export class PoolSim implements SimBlock {
@@ -14,7 +14,7 @@ export class PoolSim implements SimBlock {
   private cb = 0;
   private x = 0;
   private y = 0;
-  private valid = false;
+  valid = false;
   private data: Beat = new Int32Array(0);
 
   constructor(b: PoolBlock) {
@@ -37,17 +37,7 @@ export class PoolSim implements SimBlock {
   }
 
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
-    const en = !this.valid || outReady;
-    if (!en) {
-      this.stats.stall++;
-      return;
-    }
-    if (!inFire) {
-      this.stats.idle++;
-      this.valid = false;
-      return;
-    }
-    this.stats.busy++;
+    if (!acceptIntoOutputRegister(this, inFire, outReady)) return;
     const K = this.p.K;
     const kept = this.x < this.ow * K && this.y < this.oh * K;
     const kx = this.x % K;
