@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import { npyFrames } from '../src/cli/common.js';
+import { npyFrames } from '../src/inputs/frames.js';
 import { readNpy } from '../src/npy/read-npy.js';
 import { importOnnxFile } from '../src/onnx/import.js';
 import { packageRoot } from '../src/util/paths.js';

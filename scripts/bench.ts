@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../src/compiler/compile.js';
-import { randomFrames } from '../src/cli/common.js';
+import { randomFrames } from '../src/inputs/frames.js';
 import { designFiles, writeDesign } from '../src/emit/generate.js';
 import { loadModel } from '../src/model/io.js';
 import { packageRoot } from '../src/util/paths.js';

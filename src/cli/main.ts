@@ -3,6 +3,12 @@ import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { reportError } from './output.js';
 
+// `bnn ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command();
 program
   .name('bnn')

@@ -13,6 +13,11 @@ export function reportError(e: unknown, json: boolean): number {
   return 3;
 }
 
+/** A list for a human: all of a short one, the head of a long one. */
+export function shortList(xs: number[], max = 24): string {
+  return xs.length <= max ? xs.join(' ') : `${xs.slice(0, max).join(' ')} … (${xs.length} in all)`;
+}
+
 export function printJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
 }

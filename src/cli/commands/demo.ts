@@ -8,7 +8,8 @@ import { describeArch } from '../../model/shapes.js';
 import { packageRoot } from '../../util/paths.js';
 import { hasTool } from '../../verify/tools.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
-import { inputFrames, loadAndCompile } from '../common.js';
+import { accuracy, selectFrames, type FrameSet } from '../../inputs/frames.js';
+import { loadAndCompile } from '../common.js';
 import { printJson, progress } from '../output.js';
 import { formatSimReport } from './simulate.js';
 import { formatVerifyReport } from './verify.js';
@@ -33,22 +34,25 @@ export function register(program: Command): void {
     .option('--frames <n>', 'frames to simulate and verify', (v) => Number(v), 8)
     .option('--seed <s>', 'seed for inputs and traffic', (v) => Number(v), 1)
     .option('--inputs <file.npy>', 'input frames from a NumPy file')
+    .option('--dataset <name>', "test images to use (default: the dataset the model was trained on, if installed)")
     .option('--json', 'one JSON summary')
     .option('--quiet', 'print nothing but errors')
-    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
       const modelFile = modelArg ?? defaultModel();
       const { model, compiled } = loadAndCompile(modelFile, o.fold);
       const plan = compiled.plan;
       const say = (s: string) => {
         if (!o.json && !o.quiet) process.stdout.write(s);
       };
-      const frames = inputFrames(model, o);
+      const input = demoFrames(model.metadata, (d) => selectFrames(model, { ...o, ...(d ? { dataset: d } : {}) }), o.dataset, o.inputs);
+      const frames = input.frames;
       const rtlDir = join(o.out, plan.name, 'rtl');
       writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
       say(`== ${modelFile}: ${describeArch(model)} (${String(model.metadata.source ?? 'unknown source')})\n`);
       say(`generated ${plan.top} in ${rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
       const sim = simulate(plan, frames).report;
-      say(formatSimReport(sim));
+      say(`inputs: ${input.source}\n` + formatSimReport(sim));
+      if (input.labels) say(`accuracy against the labels: ${(100 * accuracy(sim.predictions, input.labels)).toFixed(2)}% of ${input.labels.length} (model's test accuracy: ${String(model.metadata.testAccuracy ?? 'not recorded')})\n`);
       const verifies: VerifyReport[] = [];
       const p = progress(o);
       for (const [simulator, tool] of [['icarus', 'iverilog'], ['verilator', 'verilator']] as const) {
@@ -68,7 +72,23 @@ export function register(program: Command): void {
         say(`\n== verify on ${simulator} (random input gaps and output backpressure)\n` + formatVerifyReport(r));
       }
       const ok = sim.finished && verifies.every((v) => v.ok);
-      if (o.json) printJson({ ok, model: modelFile, design: plan.top, simulate: sim, verify: verifies });
+      if (o.json) printJson({ ok, model: modelFile, design: plan.top, inputs: input.source, ...(input.labels ? { labels: input.labels } : {}), simulate: sim, verify: verifies });
       if (!ok) process.exitCode = 1;
     });
+}
+
+/**
+ * A trained model runs on the test images of the dataset it was trained on when that dataset is
+ * installed (its labels then give an accuracy); otherwise, and for untrained models, on seeded
+ * random pixels.
+ */
+function demoFrames(meta: Record<string, unknown>, pick: (dataset?: string) => FrameSet, dataset?: string, inputs?: string): FrameSet {
+  if (dataset || inputs) return pick(dataset);
+  const trainedOn = typeof meta.dataset === 'string' ? meta.dataset : undefined;
+  if (!trainedOn) return pick();
+  try {
+    return pick(trainedOn);
+  } catch {
+    return pick();
+  }
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { designFiles, writeDesign } from '../../emit/generate.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
-import { addDesignOptions, addFrameOptions, loadAndCompile, randomFrames, type DesignOptions } from '../common.js';
+import { selectFrames } from '../../inputs/frames.js';
+import { addDesignOptions, addFrameOptions, loadAndCompile, type DesignOptions } from '../common.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -10,10 +11,10 @@ export function register(program: Command): void {
     .description('emit Verilog, memory images, file list, scripts and a self-checking testbench for MODEL')
     .argument('<model>', 'model file (models/*.yaml)')
     .requiredOption('-o, --out <dir>', 'output folder (replaced atomically)');
-  addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; frames: number; seed: number }) => {
+  addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; frames: number; seed: number; inputs?: string; dataset?: string }) => {
     const { model, compiled } = loadAndCompile(modelFile, o.fold);
     const plan = compiled.plan;
-    const files = designFiles(plan, makeStimulus(plan, randomFrames(model, o.frames, o.seed)));
+    const files = designFiles(plan, makeStimulus(plan, selectFrames(model, o).frames));
     writeDesign(o.out, files);
     const summary = {
       ok: true,

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { simulate, type SimReport } from '../../../sim/simulate.js';
-import { addDesignOptions, addFrameOptions, inputFrames, loadAndCompile, type DesignOptions } from '../common.js';
-import { printJson } from '../output.js';
+import { accuracy, selectFrames } from '../../inputs/frames.js';
+import { addDesignOptions, addFrameOptions, loadAndCompile, type DesignOptions } from '../common.js';
+import { printJson, shortList } from '../output.js';
 
 export function formatSimReport(r: SimReport): string {
   const L: string[] = [];
-  L.push(`frames ${r.frames}, predictions ${r.predictions.join(' ')}`);
+  L.push(`frames ${r.frames}, predictions ${shortList(r.predictions)}`);
   L.push(`II ${r.cycles.ii.measured ?? '-'} cycles/frame measured (analytic ${r.cycles.ii.analytic}, bottleneck ${r.cycles.ii.bottleneck}${r.cycles.ii.steady ? ', steady' : ''})`);
   L.push(`latency ${r.cycles.latency ?? '-'} cycles (first input beat to result), total ${r.cycles.total} cycles`);
   L.push('block                    busy    stall     idle');
@@ -18,10 +19,15 @@ export function register(program: Command): void {
     .command('simulate')
     .description('run MODEL in the cycle-accurate simulator: predictions, II, latency, per-block busy/stall/idle')
     .argument('<model>', 'model file (models/*.yaml)');
-  addFrameOptions(addDesignOptions(cmd), 8).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string }) => {
+  addFrameOptions(addDesignOptions(cmd), 8).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; dataset?: string }) => {
     const { model, compiled } = loadAndCompile(modelFile, o.fold);
-    const { report } = simulate(compiled.plan, inputFrames(model, o));
-    if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, ...report });
-    else if (!o.quiet) process.stdout.write(formatSimReport(report));
+    const input = selectFrames(model, o);
+    const { report } = simulate(compiled.plan, input.frames);
+    const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
+    if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, inputs: input.source, ...report, ...acc });
+    else if (!o.quiet) {
+      process.stdout.write(`inputs: ${input.source}\n` + formatSimReport(report));
+      if (acc.labels) process.stdout.write(`accuracy against the labels: ${(100 * acc.accuracy!).toFixed(2)}% of ${acc.labels.length}\n`);
+    }
   });
 }

@@ -2,13 +2,14 @@ import { Option, type Command } from 'commander';
 import { BnnError } from '../../errors.js';
 import type { VerifyReport } from '../../verify/verify.js';
 import { verify } from '../../verify/verify.js';
-import { addDesignOptions, addFrameOptions, defaultOutDir, inputFrames, loadAndCompile, type DesignOptions } from '../common.js';
-import { printJson, progress } from '../output.js';
+import { accuracy, selectFrames } from '../../inputs/frames.js';
+import { addDesignOptions, addFrameOptions, defaultOutDir, loadAndCompile, type DesignOptions } from '../common.js';
+import { printJson, progress, shortList } from '../output.js';
 
 export function formatVerifyReport(r: VerifyReport): string {
   const L: string[] = [];
   L.push(`${r.ok ? 'PASS' : 'FAIL'} ${r.design} on ${r.sim}: ${r.frames} frames, seed ${r.seed}, ${r.mismatches} output mismatches, ${r.inputMismatches} input-timing mismatches`);
-  L.push(`  RTL predictions ${r.predictions.join(' ')}; golden ${r.golden.join(' ')} (${r.goldenMismatches} differ)`);
+  L.push(`  RTL predictions ${shortList(r.predictions)}; golden ${shortList(r.golden)} (${r.goldenMismatches} differ)`);
   if (r.lint) L.push(`  verilator -Wall lint: ${r.lint.clean ? 'clean' : r.lint.warnings.length + ' warnings'}`);
   L.push(`  II ${r.cycles.ii.measured ?? '-'} cycles/frame (analytic ${r.cycles.ii.analytic}), latency ${r.cycles.latency ?? '-'} cycles, ${r.cycles.total} cycles with random traffic`);
   L.push(`  ${r.sim} build ${r.seconds.build}s, run ${r.seconds.run}s; files in ${r.dir}`);
@@ -27,12 +28,13 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'work folder for the design, stimulus and logs (default out/<design>/verify-<sim>)')
     .option('--no-traffic', 'no random input gaps or output backpressure');
   addFrameOptions(addDesignOptions(cmd), 4).action(
-    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; frames: number; seed: number; inputs?: string; traffic: boolean }) => {
+    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; frames: number; seed: number; inputs?: string; dataset?: string; traffic: boolean }) => {
       const { model, compiled } = loadAndCompile(modelFile, o.fold);
       const p = progress(o);
+      const input = selectFrames(model, o);
       const report = await verify(compiled, {
         sim: o.sim,
-        frames: inputFrames(model, o),
+        frames: input.frames,
         traffic: o.traffic
           ? { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed }
           : { gapProbability: 0, maxGap: 0, stallProbability: 0, seed: o.seed },
@@ -40,8 +42,12 @@ export function register(program: Command): void {
         onProgress: (t) => p.update(`verify: ${t}…`),
       });
       p.done();
-      if (o.json) printJson(report);
-      else if (!o.quiet) process.stdout.write(formatVerifyReport(report));
+      const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
+      if (o.json) printJson({ ...report, inputs: input.source, ...acc });
+      else if (!o.quiet) {
+        process.stdout.write(formatVerifyReport(report));
+        process.stdout.write(`  inputs: ${input.source}${acc.labels ? `; RTL accuracy against the labels ${(100 * acc.accuracy!).toFixed(2)}%` : ''}\n`);
+      }
       if (!report.ok && !o.json)
         throw new BnnError({ code: 'VERIFY_MISMATCH', message: `RTL and simulator disagree (see ${report.dir})` });
       if (!report.ok) process.exitCode = 1;

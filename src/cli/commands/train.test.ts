@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BnnError } from '../../errors.js';
+import { parseModel } from '../../model/io.js';
+import { register } from './train.js';
+
+function program(): Command {
+  const p = new Command();
+  p.exitOverride();
+  register(p);
+  return p;
+}
+
+describe('bnn train', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('trains, writes the model and prints a JSON summary', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bnn-train-')), 'm.yaml');
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      stdout += String(s);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await program().parseAsync(
+      ['train', '--dataset', 'mnist', '--arch', '784-16-10', '--epochs', '1', '--batch', '20', '--train-limit', '200', '--threads', '1', '-o', out, '--json'],
+      { from: 'user' },
+    );
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ ok: true, output: out, name: 'm', dataset: 'mnist', arch: '784-16-10', epochs: 1, trainImages: 200 });
+    expect(summary.testAccuracy).toBeGreaterThan(0);
+    expect(summary.testAccuracy).toBeLessThanOrEqual(1);
+    expect(typeof summary.seconds).toBe('number');
+    expect(stderr).not.toHaveBeenCalled();
+    const model = parseModel(readFileSync(out, 'utf8'), out);
+    expect(model.name).toBe('m');
+    expect(model.metadata.command).toBe(`bnn train --dataset mnist --arch 784-16-10 --epochs 1 --seed 1 --batch 20 --lr 0.005 --train-limit 200 -o ${out}`);
+    expect(model.metadata.testAccuracy).toBe(Math.round((summary.testAccuracy as number) * 1e4) / 1e4);
+  });
+
+  it('rejects bad options and datasets with BnnErrors', async () => {
+    const run = (args: string[]) => program().parseAsync(['train', '-o', '/tmp/x.yaml', ...args], { from: 'user' });
+    await expect(run(['--dataset', 'mnist', '--arch', '784-a-10'])).rejects.toBeInstanceOf(BnnError);
+    await expect(run(['--dataset', 'mnist', '--epochs', '0'])).rejects.toThrow(/--epochs/);
+    await expect(run(['--dataset', 'mnist', '--lr', 'x'])).rejects.toThrow(/--lr/);
+    const e = await run(['--dataset', 'idx:/nonexistent-bnn-dir']).catch((x: unknown) => x);
+    expect((e as BnnError).detail.code).toBe('DATASET_MISSING');
+  });
+});
