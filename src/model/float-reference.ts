@@ -28,6 +28,21 @@ export function argmax(scores: ArrayLike<number>): number {
   return best;
 }
 
+/**
+ * ±1 weights of a row as doubles, unpacked once per row and cached: evaluating thousands of
+ * images must not unpack the same bits again each time.
+ */
+const signCache = new WeakMap<Uint32Array, Float64Array>();
+function signs(row: Uint32Array, n: number): Float64Array {
+  let s = signCache.get(row);
+  if (!s) {
+    s = new Float64Array(n);
+    for (let i = 0; i < n; i++) s[i] = 2 * getBit(row, i) - 1;
+    signCache.set(row, s);
+  }
+  return s;
+}
+
 function fires(a: Exclude<Activation, { kind: 'none' }>, j: number, dot: number, n: number, binary: boolean): boolean {
   if (a.kind === 'batchnorm') return (a.gamma[j]! * (dot + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]! >= 0;
   const v = binary ? (dot + n) / 2 : dot;
@@ -69,8 +84,9 @@ export function floatForward(model: Model, raw: ArrayLike<number>): FloatTrace {
       m = layer.outputs;
       dots = new Float64Array(m);
       for (let j = 0; j < m; j++) {
+        const w = signs(layer.weights[j]!, n);
         let dot = 0;
-        for (let i = 0; i < n; i++) dot += (2 * getBit(layer.weights[j]!, i) - 1) * x[i]!;
+        for (let i = 0; i < n; i++) dot += w[i]! * x[i]!;
         dots[j] = dot;
       }
     } else {
@@ -82,6 +98,7 @@ export function floatForward(model: Model, raw: ArrayLike<number>): FloatTrace {
       for (let oy = 0; oy < oh; oy++)
         for (let ox = 0; ox < ow; ox++)
           for (let j = 0; j < m; j++) {
+            const wj = signs(layer.weights[j]!, n);
             let dot = 0;
             let i = 0;
             for (let ky = 0; ky < k; ky++)
@@ -91,7 +108,7 @@ export function floatForward(model: Model, raw: ArrayLike<number>): FloatTrace {
                   const ix = ox * layer.stride - layer.padding + kx;
                   const inside = iy >= 0 && iy < h! && ix >= 0 && ix < w!;
                   const v = inside ? x[(iy * w! + ix) * c! + ch]! : layer.padValue;
-                  dot += (2 * getBit(layer.weights[j]!, i) - 1) * v;
+                  dot += wj[i]! * v;
                 }
             dots[(oy * ow + ox) * m + j] = dot;
           }

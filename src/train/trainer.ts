@@ -108,6 +108,7 @@ class Pool {
         Atomics.wait(this.ctrl, 8 + w, v, 1000);
       }
     }
+    if (Atomics.load(this.ctrl, 3) !== 0) throw new Error('a training worker thread failed (see its message above)');
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,13 @@ for (;;) {
   seen = seq;
   const phase = Atomics.load(ctrl, 1);
   if (phase === Phase.Exit) break;
-  runPhase(net, phase, Atomics.load(ctrl, 2), index, T);
+  try {
+    runPhase(net, phase, Atomics.load(ctrl, 2), index, T);
+  } catch (e) {
+    // The main thread is blocked in Atomics.wait and cannot see events: flag the failure.
+    Atomics.store(ctrl, 3, 1);
+    process.stderr.write(`bnn train worker ${index}: ${(e as Error).stack ?? String(e)}\n`);
+  }
   Atomics.store(ctrl, 8 + index, seq);
   Atomics.notify(ctrl, 8 + index);
 }

@@ -5,6 +5,7 @@ import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
 import { register as report } from './report.js';
 import { register as synth } from './synth.js';
+import { register as train } from './train.js';
 import { register as simulate } from './simulate.js';
 import { register as verify } from './verify.js';
 
@@ -20,5 +21,6 @@ export function registerCommands(program: Command): void {
   importOnnx(program);
   demo(program);
   synth(program);
+  train(program);
   report(program);
 }
