@@ -19,3 +19,10 @@ export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulu
 export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';
 export { importOnnxFile, type ImportResult } from './onnx/import.js';
 export { readNpy } from './npy/read-npy.js';
+export { selectFrames, type FrameSet } from './inputs/frames.js';
+export { loadDataset, type Dataset } from './datasets/index.js';
+export { train } from './train/trainer.js';
+export { runSynth } from './synth/run.js';
+export { estimatePlan } from './synth/estimate.js';
+export { reportData } from './report/data.js';
+export { reportHtml } from './report/html.js';
