@@ -1,16 +1,26 @@
 /**
  * Calibration and measurement sweep for the resource estimators (not part of the test suite):
- *   npx tsc -p . && node dist/scripts/bench-synth.js [grid|models|all]
+ *   npx tsc -p . && node dist/scripts/bench-synth.js [grid|popcount|blocks|models|all]
  * grid: one bnn_mvtu per (PE, SIMD) point under Yosys synth_xilinx, against estimateMvtu.
- * models: 784-256-256-256-10 at two foldings, resources per block and LUTs per lane.
+ * popcount: POPCOUNT = 0 (plain sum) against 1 (compressor tree), LUTs per lane on MW = MH = 256.
+ * blocks: sliding-window generator and max-pool configurations against their estimators.
+ * models: models/sfc-random.yaml at two foldings (xc7 resources per block, LUTs per lane) and
+ *   models/tfc-random.yaml to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
+ *   (BNN_WRITE_BENCH=0: print only).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateMvtu } from '../src/blocks/mvtu.js';
+import { estimateMvtu, mvtuLutFeatures } from '../src/blocks/mvtu.js';
 import { compile } from '../src/compiler/compile.js';
-import { randomModel } from '../src/model/random-model.js';
-import { mvtuParamsOf, synthMvtuXc7, type MvtuPoint } from '../src/synth/calibrate.js';
+import { loadModel } from '../src/model/io.js';
+import { estimatePlan } from '../src/synth/estimate.js';
+import { packageRoot } from '../src/util/paths.js';
+import { machineLine, writeBenchSection } from './bench-section.js';
+import { spawnSync } from 'node:child_process';
+import { mvtuParamsOf, synthMvtuXc7, synthTemplateXc7, type MvtuPoint } from '../src/synth/calibrate.js';
+import { estimatePool, type PoolBlock } from '../src/blocks/pool.js';
+import { estimateSwg, type SwgBlock } from '../src/blocks/swg.js';
 import { runSynth } from '../src/synth/run.js';
 
 async function pool<T, R>(items: T[], n: number, f: (t: T, i: number) => Promise<R>): Promise<R[]> {
@@ -22,31 +32,113 @@ async function pool<T, R>(items: T[], n: number, f: (t: T, i: number) => Promise
   return out;
 }
 
+/** Least squares on relative error: minimise Σ ((Xβ - y) / y)² (normal equations, Gaussian elimination). */
+function fitRelative(X: number[][], y: number[]): number[] {
+  const n = X[0]!.length;
+  const A = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+  X.forEach((row, r) => {
+    const w = 1 / (y[r]! * y[r]!);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) A[i]![j]! += w * row[i]! * row[j]!;
+      A[i]![n]! += w * row[i]! * y[r]!;
+    }
+  });
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[piv]![c]!)) piv = r;
+    [A[c], A[piv]] = [A[piv]!, A[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      for (let k = c; k <= n; k++) A[r]![k]! -= f * A[c]![k]!;
+    }
+  }
+  return A.map((row, i) => row[n]! / row[i]!);
+}
+
 async function grid(): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'bnn-cal-'));
   const points: MvtuPoint[] = [];
-  for (const [MW, MH] of [[64, 32], [256, 64], [784, 64]] as const)
-    for (const PE of [1, 2, 4, 8, 16]) for (const SIMD of [4, 8, 16, 32, 64])
+  // Default (35 points, ~4 min on 2 cores): all of PE x SIMD on a small matrix, a sparser cross on
+  // two larger ones. BNN_GRID=full: the 5 x 5 PE x SIMD cross on all three shapes (~10 min).
+  const full = process.env.BNN_GRID === 'full';
+  const shapes: Array<[number, number, number[], number[]]> = full
+    ? [[64, 32, [1, 2, 4, 8, 16], [4, 8, 16, 32, 64]], [256, 64, [1, 2, 4, 8, 16], [4, 8, 16, 32, 64]], [784, 64, [1, 2, 4, 8, 16], [4, 8, 16, 32, 64]]]
+    : [[64, 32, [1, 2, 4, 8, 16], [4, 8, 16, 32]], [256, 64, [1, 4, 16], [4, 16, 64]], [784, 64, [1, 4, 16], [8, 16]]];
+  for (const [MW, MH, pes, simds] of shapes)
+    for (const PE of pes) for (const SIMD of simds)
       if (MW % SIMD === 0 && MH % PE === 0) points.push({ MW, MH, PE, SIMD });
   const pop = process.env.BNN_POPCOUNT;
-  const rows = await pool(points, 4, async (p, i) => {
+  const jobs = Number(process.env.BNN_JOBS ?? Math.max(1, cpus().length));
+  const t0 = Date.now();
+  const rows = await pool(points, jobs, async (p, i) => {
     const pt = pop !== undefined ? { ...p, POPCOUNT: Number(pop) as 0 | 1 } : p;
     const m = await synthMvtuXc7(pt, join(base, String(i)));
     const e = estimateMvtu(mvtuParamsOf(p));
-    return { ...p, lanes: p.PE * p.SIMD, yosys: m, est: e };
+    return { ...pt, lanes: p.PE * p.SIMD, yosys: m, est: e };
   });
+  writeFileSync(join(base, 'grid.json'), JSON.stringify(rows, null, 1));
   let worst = 0;
+  let sum = 0;
   console.log('MW\tMH\tPE\tSIMD\tlanes\tLUT\testLUT\terr%\tFF\testFF\tLUTRAM\tBRAM36\testBRAM36\tLUT/lane');
   for (const r of rows) {
     const err = (100 * (r.est.lut - r.yosys.lut)) / r.yosys.lut;
     worst = Math.max(worst, Math.abs(err));
+    sum += Math.abs(err);
     console.log([r.MW, r.MH, r.PE, r.SIMD, r.lanes, r.yosys.lut, r.est.lut, err.toFixed(1), r.yosys.ff, r.est.ff, r.yosys.lutram, r.yosys.bram36, r.est.bram36, (r.yosys.lut / r.lanes).toFixed(2)].join('\t'));
   }
-  console.log(`worst LUT error ${worst.toFixed(1)}% over ${rows.length} points`);
+  console.log(`current model: mean |LUT error| ${(sum / rows.length).toFixed(1)}%, worst ${worst.toFixed(1)}% over ${rows.length} points; ${((Date.now() - t0) / 1000).toFixed(0)} s, ${base}/grid.json`);
+  // Refit the model's coefficients (same features as estimateMvtu) on these points.
+  const X = rows.map((r) => mvtuLutFeatures(mvtuParamsOf(r)));
+  const beta = fitRelative(X, rows.map((r) => r.yosys.lut));
+  const errs = rows.map((r, i) => Math.abs(X[i]!.reduce((a, x, j) => a + x * beta[j]!, 0) - r.yosys.lut) / r.yosys.lut);
+  console.log(`refit: [${beta.map((b) => b.toFixed(4)).join(', ')}]; mean |error| ${((100 * errs.reduce((a, b) => a + b, 0)) / errs.length).toFixed(1)}%, worst ${(100 * Math.max(...errs)).toFixed(1)}%`);
 }
 
+/** The two popcount implementations (mvtu.v POPCOUNT = 0 plain sum, 1 compressor tree) on MW = MH = 256. */
+async function popcounts(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'bnn-pop-'));
+  const pts: MvtuPoint[] = [];
+  for (const [PE, SIMD] of [[16, 32], [8, 64], [32, 16], [4, 8], [16, 64]] as const)
+    for (const POPCOUNT of [0, 1] as const) pts.push({ MW: 256, MH: 256, PE, SIMD, POPCOUNT });
+  const jobs = Number(process.env.BNN_JOBS ?? Math.max(1, cpus().length));
+  const rows = await pool(pts, jobs, async (p, i) => ({ ...p, r: await synthMvtuXc7(p, join(base, String(i))) }));
+  console.log('MW\tMH\tPE\tSIMD\tlanes\tPOPCOUNT\tLUT\tLUT/lane\tCARRY4\tFF');
+  for (const x of rows)
+    console.log([x.MW, x.MH, x.PE, x.SIMD, x.PE * x.SIMD, x.POPCOUNT === 1 ? '1 tree' : '0 sum', x.r.lut, (x.r.lut / (x.PE * x.SIMD)).toFixed(2), x.r.carry4, x.r.ff].join('\t'));
+}
+
+/** Sliding-window generator and max-pool alone under synth_xilinx, against their estimators. */
+async function blocks(): Promise<void> {
+  const base = mkdtempSync(join(tmpdir(), 'bnn-blk-'));
+  const swg = (H: number, W: number, C: number, SIMD: number, EB: number, K: number, S: number, P: number): SwgBlock['params'] => ({
+    H, W, C, SIMD, ELEM_BITS: EB, K, S, P, PAD: 0, OH: Math.floor((H + 2 * P - K) / S) + 1, OW: Math.floor((W + 2 * P - K) / S) + 1,
+  });
+  // The first 6 swg / 4 pool configurations are the ones the coefficients were fitted on; the
+  // last two of each are held out.
+  const cfgs: Array<{ t: 'swg'; p: SwgBlock['params']; fit: boolean } | { t: 'pool'; p: PoolBlock['params']; fit: boolean }> = [
+    ...[swg(32, 32, 3, 3, 8, 3, 1, 0), swg(30, 30, 64, 16, 1, 3, 1, 0), swg(14, 14, 64, 32, 1, 3, 1, 1), swg(8, 8, 16, 4, 1, 3, 1, 1), swg(5, 5, 256, 32, 1, 3, 1, 0), swg(28, 28, 1, 1, 8, 5, 1, 0)]
+      .map((p) => ({ t: 'swg' as const, p, fit: true })),
+    ...[swg(16, 16, 32, 8, 1, 3, 1, 1), swg(12, 12, 128, 16, 1, 3, 1, 0)].map((p) => ({ t: 'swg' as const, p, fit: false })),
+    ...[{ H: 28, W: 28, C: 64, SIMD: 16, K: 2 }, { H: 10, W: 10, C: 128, SIMD: 8, K: 2 }, { H: 8, W: 8, C: 16, SIMD: 4, K: 2 }, { H: 24, W: 24, C: 32, SIMD: 32, K: 3 }]
+      .map((p) => ({ t: 'pool' as const, p, fit: true })),
+    ...[{ H: 12, W: 12, C: 64, SIMD: 16, K: 2 }, { H: 26, W: 26, C: 32, SIMD: 8, K: 2 }].map((p) => ({ t: 'pool' as const, p, fit: false })),
+  ];
+  const jobs = Number(process.env.BNN_JOBS ?? Math.max(1, cpus().length));
+  const rows = await pool(cfgs, jobs, async (c, i) => ({ c, y: await synthTemplateXc7(c.t, c.p, join(base, String(i))), e: c.t === 'swg' ? estimateSwg(c.p) : estimatePool(c.p) }));
+  console.log('block\tparams\tfit/held out\tLUT\testLUT\terr%\tFF\testFF\tLUTRAM\testLUTRAM\tBRAM36\testBRAM36');
+  for (const { c, y, e } of rows)
+    console.log([c.t, JSON.stringify(c.p), c.fit ? 'fit' : 'held out', y.lut, e.lut, ((100 * (e.lut - y.lut)) / y.lut).toFixed(1), y.ff, e.ff, y.lutram, e.lutram, y.bram36, e.bram36].join('\t'));
+}
+
+/** FINN's SFC-max (784-256-256-256-10, fully parallel-ish): 91,131 LUTs for ~20,900 XNOR lanes. */
+const FINN_SFC_MAX = { luts: 91131, lanes: 20900 };
+
 async function models(): Promise<void> {
-  const m = randomModel({ name: 'sfc', arch: [784, 256, 256, 256, 10], seed: 1 });
+  const t00 = Date.now();
+  const md: string[] = [];
+  const sfcFile = join(packageRoot(), 'models', 'sfc-random.yaml');
+  const m = loadModel(sfcFile);
   const folds = [
     { name: 'default', fold: undefined },
     { name: 'small', fold: { layers: [{ pe: 8, simd: 16 }, { pe: 8, simd: 8 }, { pe: 8, simd: 8 }, { pe: 1, simd: 8 }], fifoDepth: 'auto' as const, source: 'bench small' } },
@@ -56,22 +148,83 @@ async function models(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), `bnn-sfc-${f.name}-`));
     const t0 = Date.now();
     const r = await runSynth(plan, dir, { targets: ['xc7'], clockMHz: 100 });
+    const secs = (Date.now() - t0) / 1000;
     const x = r.targets[0]!.xilinx!;
-    console.log(`\n784-256-256-256-10, fold ${f.name} (${plan.source.fold}), II ${r.ii}, ${((Date.now() - t0) / 1000).toFixed(0)} s, ${dir}`);
-    console.log('block\tPE\tSIMD\tlanes\tLUT\tLUTRAM\tFF\tCARRY4\tBRAM36\tLUT/lane');
+    const est = estimatePlan(plan);
+    const lanes = est.lanes;
+    const folding = plan.blocks.filter((b) => b.kind === 'mvtu').map((b) => (b.kind === 'mvtu' ? `PE${b.params.PE}/SIMD${b.params.SIMD}` : '')).join(', ');
+    console.log(`\n${m.name}, fold ${f.name} (${folding}), II ${r.ii}, ${secs.toFixed(0)} s, ${dir}`);
+    md.push(`### ${m.name} (784-256-256-256-10), ${f.name === 'default' ? 'default folding' : 'a smaller folding'}: ${folding}`, '');
+    md.push(`II ${r.ii} cycles/frame (simulator), ${lanes} lanes; Yosys synth_xilinx took ${secs.toFixed(0)} s. At 100 MHz: ${(1e8 / r.ii).toFixed(0)} frames/s (Yosys does not time 7-series netlists).`, '');
+    md.push('| block | kind | PE×SIMD | LUT | LUTRAM | FF | CARRY4 | BRAM36 | LUT/lane | estimate LUT / FF / BRAM36 |', '|---|---|---|---|---|---|---|---|---|---|');
     for (const b of x.blocks) {
       const pb = plan.blocks.find((q) => q.name === b.block)!;
-      const lanes = pb.kind === 'mvtu' ? pb.params.PE * pb.params.SIMD : 0;
-      const pe = pb.kind === 'mvtu' ? pb.params.PE : '';
-      const simd = pb.kind === 'mvtu' ? pb.params.SIMD : '';
+      const ln = pb.kind === 'mvtu' ? pb.params.PE * pb.params.SIMD : 0;
       const q = b.resources;
-      console.log([b.block, pe, simd, lanes || '', q.lut, q.lutram, q.ff, q.carry4, q.bram36, lanes ? (q.lut / lanes).toFixed(2) : ''].join('\t'));
+      const e = est.blocks.find((q2) => q2.block === b.block)!.estimate;
+      const row = [b.block, pb.kind, pb.kind === 'mvtu' ? `${pb.params.PE}×${pb.params.SIMD}` : '', q.lut, q.lutram, q.ff, q.carry4, q.bram36, ln ? (q.lut / ln).toFixed(2) : '', `${e.lut} / ${e.ff} / ${e.bram36}`];
+      console.log(row.join('\t'));
+      md.push(`| ${row.join(' | ')} |`);
     }
-    const lanes = plan.blocks.reduce((a, b) => a + (b.kind === 'mvtu' ? b.params.PE * b.params.SIMD : 0), 0);
-    console.log(['total', '', '', lanes, x.total.lut, x.total.lutram, x.total.ff, x.total.carry4, x.total.bram36, (x.total.lut / lanes).toFixed(2)].join('\t'));
+    const t = x.total;
+    const tot = ['**total**', '', String(lanes), t.lut, t.lutram, t.ff, t.carry4, t.bram36, (t.lut / lanes).toFixed(2), `${est.total.lut} / ${est.total.ff} / ${est.total.bram36}`];
+    console.log(tot.join('\t'));
+    md.push(`| ${tot.join(' | ')} |`, '');
+    md.push(`LUTs per lane, whole design: **${(t.lut / lanes).toFixed(2)}**; MVTUs only: ${(x.blocks.filter((b) => b.kind === 'mvtu').reduce((a, b) => a + b.resources.lut, 0) / lanes).toFixed(2)}. ` +
+      `FINN SFC-max: ~${(FINN_SFC_MAX.luts / FINN_SFC_MAX.lanes).toFixed(1)} LUT/lane (${FINN_SFC_MAX.luts.toLocaleString('en')} LUTs at ~${FINN_SFC_MAX.lanes.toLocaleString('en')} lanes, Vivado). ` +
+      `Not like for like: FINN's figure is Vivado at ~20× the lanes, where per-engine overhead (counters, thresholds, FIFOs) is spread thinner; ` +
+      `one MVTU alone at 512–1024 lanes is 3.2–3.9 LUT/lane here (\`bench-synth.js popcount\`, POPCOUNT = 0), 2.8–3.1 with the compressor tree.`, '');
   }
+
+  // iCE40: the small tfc model to a bitstream.
+  const tfcFile = join(packageRoot(), 'models', 'tfc-random.yaml');
+  const tfc = loadModel(tfcFile);
+  // The default folding (PE16/SIMD28 first layer) needs 41 of the 32 block RAMs and 238 pins
+  // (28 raw 8-bit pixels per input beat); this one fits the HX8K out of context.
+  const tfcFold = { layers: [{ pe: 4, simd: 8 }, { pe: 4, simd: 4 }, { pe: 4, simd: 4 }, { pe: 1, simd: 4 }], fifoDepth: 'auto' as const, source: 'bench ice40' };
+  const { plan } = compile(tfc, { fold: tfcFold });
+  const dir = mkdtempSync(join(tmpdir(), 'bnn-tfc-ice40-'));
+  const t0 = Date.now();
+  const r = await runSynth(plan, dir, { targets: ['ice40-hx8k'], clockMHz: 48 });
+  const t = r.targets[0]!;
+  const folding = plan.blocks.filter((b) => b.kind === 'mvtu').map((b) => (b.kind === 'mvtu' ? `PE${b.params.PE}/SIMD${b.params.SIMD}` : '')).join(', ');
+  const ice = t.ice40 as unknown as Record<string, unknown> | undefined;
+  console.log(`\n${tfc.name} ice40-hx8k: fits ${t.fits}, Fmax ${t.fmaxMHz} MHz, ${t.framesPerSecond.toFixed(0)} frames/s, II ${r.ii}, ${((Date.now() - t0) / 1000).toFixed(0)} s, ${dir}`);
+  console.log(JSON.stringify(ice));
+  md.push(`### ${tfc.name} (784-64-64-64-10) on iCE40 HX8K (ct256), folding ${folding}`, '');
+  if (t.fits) {
+    const u = (t.ice40?.utilization ?? {}) as Record<string, { available: number; used: number }>;
+    const pick = (k: string) => (u[k] ? `${u[k]!.used} / ${u[k]!.available}` : 'n/a');
+    md.push(`synth_ice40 → nextpnr-ice40 (--hx8k --package ct256, --freq 48, seed 1) → icepack: bitstream \`${t.bitstream}\`. ` +
+      `Achieved Fmax **${t.fmaxMHz!.toFixed(1)} MHz**; II ${r.ii} cycles → **${t.framesPerSecond.toFixed(0)} frames/s**, latency ${t.latencyNs !== null ? (t.latencyNs / 1000).toFixed(1) + ' µs' : 'n/a'}. ` +
+      `Logic cells ${pick('ICESTORM_LC')}, RAM ${pick('ICESTORM_RAM')}, I/O ${pick('SB_IO')}. Flow time ${((Date.now() - t0) / 1000).toFixed(0)} s.`, '');
+  } else {
+    md.push(`Does not fit: ${t.message ?? ''}`, '');
+  }
+  const body = [
+    '## Synthesis: resources per block, LUTs per lane, iCE40 Fmax',
+    '',
+    `Command: \`npx tsc -p . && node dist/scripts/bench-synth.js models\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s in all.`,
+    `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}; ${toolVersion('nextpnr-ice40', ['--version'])}.`,
+    '',
+    'Xilinx figures: Yosys `synth_xilinx -family xc7` with the hierarchy kept (the `bnn synth --target xc7` recipe), cells counted per plan block; ' +
+      'MVTU popcount = plain sum (mvtu.v `POPCOUNT = 0`, the default). Weights are seeded-random, so a few weight columns of shallow memories are constant and optimised away. ' +
+      '"estimate" is `estimatePlan` (src/synth/estimate.ts).',
+    '',
+    ...md,
+  ].join('\n');
+  if (process.env.BNN_WRITE_BENCH !== '0') writeBenchSection(join(packageRoot(), 'BENCHMARKS.md'), 'synth', body);
+  console.log('\n' + body);
+}
+
+function toolVersion(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) return `${cmd}: not installed`;
+  return `${r.stdout || ''}${r.stderr || ''}`.trim().split('\n')[0]!.trim();
 }
 
 const what = process.argv[2] ?? 'all';
 if (what === 'grid' || what === 'all') await grid();
+if (what === 'popcount' || what === 'all') await popcounts();
+if (what === 'blocks' || what === 'all') await blocks();
 if (what === 'models' || what === 'all') await models();

@@ -28,6 +28,17 @@ export interface MvtuParams {
   /** 1: binary inputs; > 1: fixed-point inputs of this width (a non-binary first layer). */
   INPUT_BITS: number;
   INPUT_SIGNED: 0 | 1;
+  /** Binary popcount structure: 0 plain sum, 1 compressor tree (bit-identical; see mvtuPopcount). */
+  POPCOUNT: 0 | 1;
+}
+
+/**
+ * The compressor tree saves 5-21 % of the engine's LUTs under Yosys synth_xilinx from SIMD = 16
+ * up and costs a little below (BENCHMARKS.md, `bench-synth.js popcount`), so the plan picks it
+ * there; fixed-point engines have no popcount.
+ */
+export function mvtuPopcount(simd: number, inputBits: number): 0 | 1 {
+  return inputBits === 1 && simd >= 16 ? 1 : 0;
 }
 
 export interface MemoryImage {
@@ -143,7 +154,7 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): 
     in: { elems: SIMD, elemBits: layer.inputBits, beatsPerFrame: pixels * SF },
     out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: pixels * NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: pixels * NF },
     cyclesPerFrame: pixels * SF * NF,
-    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0 },
+    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(SIMD, layer.inputBits) },
     weights,
     ...(thresholds ? { thresholds } : {}),
   };
@@ -180,25 +191,51 @@ export function lutramSites(width: number, depth: number, singlePort: boolean): 
 }
 
 /**
- * MVTU LUT model (plain popcount loop): LUTs ≈ a·L·log2(SIMD) + b·L + c·PE·ACC_W + d·SIMD·[NF>1]
- * + e·log2(SF·NF) + f + g·L·ACC_W with L = PE·SIMD lanes. Least squares (relative error) over 65
- * points: MW/MH ∈ {64/32, 256/64, 784/64}, PE ∈ {1..16}, SIMD ∈ {4..64}; mean |error| 5.8%,
- * worst 27% (PE·SIMD ≤ 8). Refit with `node dist/scripts/bench-synth.js grid`.
+ * Whether Yosys 0.23 (synth_xilinx) puts an inferred RAM in LUTs rather than block RAM: seen up to
+ * 60 LUT sites (308 × 8, 98 × 8), block RAM from 128 sites on (224 × 24); the cut is placed at 64.
  */
-export const MVTU_LUT_MODEL = { a: 1.73, b: -2.247, c: -0.218, d: 0.494, e: 7.264, f: 1.389, g: 0.701 };
+export function yosysPrefersLutram(width: number, depth: number, singlePort: boolean): boolean {
+  return lutramSites(width, depth, singlePort) <= 64;
+}
+
+/** Features of the MVTU LUT model (coefficients in MVTU_LUT_MODEL, same order). */
+export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' | 'ACC_W'>): number[] {
+  const SF = p.MW / p.SIMD;
+  const NF = p.MH / p.PE;
+  return [
+    p.PE * p.SIMD, // XNOR-popcount lanes
+    p.PE * p.ACC_W, // accumulator adder, threshold compare and threshold ROM per neuron
+    NF > 1 ? p.SIMD * Math.ceil(SF / 64) : 0, // input replay buffer read mux
+    SF * NF > 1 ? Math.log2(SF * NF) : 0, // counters
+    1,
+  ];
+}
+
+/**
+ * MVTU LUT model (popcount = plain sum, mvtu.v POPCOUNT = 0): LUTs ≈ MVTU_LUT_MODEL ·
+ * mvtuLutFeatures(p), i.e. 2.58 per lane + 1.36 per accumulator bit + buffer mux + counters.
+ * Least squares (relative error) against Yosys 0.23 synth_xilinx on 56 (MW, MH, PE, SIMD) points,
+ * MW/MH ∈ {64/32, 256/64, 784/64}, PE 1..16, SIMD 4..64: mean |error| 5.7 %, worst 21.5 %
+ * (784/64, PE 1, SIMD 8); 26 of the points within 5 %. Refit with `node dist/scripts/bench-synth.js grid`.
+ */
+export const MVTU_LUT_MODEL = [2.582, 1.363, 1.239, 6.471, 0.888];
 
 export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
-  const k = MVTU_LUT_MODEL;
-  const L = p.PE * p.SIMD;
-  const lut = Math.max(1, Math.round(k.a * L * Math.log2(p.SIMD) + k.b * L + k.c * p.PE * p.ACC_W + k.d * p.SIMD * (NF > 1 ? 1 : 0) + k.e * Math.log2(SF * NF || 1) + k.f + k.g * L * p.ACC_W));
+  const lut = Math.max(1, Math.round(mvtuLutFeatures(p).reduce((a, x, i) => a + x * MVTU_LUT_MODEL[i]!, 0)));
   const wBram = bram18For(p.PE * p.SIMD, SF * NF);
-  const bram18 = wBram;
-  const ibuf = NF > 1 ? (SF <= 64 ? lutramSites(p.SIMD, SF, true) : 0) : 0;
-  const ibufBram = NF > 1 && SF > 64 ? bram18For(p.SIMD, SF) : 0;
-  // Accumulators, input register, output register, counters; the weight register sits in the BRAM.
-  const counters = 2 * Math.ceil(Math.log2(SF * NF + 1)) + 4;
-  const ff = p.PE * p.ACC_W + p.SIMD + (p.USE_THRESH ? p.PE : p.PE * p.ACC_W) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
-  return { lut, ff, lutram: ibuf, bram18: bram18 + ibufBram, bram36: (bram18 + ibufBram) / 2 };
+  // Input replay buffer (SF words of SIMD·INPUT_BITS): distributed RAM while small, else block RAM.
+  const ibW = p.SIMD * p.INPUT_BITS;
+  const ibufLut = NF > 1 && yosysPrefersLutram(ibW, SF, true);
+  const lutram = NF > 1 && ibufLut ? lutramSites(ibW, SF, true) : 0;
+  const ibufBram = NF > 1 && !ibufLut ? bram18For(ibW, SF) : 0;
+  // Accumulators, input register, output register, threshold register, counters and pipeline
+  // flags; the weight register sits in the block RAM.
+  const bits = (n: number) => (n > 1 ? Math.ceil(Math.log2(n)) : 1);
+  const counters = bits(SF) + bits(NF) + bits(SF * NF) + 4;
+  const ff =
+    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE : p.PE * p.ACC_W) + (p.USE_THRESH && NF > 1 ? p.PE * p.T_W : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
+  const bram18 = wBram + ibufBram;
+  return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }

@@ -36,3 +36,31 @@ export function swgBlock(name: string, g: ConvGeometry, simd: number, elemBits: 
     params: { H, W, C, SIMD: simd, ELEM_BITS: elemBits, K, S: g.stride, P: g.padding, PAD: g.padElement & (2 ** elemBits - 1), OH, OW },
   };
 }
+
+// ---- cost model (7-series, Yosys synth_xilinx; `node dist/scripts/bench-synth.js blocks`) ----------
+import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './mvtu.js';
+
+const clog2 = (n: number) => (n > 1 ? Math.ceil(Math.log2(n)) : 1);
+
+/**
+ * Line buffer of R·W·C/SIMD words of SIMD·ELEM_BITS bits (distributed RAM while small, else block
+ * RAM, which also absorbs the output register), counters and address arithmetic. LUTs:
+ * -41 + 12.1·(address bits + log2(H+1) + log2(W+1) + log2 K) + 1.43·(LUTRAM read mux width·banks),
+ * fitted on 6 configurations (within 7 % of Yosys there) and checked on 2 held-out ones (+7.5 %,
+ * +13.9 %). FF, LUTRAM and BRAM matched Yosys exactly on all 8 (`bench-synth.js blocks`).
+ */
+export function estimateSwg(p: SwgBlock['params']): BlockEstimate {
+  const CB = p.C / p.SIMD;
+  const R = swgRows(p.K, p.S);
+  const depth = R * p.W * CB;
+  const bw = p.SIMD * p.ELEM_BITS;
+  const aw = clog2(depth);
+  const inLut = yosysPrefersLutram(bw, depth, false);
+  const lut = Math.max(20, Math.round(-41 + 12.1 * (aw + Math.log2(p.H + 1) + Math.log2(p.W + 1) + Math.log2(p.K)) + (inLut ? 1.43 * bw * Math.ceil(depth / 64) : 0)));
+  const rw = clog2(R + 1);
+  const hw = clog2(p.H + 1) + 1;
+  const xw = clog2(p.W + 1) + 1;
+  const ff = (inLut ? bw : 0) + aw + clog2(p.W * CB) + 2 * rw + clog2(p.OH) + clog2(p.OW) + 2 * clog2(p.K) + clog2(CB) + 2 * hw + xw + 1;
+  const bram18 = inLut ? 0 : bram18For(bw, depth);
+  return { lut, ff, lutram: inLut ? lutramSites(bw, depth, false) : 0, bram18, bram36: bram18 / 2 };
+}

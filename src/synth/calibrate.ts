@@ -21,7 +21,7 @@ export interface MvtuPoint {
 }
 
 export function mvtuParamsOf(p: MvtuPoint): MvtuParams {
-  return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0 };
+  return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: p.POPCOUNT ?? 0 };
 }
 
 function hex(rng: Prng, bits: number): string {
@@ -68,4 +68,28 @@ tee -q -o stat.json stat -json -tech xilinx
   const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as YosysStat;
   const top = Object.keys(stat.modules).find((m) => m.endsWith('bnn_mvtu'))!;
   return xilinxResources(flattenCounts(stat, top));
+}
+
+/**
+ * Synthesize one template module alone (rtl-templates/<template>.v, top `bnn_<template>`) with
+ * the given parameters under the same synth_xilinx recipe; for calibrating the small blocks'
+ * estimators (sliding-window generator, max-pool, ...). Memories are left to Yosys' inference.
+ */
+export async function synthTemplateXc7(template: string, params: Record<string, number>, dir: string): Promise<XilinxResources> {
+  await requireTool('yosys');
+  mkdirSync(dir, { recursive: true });
+  const top = `bnn_${template}`;
+  const sets = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ');
+  const ys = `read_verilog -defer ${templatePath(`${template}.v`)}
+chparam ${sets} ${top}
+hierarchy -check -top ${top}
+synth_xilinx -top ${top} -family xc7 -noiopad -noclkbuf
+tee -q -o stat.json stat -json -tech xilinx
+`;
+  writeFileSync(join(dir, 'synth.ys'), ys);
+  const r = await execa('yosys', ['-q', '-l', 'synth.log', '-s', 'synth.ys'], { cwd: dir, reject: false, all: true });
+  if (r.exitCode !== 0) throw new BnnError({ code: 'TOOL_FAILED', message: `yosys failed in ${dir}: ${String(r.all).split('\n').slice(-5).join(' ')}` });
+  const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as YosysStat;
+  const name = Object.keys(stat.modules).find((m) => m.endsWith(top))!;
+  return xilinxResources(flattenCounts(stat, name));
 }

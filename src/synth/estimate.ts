@@ -3,6 +3,8 @@ import { estimateDwc } from '../blocks/dwc.js';
 import { estimateFifo } from '../blocks/fifo.js';
 import { estimateLabelSelect } from '../blocks/label-select.js';
 import { estimateMvtu, type BlockEstimate } from '../blocks/mvtu.js';
+import { estimatePool } from '../blocks/pool.js';
+import { estimateSwg } from '../blocks/swg.js';
 import type { Plan, PlanBlock } from '../plan/types.js';
 
 /** The cost model of each block kind (the model lives beside the block it describes). */
@@ -18,9 +20,10 @@ export function estimateBlock(b: PlanBlock): BlockEstimate {
       return estimateLabelSelect(b.params);
     case 'binarize':
       return estimateBinarize(b.params);
-    default:
-      // Block kinds without a cost model yet (e.g. convolution windowing, pooling): counted as 0.
-      return { lut: 0, ff: 0, lutram: 0, bram18: 0, bram36: 0 };
+    case 'swg':
+      return estimateSwg(b.params);
+    case 'pool':
+      return estimatePool(b.params);
   }
 }
 

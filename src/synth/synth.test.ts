@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bram18For } from '../blocks/mvtu.js';
 import { parseTargets } from '../cli/commands/synth.js';
 import { ice40Overflows, ICE40_DEVICES, readNextpnrReport } from './ice40.js';
+import { estimateBlock } from './estimate.js';
 import { xilinxResources } from './xilinx.js';
 import { flattenCounts, topInstances } from './yosys-json.js';
 
@@ -43,5 +44,18 @@ describe('targets and fit', () => {
     expect(bram18For(448, 112)).toBe(13);
     expect(bram18For(32, 512)).toBe(1);
     expect(bram18For(64, 1)).toBe(0);
+  });
+});
+
+describe('estimators', () => {
+  it('count sliding-window generators and max-pools (no longer 0)', () => {
+    const swg = estimateBlock({ kind: 'swg', name: 's', layer: 'c', in: { elems: 16, elemBits: 1, beatsPerFrame: 1 }, out: { elems: 16, elemBits: 1, beatsPerFrame: 1 }, cyclesPerFrame: 1,
+      params: { H: 30, W: 30, C: 64, SIMD: 16, ELEM_BITS: 1, K: 3, S: 1, P: 0, PAD: 0, OH: 28, OW: 28 } });
+    expect(swg.lut).toBeGreaterThan(100);
+    expect(swg.bram18).toBe(1); // 840 x 16 line buffer
+    const pool = estimateBlock({ kind: 'pool', name: 'p', layer: 'm', in: { elems: 16, elemBits: 1, beatsPerFrame: 1 }, out: { elems: 16, elemBits: 1, beatsPerFrame: 1 }, cyclesPerFrame: 1,
+      params: { H: 28, W: 28, C: 64, SIMD: 16, K: 2 } });
+    expect(pool.lut).toBeGreaterThan(40);
+    expect(pool.lutram).toBe(24); // 56 x 16 partial row in RAM64M
   });
 });
