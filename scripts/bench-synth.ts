@@ -208,7 +208,7 @@ async function models(): Promise<void> {
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}; ${toolVersion('nextpnr-ice40', ['--version'])}.`,
     '',
     'Xilinx figures: Yosys `synth_xilinx -family xc7` with the hierarchy kept (the `bnn synth --target xc7` recipe), cells counted per plan block; ' +
-      'MVTU popcount = plain sum (mvtu.v `POPCOUNT = 0`, the default). Weights are seeded-random, so a few weight columns of shallow memories are constant and optimised away. ' +
+      'MVTU popcount as the plan chooses it (mvtu.v `POPCOUNT`: the compressor tree where SIMD >= 16, the plain sum below; the estimate models the plain sum). Weights are seeded-random, so a few weight columns of shallow memories are constant and optimised away. ' +
       '"estimate" is `estimatePlan` (src/synth/estimate.ts).',
     '',
     ...md,
