@@ -4,8 +4,8 @@
  * grid: one bnn_mvtu per (PE, SIMD) point under Yosys synth_xilinx, against estimateMvtu.
  * popcount: POPCOUNT = 0 (plain sum) against 1 (compressor tree), LUTs per lane on MW = MH = 256.
  * blocks: sliding-window generator and max-pool configurations against their estimators.
- * models: models/sfc-random.yaml at two foldings (xc7 resources per block, LUTs per lane) and
- *   models/tfc-random.yaml to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
+ * models: models/sfc-mnist.yaml (trained) at two foldings (xc7 resources per block, LUTs per lane) and
+ *   models/tfc-mnist.yaml (trained) to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
  *   (BNN_WRITE_BENCH=0: print only).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -137,7 +137,7 @@ const FINN_SFC_MAX = { luts: 91131, lanes: 20900 };
 async function models(): Promise<void> {
   const t00 = Date.now();
   const md: string[] = [];
-  const sfcFile = join(packageRoot(), 'models', 'sfc-random.yaml');
+  const sfcFile = join(packageRoot(), 'models', 'sfc-mnist.yaml');
   const m = loadModel(sfcFile);
   const folds = [
     { name: 'default', fold: undefined },
@@ -177,7 +177,7 @@ async function models(): Promise<void> {
   }
 
   // iCE40: the small tfc model to a bitstream.
-  const tfcFile = join(packageRoot(), 'models', 'tfc-random.yaml');
+  const tfcFile = join(packageRoot(), 'models', 'tfc-mnist.yaml');
   const tfc = loadModel(tfcFile);
   // The default folding (PE16/SIMD28 first layer) needs 41 of the 32 block RAMs and 238 pins
   // (28 raw 8-bit pixels per input beat); this one fits the HX8K out of context.
@@ -208,7 +208,7 @@ async function models(): Promise<void> {
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}; ${toolVersion('nextpnr-ice40', ['--version'])}.`,
     '',
     'Xilinx figures: Yosys `synth_xilinx -family xc7` with the hierarchy kept (the `bnn synth --target xc7` recipe), cells counted per plan block; ' +
-      'MVTU popcount as the plan chooses it (mvtu.v `POPCOUNT`: the compressor tree where SIMD >= 16, the plain sum below; the estimate models the plain sum). Weights are seeded-random, so a few weight columns of shallow memories are constant and optimised away. ' +
+      'MVTU popcount as the plan chooses it (mvtu.v `POPCOUNT`: the compressor tree where SIMD >= 16, the plain sum below; the estimate models the plain sum). The models are the trained sfc-mnist and tfc-mnist; Yosys removes any weight-memory column that happens to be constant. ' +
       '"estimate" is `estimatePlan` (src/synth/estimate.ts).',
     '',
     ...md,
