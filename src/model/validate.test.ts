@@ -40,6 +40,28 @@ describe('model format v1 loading', () => {
     expect(e.message).toContain('bad.yaml');
   });
 
+  it('round-trips convolutional models with a fixed-point first layer', () => {
+    const m = randomModel({
+      name: 'cnn',
+      seed: 2,
+      input: [6, 6, 2],
+      fixedInput: { signed: true },
+      layers: [{ conv: 4, kernel: 3, padding: 1 }, { pool: 2 }, { conv: 4, kernel: 2, stride: 1, padValue: 1 }, { dense: 3 }],
+    });
+    const text = serializeModel(m);
+    const back = parseModel(text, 'cnn.yaml');
+    expect(serializeModel(back)).toBe(text);
+    expect(back.input.encoding).toEqual({ kind: 'fixed', signed: true });
+    expect(back.layers.map((l) => l.kind)).toEqual(['conv2d', 'maxpool2d', 'conv2d', 'dense']);
+  });
+
+  it('rejects convolution shapes that do not fit', () => {
+    const text = serializeModel(randomModel({ name: 'c', seed: 1, input: [6, 6, 2], layers: [{ conv: 4, kernel: 3 }, { dense: 3 }] }));
+    expect(errorOf(text.replace('inChannels: 2', 'inChannels: 3')).detail).toMatchObject({ field: 'layers[0].inChannels', expected: '2 (the channels of the input shape)' });
+    expect(errorOf(text.replace('inputs: 64', 'inputs: 65')).detail.field).toBe('layers[1].inputs');
+    expect(errorOf(text.replace('padValue: -1', 'padValue: 0')).detail.field).toBe('layers[0].padValue');
+  });
+
   it('rejects malformed YAML with the file name', () => {
     const e = errorOf('format: [unclosed');
     expect(e.detail.code).toBe('MODEL_INVALID');

@@ -89,7 +89,6 @@ function readInput(r: Reader, v: unknown): InputSpec {
   if (shape.length === 0) r.fail('input.shape', 'a non-empty list', d.shape);
   const rawBits = d.rawBits === undefined ? 8 : r.int(d.rawBits, 'input.rawBits', 1, 16);
   const enc = r.record(d.encoding, 'input.encoding');
-  r.literal(enc.kind, 'input.encoding.kind', ['threshold'] as const);
   const kind = r.literal(enc.kind, 'input.encoding.kind', ['threshold', 'fixed'] as const);
   if (shape.length !== 1 && shape.length !== 3) r.fail('input.shape', '[N] or [H, W, C] (channels last)', d.shape);
   if (kind === 'fixed') {

@@ -1,8 +1,8 @@
 import { BnnError } from '../errors.js';
 import {
-  attrFloat, attrInt, attrString, axesOf, batchNorm, binary, bipolarQuant, flattenShape, invalid, isCustomDomain,
-  multiThreshold, multiThresholdChannelAxis, reshapeShape, roundTo, squeezeShape, unsqueezeShape, unsupported,
-  type BinaryOp,
+  attrFloat, attrInt, axesOf, batchNorm, binary, bipolarQuant, dequant, flattenShape, invalid, isCustomDomain,
+  multiThreshold, multiThresholdChannelAxis, quantInt, quantRange, reshapeShape, roundingModeOf, roundTo, squeezeShape,
+  unsqueezeShape, unsupported, type BinaryOp,
 } from './ops.js';
 import type { OnnxModel, OnnxNode } from './read-onnx.js';
 import { DataType } from './schema.js';
@@ -178,20 +178,16 @@ export function execNode(node: OnnxNode, ins: (Tensor | undefined)[], file?: str
     case 'Quant': case 'IntQuant': {
       const x = need(node, ins, 0, file);
       const [scale, zero, bits] = [1, 2, 3].map((i) => need(node, ins, i, file));
-      const signed = attrInt(node, 'signed', 1, file);
-      const narrow = attrInt(node, 'narrow', 0, file);
-      const mode = attrString(node, 'rounding_mode', 'ROUND', file).toUpperCase();
+      const signed = attrInt(node, 'signed', 1, file) !== 0;
+      const narrow = attrInt(node, 'narrow', 0, file) !== 0;
+      const mode = roundingModeOf(node, file);
       const data = new Float64Array(x.data.length);
       for (let i = 0; i < data.length; i++) {
         const s = scale!.data[broadcastIndex(x.shape, scale!.shape, i)]!;
         const z = zero!.data[broadcastIndex(x.shape, zero!.shape, i)]!;
         const b = bits!.data[broadcastIndex(x.shape, bits!.shape, i)]!;
-        const lo = signed ? (narrow ? -(2 ** (b - 1)) + 1 : -(2 ** (b - 1))) : 0;
-        const hi = signed ? 2 ** (b - 1) - 1 : narrow ? 2 ** b - 2 : 2 ** b - 1;
-        let q = Math.fround(Math.fround(x.data[i]! / s) + z);
-        q = Math.min(hi, Math.max(lo, q));
-        q = roundMode(node, mode, q, file);
-        data[i] = Math.fround(Math.fround(q - z) * s);
+        const { min, max } = quantRange(signed, narrow, b);
+        data[i] = dequant(quantInt(x.data[i]!, s, z, min, max, mode), s, z);
       }
       return [{ dtype: DataType.FLOAT, shape: x.shape, data }];
     }
@@ -224,20 +220,4 @@ export function execNode(node: OnnxNode, ins: (Tensor | undefined)[], file?: str
     }
   }
   return unsupported(node, 'operator not supported', file);
-}
-
-function roundMode(node: OnnxNode, mode: string, v: number, file?: string): number {
-  switch (mode) {
-    case 'ROUND': {
-      // Half to even, like numpy.round.
-      const f = Math.floor(v);
-      const d = v - f;
-      if (d > 0.5) return f + 1;
-      if (d < 0.5) return f;
-      return f % 2 === 0 ? f : f + 1;
-    }
-    case 'CEIL': return Math.ceil(v);
-    case 'FLOOR': return Math.floor(v);
-    default: return unsupported(node, `rounding_mode ${mode}`, file);
-  }
 }

@@ -58,6 +58,54 @@ export function bipolarQuant(x: number, scale: number): number {
   return Math.fround((x >= 0 ? 1 : -1) * scale);
 }
 
+/** QONNX Quant/IntQuant integer range: [min, max] for the signed/narrow attributes and bit width. */
+export function quantRange(signed: boolean, narrow: boolean, bits: number): { min: number; max: number } {
+  if (signed) return { min: narrow ? -(2 ** (bits - 1)) + 1 : -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1 };
+  return { min: 0, max: narrow ? 2 ** bits - 2 : 2 ** bits - 1 };
+}
+
+export const ROUNDING_MODES = ['ROUND', 'HALF_EVEN', 'CEIL', 'FLOOR', 'UP', 'DOWN', 'HALF_UP', 'HALF_DOWN'] as const;
+export type RoundingMode = (typeof ROUNDING_MODES)[number];
+
+export function roundingModeOf(node: OnnxNode, file?: string): RoundingMode {
+  const mode = attrString(node, 'rounding_mode', 'ROUND', file).toUpperCase();
+  if (!(ROUNDING_MODES as readonly string[]).includes(mode)) unsupported(node, `rounding_mode ${mode}`, file);
+  return mode as RoundingMode;
+}
+
+/** Round v to an integer per a QONNX rounding mode (ROUND = half to even, like numpy.round). */
+export function roundBy(mode: RoundingMode, v: number): number {
+  const f = Math.floor(v);
+  const d = v - f;
+  switch (mode) {
+    case 'ROUND': case 'HALF_EVEN':
+      if (d > 0.5) return f + 1;
+      if (d < 0.5) return f;
+      return f % 2 === 0 ? f : f + 1;
+    case 'CEIL': return Math.ceil(v);
+    case 'FLOOR': return f;
+    case 'UP': return v >= 0 ? Math.ceil(v) : f; // away from zero
+    case 'DOWN': return Math.trunc(v); // toward zero
+    case 'HALF_UP': return d === 0.5 ? (v >= 0 ? f + 1 : f) : Math.round(v); // ties away from zero
+    case 'HALF_DOWN': return d === 0.5 ? (v >= 0 ? f : f + 1) : Math.round(v); // ties toward zero
+  }
+}
+
+/**
+ * The integer q of QONNX Quant/IntQuant: clip(x/scale + zeropt, min, max) rounded (the operator
+ * definition clips, then rounds; min and max are integers, so this equals rounding, then clipping).
+ * Each step is rounded to float32 as the interpreter does. Y = (q − zeropt)·scale.
+ */
+export function quantInt(x: number, scale: number, zeropt: number, min: number, max: number, mode: RoundingMode): number {
+  const v = Math.fround(Math.fround(x / scale) + zeropt);
+  return roundBy(mode, Math.min(max, Math.max(min, v)));
+}
+
+/** The dequantized Quant output for integer q, rounded to float32 as the interpreter does. */
+export function dequant(q: number, scale: number, zeropt: number): number {
+  return Math.fround(Math.fround(q - zeropt) * scale);
+}
+
 // ---------------------------------------------------------------- attributes
 
 export function unsupported(node: OnnxNode, reason: string, file?: string): never {

@@ -196,19 +196,19 @@ describe('QONNX import', () => {
     }
   });
 
-  it('rejects an 8-bit Quant on the input (multi-bit first layers are not supported yet)', () => {
+  it('rejects a sign (BipolarQuant) of an 8-bit Quant-ed input: a Quant-ed input must feed the first MatMul (fixed-point first layer, see qonnx-fixed-input.test.ts)', () => {
     const spec = qonnxNet({
       inputNodes: (extra) => {
         extra.push(f32('zero', [], [0]), f32('bw8', [], [8]));
         return [
           { name: 'q_in', opType: 'Quant', domain: Q, inputs: ['global_in', 'one', 'zero', 'bw8'], outputs: ['x8'], attrs: { signed: int(0) } },
-          { opType: 'BipolarQuant', domain: Q, inputs: ['x8', 'one'], outputs: ['in_bits'] },
+          { name: 'bq_x8', opType: 'BipolarQuant', domain: Q, inputs: ['x8', 'one'], outputs: ['in_bits'] },
         ];
       },
     });
     const e = errorOf(() => importOnnx(encodeOnnx(spec)));
     expect(e.detail.code).toBe('IMPORT_UNSUPPORTED');
-    expect(e.message).toMatch(/node q_in \(Quant.*8-bit/);
+    expect(e.message).toMatch(/node bq_x8 \(BipolarQuant.*sign of the quantized input/);
   });
 
   it('rejects BipolarQuant with a scale other than 1', () => {
