@@ -8,6 +8,7 @@ import { randomModel } from '../src/model/random-model.js';
 import { packageRoot } from '../src/util/paths.js';
 import { Prng } from '../src/util/prng.js';
 import { hasTool } from '../src/verify/tools.js';
+import { datasetFrames } from '../src/inputs/frames.js';
 
 /** In CI (BNN_REQUIRE_TOOLS=1) a missing simulator fails the tests instead of skipping them. */
 export async function toolOrSkip(tool: string): Promise<boolean> {
@@ -35,6 +36,8 @@ export interface CosimCase {
   frames: number;
   /** Only on these simulators (default: all). */
   only?: Array<'icarus' | 'verilator'>;
+  /** Input frames (default: seeded random pixels). */
+  input?: () => number[][];
 }
 
 const sfc = () => loadModel(join(packageRoot(), 'models/sfc-random.yaml'));
@@ -83,6 +86,12 @@ export const COSIM_CASES: CosimCase[] = [
         { fold: fold([[3, 2], [12, 6], [2, 6]]) },
       ),
     frames: 3,
+  },
+  {
+    name: 'trained cnn-fashion (28x28, 8-bit first conv) on Fashion-MNIST test images',
+    compiled: () => compile(loadModel(join(packageRoot(), 'models/cnn-fashion.yaml'))),
+    frames: 3,
+    input: () => datasetFrames(loadModel(join(packageRoot(), 'models/cnn-fashion.yaml')), 'fashion-mnist', 3).frames,
   },
   {
     // FINN's folding except the last layer: PE = 4 does not divide 10 classes, 5 is the nearest legal value.

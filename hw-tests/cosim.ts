@@ -10,7 +10,7 @@ export function cosimSuite(sim: RtlSimulator, tool: string): void {
     const cases = COSIM_CASES.filter((c) => !c.only || c.only.includes(sim));
     it.skipIf(!run).each(cases)('$name', async (c) => {
       const compiled = c.compiled();
-      const input = frames(c.frames, compiled.plan.input.elements, 17);
+      const input = c.input ? c.input() : frames(c.frames, compiled.plan.input.elements, 17);
       const r = await verify(compiled, {
         sim,
         frames: input,

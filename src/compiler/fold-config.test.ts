@@ -4,6 +4,7 @@ import { randomModel } from '../model/random-model.js';
 import { defaultFolding, parseFoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
 import { mvtuCycles } from '../blocks/mvtu.js';
+import { compile } from './compile.js';
 
 const im = foldThresholds(randomModel({ name: 'm', arch: [784, 256, 256, 256, 10], seed: 1 }));
 
@@ -43,6 +44,13 @@ describe('folding config', () => {
   it('rejects an engine that is too wide', () => {
     const e = foldError('layers:\n  - {pe: 256, simd: 784}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n');
     expect(e.detail.expected).toBe('PE·SIMD <= 65536');
+  });
+
+  it('default folding stays legal when a layer cannot reach the target (a conv over one channel)', () => {
+    const cnn = foldThresholds(randomModel({ name: 'c', seed: 1, input: [28, 28, 1], fixedInput: { signed: false }, layers: [{ conv: 16, kernel: 3 }, { pool: 2 }, { conv: 32, kernel: 3 }, { pool: 2 }, { dense: 10 }] }));
+    const f = defaultFolding(cnn);
+    expect(f.layers[0]!.simd).toBe(1);
+    expect(() => compile(randomModel({ name: 'c', seed: 1, input: [28, 28, 1], fixedInput: { signed: false }, layers: [{ conv: 16, kernel: 3 }, { pool: 2 }, { conv: 32, kernel: 3 }, { pool: 2 }, { dense: 10 }] }))).not.toThrow();
   });
 
   it('default folding balances every layer under the heaviest one', () => {

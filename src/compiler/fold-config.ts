@@ -104,7 +104,13 @@ export function defaultFolding(im: IntegerModel): FoldConfig {
   const engines = engineLayers(im);
   const work = (l: IntegerEngineLayer) => enginePixels(l) * l.inputs * l.outputs;
   const heaviest = engines.reduce((a, b) => (work(b) > work(a) ? b : a));
-  const target = engineCycles(heaviest, { pe: largestAtMost(divisors(heaviest.outputs), 16), simd: largestAtMost(simdChoices(heaviest), 32) });
+  // The fastest legal engine of every layer bounds the target from below (a convolution over
+  // one input channel cannot take more than SIMD = 1).
+  const fastest = (l: IntegerEngineLayer) => engineCycles(l, { pe: l.outputs, simd: Math.max(...simdChoices(l)) });
+  const target = Math.max(
+    engineCycles(heaviest, { pe: largestAtMost(divisors(heaviest.outputs), 16), simd: largestAtMost(simdChoices(heaviest), 32) }),
+    ...engines.map(fastest),
+  );
   const layers = engines.map((l) => {
     let best: Folding | undefined;
     for (const simd of simdChoices(l))
@@ -116,7 +122,7 @@ export function defaultFolding(im: IntegerModel): FoldConfig {
         const skew = (f: Folding) => (f.simd >= f.pe ? f.simd / f.pe : 1e9 + f.pe / f.simd);
         if (!best || lanes < best.pe * best.simd || (lanes === best.pe * best.simd && skew({ pe, simd }) < skew(best))) best = { pe, simd };
       }
-    return best ?? { pe: l.outputs, simd: l.inputs };
+    return best!;
   });
   return { layers, fifoDepth: 'auto', source: `default (target ${target} cycles/frame)` };
 }
