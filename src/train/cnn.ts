@@ -22,7 +22,8 @@ import { BnnError } from '../errors.js';
 import { getBit, packBits } from '../model/bits.js';
 import type { Conv2dLayer, DenseLayer, Layer, MaxPool2dLayer, Model } from '../model/types.js';
 import { Prng } from '../util/prng.js';
-import { ADAM_B1, ADAM_B2, ADAM_EPS, BN_EPS, BN_MOMENTUM } from './net.js';
+import { ADAM_B1, ADAM_B2, ADAM_EPS, adamCorrections, adamLatent, adamReal } from './adam.js';
+import { BN_EPS, BN_MOMENTUM } from './net.js';
 import type { EpochInfo, TrainHooks, TrainResult } from './trainer.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -443,33 +444,11 @@ function backwardLayer(L: TLayer, x: Float32Array, B: number, dx: Float32Array |
 }
 
 function adam(L: TLayer, step: number, lr: number): void {
-  const c1 = 1 / (1 - Math.pow(ADAM_B1, step));
-  const c2 = 1 / (1 - Math.pow(ADAM_B2, step));
-  const { w, dw, mw, vw } = L;
-  for (let k = 0; k < w.length; k++) {
-    const wk = w[k]!;
-    const gr = wk <= 1 && wk >= -1 ? dw[k]! : 0;
-    const m1 = ADAM_B1 * mw[k]! + (1 - ADAM_B1) * gr;
-    const v1 = ADAM_B2 * vw[k]! + (1 - ADAM_B2) * gr * gr;
-    mw[k] = m1;
-    vw[k] = v1;
-    let nw = wk - (lr * m1 * c1) / (Math.sqrt(v1 * c2) + ADAM_EPS);
-    if (nw > 1) nw = 1;
-    else if (nw < -1) nw = -1;
-    w[k] = nw;
-  }
+  const { c1, c2 } = adamCorrections(step);
+  adamLatent(L.w, L.dw, L.mw, L.vw, 0, L.w.length, lr, c1, c2);
   if (!L.g.hidden) return;
-  const { dgamma, dbeta } = L;
-  for (let j = 0; j < L.g.m; j++) {
-    let gr = dgamma[j]!;
-    L.mg[j] = ADAM_B1 * L.mg[j]! + (1 - ADAM_B1) * gr;
-    L.vg[j] = ADAM_B2 * L.vg[j]! + (1 - ADAM_B2) * gr * gr;
-    L.gamma[j] = L.gamma[j]! - (lr * L.mg[j]! * c1) / (Math.sqrt(L.vg[j]! * c2) + ADAM_EPS);
-    gr = dbeta[j]!;
-    L.mb[j] = ADAM_B1 * L.mb[j]! + (1 - ADAM_B1) * gr;
-    L.vb[j] = ADAM_B2 * L.vb[j]! + (1 - ADAM_B2) * gr * gr;
-    L.beta[j] = L.beta[j]! - (lr * L.mb[j]! * c1) / (Math.sqrt(L.vb[j]! * c2) + ADAM_EPS);
-  }
+  adamReal(L.gamma, L.dgamma, L.mg, L.vg, 0, L.g.m, lr, c1, c2);
+  adamReal(L.beta, L.dbeta, L.mb, L.vb, 0, L.g.m, lr, c1, c2);
 }
 
 /** Raw pixels of image s (shifted by dx, dy, zero fill) as the first layer's input values. */
@@ -700,12 +679,7 @@ export async function trainCnn(ds: Dataset, cfg: ConvTrainConfig, hooks: TrainHo
   let step = 0;
   for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
     const te = performance.now();
-    for (let i = perm.length - 1; i > 0; i--) {
-      const k = rng.int(i + 1);
-      const tmp = perm[i]!;
-      perm[i] = perm[k]!;
-      perm[k] = tmp;
-    }
+    rng.shuffle(perm);
     let lossSum = 0;
     let correct = 0;
     let seen = 0;

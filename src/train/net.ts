@@ -12,11 +12,11 @@
  * their +1 positions; a ±1 dot product is then 2·Σ_{x_i=+1} w_i − Σ_i w_i.
  */
 
+import { adamCorrections, adamLatent, adamReal } from './adam.js';
+
 export const BN_EPS = 1e-5;
 export const BN_MOMENTUM = 0.1;
-export const ADAM_B1 = 0.9;
-export const ADAM_B2 = 0.999;
-export const ADAM_EPS = 1e-8;
+export { ADAM_B1, ADAM_B2, ADAM_EPS } from './adam.js';
 
 export interface NetShape {
   arch: number[];
@@ -313,36 +313,11 @@ export function backwardWeights(L: LayerState, B: number, t: number, T: number):
 export function adamUpdate(L: LayerState, step: number, lr: number, t: number, T: number): void {
   const [j0, j1] = partOf(L.m, t, T);
   const { n, m, w, dw, mw, vw } = L;
-  const c1 = 1 / (1 - Math.pow(ADAM_B1, step));
-  const c2 = 1 / (1 - Math.pow(ADAM_B2, step));
-  for (let i = 0; i < n; i++) {
-    const base = i * m;
-    for (let j = j0; j < j1; j++) {
-      const k = base + j;
-      const wk = w[k]!;
-      const g = wk <= 1 && wk >= -1 ? dw[k]! : 0;
-      const m1 = ADAM_B1 * mw[k]! + (1 - ADAM_B1) * g;
-      const v1 = ADAM_B2 * vw[k]! + (1 - ADAM_B2) * g * g;
-      mw[k] = m1;
-      vw[k] = v1;
-      let nw = wk - (lr * m1 * c1) / (Math.sqrt(v1 * c2) + ADAM_EPS);
-      if (nw > 1) nw = 1;
-      else if (nw < -1) nw = -1;
-      w[k] = nw;
-    }
-  }
+  const { c1, c2 } = adamCorrections(step);
+  for (let i = 0; i < n; i++) adamLatent(w, dw, mw, vw, i * m + j0, i * m + j1, lr, c1, c2);
   if (!L.hidden) return;
-  const { gamma, beta, dgamma, dbeta, mg, vg, mb, vb } = L;
-  for (let j = j0; j < j1; j++) {
-    let g = dgamma[j]!;
-    mg[j] = ADAM_B1 * mg[j]! + (1 - ADAM_B1) * g;
-    vg[j] = ADAM_B2 * vg[j]! + (1 - ADAM_B2) * g * g;
-    gamma[j] = gamma[j]! - (lr * mg[j]! * c1) / (Math.sqrt(vg[j]! * c2) + ADAM_EPS);
-    g = dbeta[j]!;
-    mb[j] = ADAM_B1 * mb[j]! + (1 - ADAM_B1) * g;
-    vb[j] = ADAM_B2 * vb[j]! + (1 - ADAM_B2) * g * g;
-    beta[j] = beta[j]! - (lr * mb[j]! * c1) / (Math.sqrt(vb[j]! * c2) + ADAM_EPS);
-  }
+  adamReal(L.gamma, L.dgamma, L.mg, L.vg, j0, j1, lr, c1, c2);
+  adamReal(L.beta, L.dbeta, L.mb, L.vb, j0, j1, lr, c1, c2);
 }
 
 /** Phase codes shared with the worker. */

@@ -217,13 +217,7 @@ export async function train(ds: Dataset, cfg: TrainConfig, hooks: TrainHooks = {
     const L0 = net.layers[0]!;
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       const te = performance.now();
-      // Fisher–Yates shuffle.
-      for (let i = perm.length - 1; i > 0; i--) {
-        const k = rng.int(i + 1);
-        const tmp = perm[i]!;
-        perm[i] = perm[k]!;
-        perm[k] = tmp;
-      }
+      rng.shuffle(perm);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;

@@ -43,6 +43,16 @@ export class Prng {
     return Math.floor(this.float() * n);
   }
 
+  /** Fisher–Yates shuffle in place (draws int(i + 1) for i = n-1 down to 1). */
+  shuffle(a: Int32Array): void {
+    for (let i = a.length - 1; i > 0; i--) {
+      const k = this.int(i + 1);
+      const tmp = a[i]!;
+      a[i] = a[k]!;
+      a[k] = tmp;
+    }
+  }
+
   /** Standard normal (Box–Muller). */
   normal(): number {
     const u = 1 - this.float();
