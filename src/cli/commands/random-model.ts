@@ -1,17 +1,10 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { BnnError } from '../../errors.js';
 import { serializeModel } from '../../model/io.js';
 import { randomModel } from '../../model/random-model.js';
+import { parseArch } from '../../train/trainer.js';
 import { nonNegativeInt } from '../common.js';
 import { printJson } from '../output.js';
-
-export function parseArch(v: string): number[] {
-  const parts = v.split('-').map(Number);
-  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n) || n < 1))
-    throw new BnnError({ code: 'USAGE', message: 'an architecture is layer sizes joined by -', field: '--arch', expected: 'e.g. 784-256-256-256-10', got: v });
-  return parts;
-}
 
 export function register(program: Command): void {
   program
