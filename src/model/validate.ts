@@ -137,7 +137,7 @@ function readDense(r: Reader, d: Record<string, unknown>, field: string, ctx: La
   if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${ctx.from} [${ctx.shape.join(', ')}], flattened channels last)`, inputs, 'shape mismatch');
   const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
   const weights = readRows(r, d.weights, `${field}.weights`, outputs, inputs);
-  const activation = readActivation(r, d.activation, `${field}.activation`, outputs, inputs, ctx.isLast);
+  const activation = readActivation(r, d.activation, `${field}.activation`, outputs, ctx.isLast);
   return { layer: { kind: 'dense', name, inputs, outputs, weights, activation }, out: [outputs] };
 }
 
@@ -159,7 +159,7 @@ function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
   if (oh < 1 || ow < 1) r.fail(`${field}.kernel`, `a kernel that fits the ${h}x${w} input with padding ${padding}`, kernel);
   const n = kernel * kernel * inChannels;
   const weights = readRows(r, d.weights, `${field}.weights`, outChannels, n);
-  const activation = readActivation(r, d.activation, `${field}.activation`, outChannels, n, false);
+  const activation = readActivation(r, d.activation, `${field}.activation`, outChannels, false);
   return { layer: { kind: 'conv2d', name, inChannels, outChannels, kernel, stride, padding, padValue, weights, activation }, out: [oh, ow, outChannels] };
 }
 
@@ -174,7 +174,7 @@ function readPool(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
   return { layer: { kind: 'maxpool2d', name, kernel, stride }, out: [Math.floor(h / kernel), Math.floor(w / kernel), c] };
 }
 
-function readActivation(r: Reader, v: unknown, field: string, m: number, n: number, isLast: boolean): Activation {
+function readActivation(r: Reader, v: unknown, field: string, m: number, isLast: boolean): Activation {
   const d = r.record(v, field);
   const kind = r.literal(d.kind, `${field}.kind`, isLast ? (['batchnorm', 'threshold', 'none'] as const) : (['batchnorm', 'threshold'] as const));
   if (kind === 'none') {
@@ -200,6 +200,5 @@ function readActivation(r: Reader, v: unknown, field: string, m: number, n: numb
     if (!(x + eps > 0)) r.fail(`${field}.var[${j}]`, 'var + eps > 0', x);
   });
   const bias = d.bias === undefined ? undefined : r.numbers(d.bias, `${field}.bias`, m);
-  void n;
   return { kind, gamma, beta, mean, var: variance, eps, ...(bias ? { bias } : {}) };
 }
