@@ -26,6 +26,8 @@ export interface SimBlock {
   tick(inFire: boolean, inData: Beat | undefined, outFire: boolean, outReady: boolean): void;
   /** For combinational blocks only: map an input beat to the output beat. */
   map?(inData: Beat): Beat;
+  /** For buffers: the most beats held at once so far. */
+  maxOccupancy?(): number;
 }
 
 export function newStats(): BlockStats {

@@ -73,7 +73,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
       name: b.name,
       kind: plan.blocks[k]!.kind,
       ...b.stats,
-      ...('maxCount' in b ? { maxOccupancy: (b as unknown as { maxCount: number }).maxCount } : {}),
+      ...(b.maxOccupancy ? { maxOccupancy: b.maxOccupancy() } : {}),
     })),
   };
 }

@@ -11,7 +11,11 @@ export class FifoSim implements SimBlock {
   private wr = 0;
   private count = 0;
   /** Largest occupancy seen: tells whether the depth was ever needed. */
-  maxCount = 0;
+  private maxCount = 0;
+
+  maxOccupancy(): number {
+    return this.maxCount;
+  }
 
   constructor(b: FifoBlock) {
     this.name = b.name;
