@@ -15,7 +15,7 @@ import { predictAll } from './evaluate.js';
  * its dataset, the trainer's fast evaluator agrees with both, and the accuracy they give is the
  * one stored in the model's metadata.
  *
- * Convolutional models: the fast evaluator (predictAll, i.e. predictCnn) runs on every test image and must give
+ * Convolutional models and models over a million weights: the fast evaluator (predictAll, i.e. predictCnn) runs on every test image and must give
  * the stored accuracy; floatForward and the integer model (slow for convolutions: ~10 ms per
  * image each) are compared with it on a deterministic subset, every 5th test image (2,000 of
  * Fashion-MNIST's 10,000). BNN_FULL_EXACTNESS=1 compares them on every test image.
@@ -58,7 +58,10 @@ describe('shipped trained models: float reference = integer model on every test 
       const conv = model.layers.some((l) => l.kind !== 'dense');
       const fast = predictAll(model, ds.test.images, ds.test.count);
       const px = ds.rows * ds.cols;
-      const every = conv && !full ? 5 : 1;
+      // Slow references on big models (convolutions, or over a million weights like LFC) are
+      // compared on every 5th image; the fast evaluator still covers every image.
+      const weights = model.layers.reduce((n, l) => n + (l.kind === 'maxpool2d' ? 0 : l.weights.length * (l.kind === 'dense' ? l.inputs : l.kernel * l.kernel * l.inChannels)), 0);
+      const every = (conv || weights > 1_000_000) && !full ? 5 : 1;
       let mismatches = 0;
       let checked = 0;
       for (let s = 0; s < ds.test.count; s += every) {
