@@ -19,6 +19,7 @@
  */
 import type { Dataset, Split } from '../datasets/index.js';
 import { BnnError } from '../errors.js';
+import { batchNormFires } from '../model/batchnorm.js';
 import { getBit, packBits } from '../model/bits.js';
 import type { Conv2dLayer, DenseLayer, Layer, MaxPool2dLayer, Model } from '../model/types.js';
 import { Prng } from '../util/prng.js';
@@ -583,7 +584,7 @@ function runExported(plan: EvalLayer[], model: Model, images: Uint8Array, count:
       for (let r = 0; r < R; r++)
         for (let j = 0; j < m; j++) {
           const dot: number = bf.z[r * m + j]!;
-          bf.y[r * m + j] = (act.gamma[j]! * (dot + (act.bias?.[j] ?? 0) - act.mean[j]!)) / Math.sqrt(act.var[j]! + act.eps) + act.beta[j]! >= 0 ? 1 : -1;
+          bf.y[r * m + j] = batchNormFires(act, j, dot) ? 1 : -1;
         }
       if (g.pool) maxPool(bf.y, B, g.outH, g.outW, m, g.pool, bf.act, bf.arg);
       else bf.act.set(bf.y.subarray(0, R * m));

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Dataset, Split } from '../datasets/index.js';
 import { BnnError } from '../errors.js';
+import { batchNormFires } from '../model/batchnorm.js';
 import { packBits, wordsFor, xnorPopcount } from '../model/bits.js';
 import type { DenseLayer, Model } from '../model/types.js';
 import { Prng } from '../util/prng.js';
@@ -363,13 +364,12 @@ export function recalibrate(net: NetState, set: Split, pixels: number, thr: numb
       L.runVar[j] = Math.max(sumSq[j]! / count - mean * mean, 0);
     }
     // The next layer's input: this layer's outputs, with the exported (rounded) parameters.
-    const a = { gamma: Array.from(L.gamma, round7), beta: Array.from(L.beta, round7), mean: Array.from(L.runMean, round7), var: Array.from(L.runVar, round7) };
+    const a = { gamma: Array.from(L.gamma, round7), beta: Array.from(L.beta, round7), mean: Array.from(L.runMean, round7), var: Array.from(L.runVar, round7), eps: BN_EPS };
     const outWords = wordsFor(L.m);
     const next = new Uint32Array(count * outWords);
     for (let s = 0; s < count; s++)
       for (let j = 0; j < L.m; j++) {
-        const v = (a.gamma[j]! * (dots[s * L.m + j]! + 0 - a.mean[j]!)) / Math.sqrt(a.var[j]! + BN_EPS) + a.beta[j]!;
-        if (v >= 0) next[s * outWords + (j >>> 5)]! |= 1 << (j & 31);
+        if (batchNormFires(a, j, dots[s * L.m + j]!)) next[s * outWords + (j >>> 5)]! |= 1 << (j & 31);
       }
     acts = next;
     words = outWords;

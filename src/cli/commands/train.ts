@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../datasets/index.js';
 import { BnnError } from '../../errors.js';
 import { serializeModel } from '../../model/io.js';
+import { legalName } from '../../model/names.js';
 import { formatConvArch, isConvArch, parseConvArch, trainCnn, type ConvTrainConfig } from '../../train/cnn.js';
 import { parseArch, train, type TrainConfig, type TrainResult } from '../../train/trainer.js';
 import { printJson, progress } from '../output.js';
@@ -34,8 +35,7 @@ function intOpt(v: string, field: string, min: number, max: number): number {
 }
 
 function modelName(file: string): string {
-  const base = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
-  return base || 'model';
+  return legalName(basename(file, extname(file)), 'model');
 }
 
 function bar(frac: number, width = 24): string {
