@@ -2,7 +2,7 @@ import { batchNormFires } from '../model/batchnorm.js';
 import { wordsFor, xnorPopcount } from '../model/bits.js';
 import { denseOnly } from '../model/shapes.js';
 import type { Model } from '../model/types.js';
-import { predictCnn } from './cnn.js';
+import { predictCnn } from './evaluate-conv.js';
 
 /**
  * Fast evaluation of an exported model on raw images, computing exactly what the float

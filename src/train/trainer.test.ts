@@ -5,7 +5,8 @@ import { integerForward } from '../compiler/integer-reference.js';
 import { floatForward } from '../model/float-reference.js';
 import { parseModel, serializeModel } from '../model/io.js';
 import { predictAll } from './evaluate.js';
-import { parseArch, train, type TrainConfig } from './trainer.js';
+import { parseArch } from './arch.js';
+import { train, type TrainConfig } from './trainer.js';
 
 let mnist: Dataset | undefined;
 function data(): Dataset {
