@@ -17,6 +17,7 @@ export { designFiles, writeDesign } from './emit/generate.js';
 export { simulate, type SimReport } from '../sim/simulate.js';
 export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulus.js';
 export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';
+export { defaultModel, runDemo, type DemoOptions, type DemoResult, type DemoStep } from './pipeline/demo.js';
 export { importOnnxFile, type ImportResult } from './onnx/import.js';
 export { readNpy } from './npy/read-npy.js';
 export { selectFrames, type FrameSet } from './inputs/frames.js';
