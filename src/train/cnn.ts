@@ -25,7 +25,7 @@ import { adamCorrections, adamLatent, adamReal } from './adam.js';
 import { formatConvArch } from './arch.js';
 import { runEpochs, type EpochNet } from './epochs.js';
 import { accuracyCnn, evalPlan, runExported } from './evaluate-conv.js';
-import { exportCnn } from './export.js';
+import { exportCnn, trainedMetadata } from './export.js';
 import { geometry, type Geo } from './geometry.js';
 import { col2im, dot, im2col, loadInput, matmul, maxPool, transpose } from './kernels.js';
 import { BN_EPS } from './net.js';
@@ -324,25 +324,9 @@ export async function trainCnn(ds: Dataset, cfg: ConvTrainConfig, hooks: TrainHo
   const probe = exportNow();
   const trainAccuracy = accuracyCnn(probe, trainSet.images, trainSet.labels, trainSet.count);
   const testAccuracy = accuracyCnn(probe, ds.test.images, ds.test.labels, ds.test.count);
-  const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
-  const metadata: Record<string, unknown> = {
-    source: 'trained',
-    dataset: ds.name,
-    datasetDescription: ds.description,
-    arch: formatConvArch(ops),
-    epochs: cfg.epochs,
-    seed: cfg.seed,
-    batch: cfg.batch,
-    lr: cfg.lr,
-    augment: cfg.augment,
-    ...(cfg.fixedInput ? { fixedInput: true } : { inputThreshold: thr }),
-    trainImages: trainSet.count,
-    testImages: ds.test.count,
-    trainAccuracy: r4(trainAccuracy),
-    testAccuracy: r4(testAccuracy),
-    ...(cfg.command ? { command: cfg.command } : {}),
-    note: `Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm, binary max-pool)${cfg.fixedInput ? '; the first layer reads raw 8-bit pixels and its BatchNorm acts on s = sum of pixel times +-1 weight' : ''}; the exported BatchNorm mean/var are population statistics of the final weights over ${recalCount === trainSet.count ? 'the' : `the first ${recalCount}`} training images. Accuracies are of this exported model, exactly as the float reference computes it.`,
-  };
+  const metadata = trainedMetadata(ds, cfg, formatConvArch(ops), cfg.fixedInput ? { fixedInput: true } : { inputThreshold: thr }, trainSet.count, { trainAccuracy, testAccuracy },
+    `Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm, binary max-pool)${cfg.fixedInput ? '; the first layer reads raw 8-bit pixels and its BatchNorm acts on s = sum of pixel times +-1 weight' : ''}; the exported BatchNorm mean/var are population statistics of the final weights over ${recalCount === trainSet.count ? 'the' : `the first ${recalCount}`} training images. Accuracies are of this exported model, exactly as the float reference computes it.`,
+  );
   return { model: exportNow(metadata), trainAccuracy, testAccuracy, runningTestAccuracy, seconds: (performance.now() - t0) / 1000, trainSeconds, epochs: epochsInfo };
 }
 

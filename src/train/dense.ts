@@ -8,7 +8,7 @@ import { wordsFor, xnorPopcount } from '../model/bits.js';
 import { Prng } from '../util/prng.js';
 import { runEpochs, type EpochNet } from './epochs.js';
 import { accuracyOf } from './evaluate.js';
-import { exportedBatchNorm, exportModel, signRows } from './export.js';
+import { exportedBatchNorm, exportModel, signRows, trainedMetadata } from './export.js';
 import { createNet, Phase, runPhase, type NetShape, type NetState } from './net.js';
 import { limitedTrainSet } from './train-set.js';
 import type { EpochInfo, TrainConfig, TrainHooks, TrainResult } from './types.js';
@@ -147,25 +147,9 @@ export async function trainDense(ds: Dataset, cfg: TrainConfig, hooks: TrainHook
   const probe = exportModel(net, cfg, {});
   const trainAccuracy = accuracyOf(probe, trainSet.images, trainSet.labels, trainSet.count);
   const testAccuracy = accuracyOf(probe, ds.test.images, ds.test.labels, ds.test.count);
-  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-  const metadata: Record<string, unknown> = {
-    source: 'trained',
-    dataset: ds.name,
-    datasetDescription: ds.description,
-    arch: arch.join('-'),
-    epochs: cfg.epochs,
-    seed: cfg.seed,
-    batch: cfg.batch,
-    lr: cfg.lr,
-    augment: cfg.augment,
-    inputThreshold: thr,
-    trainImages: trainSet.count,
-    testImages: ds.test.count,
-    trainAccuracy: r4(trainAccuracy),
-    testAccuracy: r4(testAccuracy),
-    ...(cfg.command ? { command: cfg.command } : {}),
-    note: 'Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm); the exported BatchNorm mean/var are population statistics of the final weights over the training images. Accuracies are of this exported model, exactly as the float reference computes it.',
-  };
+  const metadata = trainedMetadata(ds, cfg, arch.join('-'), { inputThreshold: thr }, trainSet.count, { trainAccuracy, testAccuracy },
+    'Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm); the exported BatchNorm mean/var are population statistics of the final weights over the training images. Accuracies are of this exported model, exactly as the float reference computes it.',
+  );
   const model = exportModel(net, cfg, metadata);
   return { model, trainAccuracy, testAccuracy, runningTestAccuracy, seconds: (performance.now() - t0) / 1000, trainSeconds, epochs: epochsInfo };
 }

@@ -91,3 +91,34 @@ export function exportCnn(layers: ConvExportLayer[], ops: ArchOp[], cfg: ConvTra
     layers: out,
   };
 }
+
+/** A trained model's metadata (field order fixed: the YAML is byte-identical for the same run). */
+export function trainedMetadata(
+  ds: Pick<Dataset, 'name' | 'description' | 'test'>,
+  cfg: Pick<TrainConfig, 'epochs' | 'seed' | 'batch' | 'lr' | 'augment' | 'command'>,
+  arch: string,
+  input: Record<string, unknown>,
+  trainImages: number,
+  acc: { trainAccuracy: number; testAccuracy: number },
+  note: string,
+): Record<string, unknown> {
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  return {
+    source: 'trained',
+    dataset: ds.name,
+    datasetDescription: ds.description,
+    arch,
+    epochs: cfg.epochs,
+    seed: cfg.seed,
+    batch: cfg.batch,
+    lr: cfg.lr,
+    augment: cfg.augment,
+    ...input,
+    trainImages,
+    testImages: ds.test.count,
+    trainAccuracy: r4(acc.trainAccuracy),
+    testAccuracy: r4(acc.testAccuracy),
+    ...(cfg.command ? { command: cfg.command } : {}),
+    note,
+  };
+}
