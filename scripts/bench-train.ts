@@ -14,8 +14,8 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { loadDataset } from '../src/datasets/index.js';
-import { formatConvArch, isConvArch, parseConvArch, trainCnn } from '../src/train/cnn.js';
-import { parseArch, train } from '../src/train/trainer.js';
+import { formatConvArch, isConvArch, parseArch, parseConvArch } from '../src/train/arch.js';
+import { train } from '../src/train/trainer.js';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
@@ -33,9 +33,12 @@ const trainLimit = limitText ? Number(limitText) : undefined;
 const threads = conv ? 1 : Number(arg('--threads', String(Math.min(4, availableParallelism()))));
 
 const ds = loadDataset(datasetName);
-const r = conv
-  ? await trainCnn(ds, { name: 'bench', arch: parseConvArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, fixedInput, trainLimit, recalibrateLimit: 1 })
-  : await train(ds, { name: 'bench', arch: parseArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, threads, trainLimit });
+const r = await train(
+  ds,
+  conv
+    ? { name: 'bench', arch: parseConvArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, fixedInput, trainLimit, recalibrateLimit: 1 }
+    : { name: 'bench', arch: parseArch(archText), epochs, seed: 1, batch, lr: 0.005, augment: false, threads, trainLimit },
+);
 const images = trainLimit !== undefined ? Math.min(trainLimit, ds.train.count) : ds.train.count;
 const what = conv ? `${formatConvArch(parseConvArch(archText))}${fixedInput ? ' fixed-input' : ''}` : parseArch(archText).join('-');
 const perEpoch = r.epochs.reduce((a, e) => a + e.seconds, 0) / epochs;

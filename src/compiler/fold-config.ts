@@ -8,7 +8,7 @@ import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel 
 /** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
 export interface FoldConfig {
   layers: Folding[];
-  /** 'auto': every engine's input FIFO holds one input vector (see docs/architecture.md). */
+  /** 'auto': every engine's input FIFO holds one input vector (why: README.md, section Cycle model). */
   fifoDepth: 'auto' | number;
   source: string;
 }

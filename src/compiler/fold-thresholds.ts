@@ -1,6 +1,8 @@
 import { BnnError } from '../errors.js';
+import { batchNormFires } from '../model/batchnorm.js';
 import { layerShapes } from '../model/shapes.js';
 import type { Activation, Direction, Model } from '../model/types.js';
+import { stepEdge } from '../util/step-edge.js';
 import type { IntegerLayer, IntegerModel } from './integer-model.js';
 
 type Thresholding = Exclude<Activation, { kind: 'none' }>;
@@ -94,58 +96,18 @@ export function activationFires(a: Thresholding, j: number, d: AccDomain, v: num
     const x = d.thresholdValue(v);
     return a.direction[j] === 'ge' ? x >= a.thresholds[j]! : x <= a.thresholds[j]!;
   }
-  return (a.gamma[j]! * (d.dot(v) + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]! >= 0;
+  return batchNormFires(a, j, d.dot(v));
 }
 
-/** Largest accumulator range evaluated point by point; wider ones are bisected. */
-const EXHAUSTIVE = 1 << 16;
-
 export function neuronThreshold(a: Thresholding, j: number, d: AccDomain, file?: string, field?: string): NeuronThreshold {
-  const fires = (v: number) => activationFires(a, j, d, v);
-  const notStep = (): never => {
+  const e = stepEdge((v) => (activationFires(a, j, d, v) ? 1 : 0), d.min, d.max);
+  if (!e)
     throw new BnnError({
       code: 'MODEL_INVALID',
       message: `neuron ${j}: the activation is not monotonic in the accumulator (float noise?), it cannot be one threshold`,
       file,
       field,
     });
-  };
-  const lo = d.min;
-  const hi = d.max;
-  const fLo = fires(lo);
-  const fHi = fires(hi);
-  // The first value at which the predicate differs from its value at lo (hi + 1: none).
-  let edge: number;
-  if (hi - lo <= EXHAUSTIVE) {
-    edge = hi + 1;
-    let steps = 0;
-    let prev = fLo;
-    for (let v = lo + 1; v <= hi; v++) {
-      const f = fires(v);
-      if (f !== prev) {
-        if (steps === 0) edge = v;
-        steps++;
-        prev = f;
-      }
-    }
-    if (steps > 1) notStep();
-  } else {
-    if (fLo === fHi) {
-      // Constant at both ends: check it is constant inside too (a sample suffices for a monotone map).
-      for (let k = 1; k < 64; k++) if (fires(lo + Math.floor(((hi - lo) * k) / 64)) !== fLo) notStep();
-      edge = hi + 1;
-    } else {
-      let a0 = lo;
-      let b0 = hi;
-      while (b0 - a0 > 1) {
-        const m = Math.floor((a0 + b0) / 2);
-        if (fires(m) === fLo) a0 = m;
-        else b0 = m;
-      }
-      edge = b0;
-      for (let v = Math.max(lo, edge - 64); v <= Math.min(hi, edge + 64); v++) if (fires(v) !== (v >= edge ? fHi : fLo)) notStep();
-    }
-  }
-  if (edge > hi) return fLo ? { value: lo, direction: 'ge' } : { value: hi + 1, direction: 'ge' };
-  return fLo ? { value: edge - 1, direction: 'le' } : { value: edge, direction: 'ge' };
+  if (e.kind === 'const') return { value: e.bit ? d.min : d.max + 1, direction: 'ge' };
+  return { value: e.t, direction: e.kind };
 }

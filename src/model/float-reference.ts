@@ -1,3 +1,4 @@
+import { batchNormFires } from './batchnorm.js';
 import { getBit } from './bits.js';
 import { layerShapes } from './shapes.js';
 import type { Activation, Model } from './types.js';
@@ -44,7 +45,7 @@ function signs(row: Uint32Array, n: number): Float64Array {
 }
 
 function fires(a: Exclude<Activation, { kind: 'none' }>, j: number, dot: number, n: number, binary: boolean): boolean {
-  if (a.kind === 'batchnorm') return (a.gamma[j]! * (dot + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]! >= 0;
+  if (a.kind === 'batchnorm') return batchNormFires(a, j, dot);
   const v = binary ? (dot + n) / 2 : dot;
   return a.direction[j] === 'ge' ? v >= a.thresholds[j]! : v <= a.thresholds[j]!;
 }

@@ -1,9 +1,8 @@
 import { BnnError, describeValue } from '../errors.js';
 import { hexToBits } from './bits.js';
 import type { Activation, Conv2dLayer, DenseLayer, Direction, InputSpec, Layer, MaxPool2dLayer, Model } from './types.js';
+import { isLegalName, NAME_RULE } from './names.js';
 import { convOutputSize } from './shapes.js';
-
-const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Field-path-aware reader over an untyped document; every failure names file, field, expectation. */
 class Reader {
@@ -36,7 +35,7 @@ class Reader {
   }
 
   name(v: unknown, field: string): string {
-    if (typeof v !== 'string' || !NAME_RE.test(v)) this.fail(field, 'a name matching [A-Za-z0-9_.-]{1,64}', v);
+    if (typeof v !== 'string' || !isLegalName(v)) this.fail(field, `a name matching ${NAME_RULE}`, v);
     return v;
   }
 

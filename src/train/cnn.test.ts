@@ -5,7 +5,10 @@ import { loadDataset, type Dataset } from '../datasets/index.js';
 import { floatForward } from '../model/float-reference.js';
 import { parseModel, serializeModel } from '../model/io.js';
 import { Prng } from '../util/prng.js';
-import { _internal, formatConvArch, isConvArch, parseConvArch, predictCnn, trainCnn, type ConvTrainConfig } from './cnn.js';
+import { formatConvArch, isConvArch, parseConvArch } from './arch.js';
+import { _internal, trainCnn } from './cnn.js';
+import { predictCnn } from './evaluate-conv.js';
+import type { ConvTrainConfig } from './types.js';
 
 let mnist: Dataset | undefined;
 function data(): Dataset {

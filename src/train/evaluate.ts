@@ -1,7 +1,8 @@
+import { batchNormFires } from '../model/batchnorm.js';
 import { wordsFor, xnorPopcount } from '../model/bits.js';
 import { denseOnly } from '../model/shapes.js';
 import type { Model } from '../model/types.js';
-import { predictCnn } from './cnn.js';
+import { predictCnn } from './evaluate-conv.js';
 
 /**
  * Fast evaluation of an exported model on raw images, computing exactly what the float
@@ -46,7 +47,7 @@ export function predictAll(model: Model, images: Uint8Array, count: number, out?
         let fire: boolean;
         if (a.kind === 'batchnorm') {
           const dot = 2 * p - n;
-          fire = (a.gamma[j]! * (dot + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]! >= 0;
+          fire = batchNormFires(a, j, dot);
         } else {
           fire = a.direction[j] === 'ge' ? p >= a.thresholds[j]! : p <= a.thresholds[j]!;
         }

@@ -5,7 +5,10 @@ import { integerForward } from '../compiler/integer-reference.js';
 import { floatForward } from '../model/float-reference.js';
 import { parseModel, serializeModel } from '../model/io.js';
 import { predictAll } from './evaluate.js';
-import { parseArch, train, type TrainConfig } from './trainer.js';
+import { parseArch, parseConvArch } from './arch.js';
+import { trainCnn } from './cnn.js';
+import { trainDense } from './dense.js';
+import { isConvConfig, train, type TrainConfig } from './trainer.js';
 
 let mnist: Dataset | undefined;
 function data(): Dataset {
@@ -76,4 +79,17 @@ describe('trainer', () => {
     await expect(train(data(), tiny({ arch: [100, 10, 10] }))).rejects.toThrow(/input width/);
     await expect(train(data(), tiny({ arch: [784, 10, 7] }))).rejects.toThrow(/output width/);
   });
+
+  it('train() picks the trainer by architecture: conv ops run the convolutional trainer, widths the dense one', async () => {
+    const ds = data();
+    const conv = { name: 'tinyconv', arch: parseConvArch('c4k3,p2,f10'), epochs: 1, seed: 2, batch: 20, lr: 0.01, augment: false, fixedInput: false, trainLimit: 100, recalibrateLimit: 100 };
+    const viaEntry = await train(ds, conv);
+    expect(viaEntry.model.layers.map((l) => l.kind)).toEqual(['conv2d', 'maxpool2d', 'dense']);
+    expect(serializeModel(viaEntry.model)).toBe(serializeModel((await trainCnn(ds, conv)).model));
+    const dense = tiny({ arch: [784, 16, 10], trainLimit: 100 });
+    expect(serializeModel((await train(ds, dense)).model)).toBe(serializeModel((await trainDense(ds, dense)).model));
+    expect(isConvConfig(conv)).toBe(true);
+    expect(isConvConfig(dense)).toBe(false);
+  });
 });
+

@@ -1,28 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Command } from 'commander';
-import { designFiles, writeDesign } from '../../emit/generate.js';
-import { makeStimulus } from '../../../sim/stimulus.js';
-import { simulate } from '../../../sim/simulate.js';
+import { Option, type Command } from 'commander';
+import { accuracy } from '../../inputs/frames.js';
 import { describeArch } from '../../model/shapes.js';
-import { packageRoot } from '../../util/paths.js';
-import { hasTool } from '../../verify/tools.js';
-import { verify, type VerifyReport } from '../../verify/verify.js';
-import { accuracy, selectFrames, type FrameSet } from '../../inputs/frames.js';
-import { loadAndCompile } from '../common.js';
+import { DEFAULT_MODELS, runDemo } from '../../pipeline/demo.js';
+import { nonNegativeInt, positiveInt } from '../common.js';
 import { printJson, progress } from '../output.js';
 import { formatSimReport } from './simulate.js';
 import { formatVerifyReport } from './verify.js';
-
-/** The shipped model the quick start runs on: the first of these that exists. */
-export const DEFAULT_MODELS = ['models/sfc-mnist.yaml', 'models/sfc-random.yaml'];
-
-export function defaultModel(): string {
-  const root = packageRoot();
-  const found = DEFAULT_MODELS.map((m) => join(root, m)).find((p) => existsSync(p));
-  if (!found) throw new Error(`none of the default models exists: ${DEFAULT_MODELS.join(', ')}`);
-  return found;
-}
 
 export function register(program: Command): void {
   program
@@ -31,64 +14,48 @@ export function register(program: Command): void {
     .argument('[model]', `model file (default: ${DEFAULT_MODELS.join(', or ')})`)
     .option('--fold <file>', 'folding (fold.yaml or FINN folding_config.json)')
     .option('-o, --out <dir>', 'output folder', 'out')
-    .option('--frames <n>', 'frames to simulate and verify', (v) => Number(v), 8)
-    .option('--seed <s>', 'seed for inputs and traffic', (v) => Number(v), 1)
+    .addOption(new Option('--frames <n>', 'frames to simulate and verify').default(8).argParser(positiveInt('--frames')))
+    .addOption(new Option('--seed <s>', 'seed for inputs and traffic').default(1).argParser(nonNegativeInt('--seed')))
     .option('--inputs <file.npy>', 'input frames from a NumPy file')
     .option('--dataset <name>', "test images to use (default: the dataset the model was trained on, if installed)")
     .option('--json', 'one JSON summary')
     .option('--quiet', 'print nothing but errors')
     .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
-      const modelFile = modelArg ?? defaultModel();
-      const { model, compiled } = loadAndCompile(modelFile, o.fold);
-      const plan = compiled.plan;
       const say = (s: string) => {
         if (!o.json && !o.quiet) process.stdout.write(s);
       };
-      const input = demoFrames(model.metadata, (d) => selectFrames(model, { ...o, ...(d ? { dataset: d } : {}) }), o.dataset, o.inputs);
-      const frames = input.frames;
-      const rtlDir = join(o.out, plan.name, 'rtl');
-      writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
-      say(`== ${modelFile}: ${describeArch(model)} (${String(model.metadata.source ?? 'unknown source')})\n`);
-      say(`generated ${plan.top} in ${rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
-      const sim = simulate(plan, frames).report;
-      say(`inputs: ${input.source}\n` + formatSimReport(sim));
-      if (input.labels) say(`accuracy against the labels: ${(100 * accuracy(sim.predictions, input.labels)).toFixed(2)}% of ${input.labels.length} (model's test accuracy: ${String(model.metadata.testAccuracy ?? 'not recorded')})\n`);
-      const verifies: VerifyReport[] = [];
       const p = progress(o);
-      for (const [simulator, tool] of [['icarus', 'iverilog'], ['verilator', 'verilator']] as const) {
-        if (!(await hasTool(tool))) {
-          say(`\n== verify on ${simulator}: skipped, ${tool} is not installed (npm run setup)\n`);
-          continue;
-        }
-        const r = await verify(compiled, {
-          sim: simulator,
-          frames,
-          traffic: { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed },
-          dir: join(o.out, plan.name, `verify-${simulator}`),
-          onProgress: (t) => p.update(`verify: ${t}…`),
-        });
-        p.done();
-        verifies.push(r);
-        say(`\n== verify on ${simulator} (random input gaps and output backpressure)\n` + formatVerifyReport(r));
-      }
-      const ok = sim.finished && verifies.every((v) => v.ok);
-      if (o.json) printJson({ ok, model: modelFile, design: plan.top, inputs: input.source, ...(input.labels ? { labels: input.labels } : {}), simulate: sim, verify: verifies });
-      if (!ok) process.exitCode = 1;
+      let testAccuracy: unknown;
+      const r = await runDemo({
+        ...o,
+        ...(modelArg !== undefined ? { model: modelArg } : {}),
+        onProgress: (t) => p.update(`verify: ${t}…`),
+        onStep(step) {
+          switch (step.kind) {
+            case 'generated': {
+              const { model, compiled } = step;
+              testAccuracy = model.metadata.testAccuracy;
+              say(`== ${step.modelFile}: ${describeArch(model)} (${String(model.metadata.source ?? 'unknown source')})\n`);
+              say(`generated ${compiled.plan.top} in ${step.rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
+              break;
+            }
+            case 'simulated': {
+              const { input, report } = step;
+              say(`inputs: ${input.source}\n` + formatSimReport(report));
+              if (input.labels) say(`accuracy against the labels: ${(100 * accuracy(report.predictions, input.labels)).toFixed(2)}% of ${input.labels.length} (model's test accuracy: ${String(testAccuracy ?? 'not recorded')})\n`);
+              break;
+            }
+            case 'skipped':
+              say(`\n== verify on ${step.simulator}: skipped, ${step.tool} is not installed (npm run setup)\n`);
+              break;
+            case 'verified':
+              p.done();
+              say(`\n== verify on ${step.simulator} (random input gaps and output backpressure)\n` + formatVerifyReport(step.report));
+              break;
+          }
+        },
+      });
+      if (o.json) printJson({ ok: r.ok, model: r.modelFile, design: r.compiled.plan.top, inputs: r.input.source, ...(r.input.labels ? { labels: r.input.labels } : {}), simulate: r.simulate, verify: r.verify });
+      if (!r.ok) process.exitCode = 1;
     });
-}
-
-/**
- * A trained model runs on the test images of the dataset it was trained on when that dataset is
- * installed (its labels then give an accuracy); otherwise, and for untrained models, on seeded
- * random pixels.
- */
-function demoFrames(meta: Record<string, unknown>, pick: (dataset?: string) => FrameSet, dataset?: string, inputs?: string): FrameSet {
-  if (dataset || inputs) return pick(dataset);
-  const trainedOn = typeof meta.dataset === 'string' ? meta.dataset : undefined;
-  if (!trainedOn) return pick();
-  try {
-    return pick(trainedOn);
-  } catch {
-    return pick();
-  }
 }

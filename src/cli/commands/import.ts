@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { BnnError } from '../../errors.js';
 import { parseModel, serializeModel } from '../../model/io.js';
-import { importOnnxFile, legalName } from '../../onnx/import.js';
+import { legalName } from '../../model/names.js';
+import { importOnnxFile } from '../../onnx/import.js';
 import { printJson } from '../output.js';
 import { denseOnly, describeArch } from '../../model/shapes.js';
 

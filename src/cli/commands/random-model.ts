@@ -2,7 +2,7 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { serializeModel } from '../../model/io.js';
 import { randomModel } from '../../model/random-model.js';
-import { parseArch } from '../../train/trainer.js';
+import { parseArch } from '../../train/arch.js';
 import { nonNegativeInt } from '../common.js';
 import { printJson } from '../output.js';
 

@@ -5,8 +5,9 @@ import type { Command } from 'commander';
 import { loadDataset } from '../../datasets/index.js';
 import { BnnError } from '../../errors.js';
 import { serializeModel } from '../../model/io.js';
-import { formatConvArch, isConvArch, parseConvArch, trainCnn, type ConvTrainConfig } from '../../train/cnn.js';
-import { parseArch, train, type TrainConfig, type TrainResult } from '../../train/trainer.js';
+import { legalName } from '../../model/names.js';
+import { formatArchitecture, parseArchitecture } from '../../train/arch.js';
+import { train, type AnyTrainConfig } from '../../train/trainer.js';
 import { printJson, progress } from '../output.js';
 
 interface TrainOpts {
@@ -34,8 +35,7 @@ function intOpt(v: string, field: string, min: number, max: number): number {
 }
 
 function modelName(file: string): string {
-  const base = basename(file, extname(file)).replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 64);
-  return base || 'model';
+  return legalName(basename(file, extname(file)), 'model');
 }
 
 function bar(frac: number, width = 24): string {
@@ -68,12 +68,11 @@ export function register(program: Command): void {
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print a JSON summary')
     .action(async (o: TrainOpts) => {
-      const conv = isConvArch(o.arch);
-      const arch = conv ? [] : parseArch(o.arch);
-      const convArch = conv ? parseConvArch(o.arch) : [];
+      const arch = parseArchitecture(o.arch);
+      const conv = arch.kind === 'conv';
       if (o.fixedInput && !conv)
         throw new BnnError({ code: 'USAGE', message: '--fixed-input needs a convolutional architecture', field: '--fixed-input', expected: 'e.g. --arch c16k3,p2,c32k3,p2,f10' });
-      const archText = conv ? formatConvArch(convArch) : arch.join('-');
+      const archText = formatArchitecture(arch);
       const epochs = intOpt(o.epochs, '--epochs', 1, 10000);
       const seed = intOpt(o.seed, '--seed', 0, 0xffffffff);
       const batch = intOpt(o.batch, '--batch', 2, 65536);
@@ -98,12 +97,11 @@ export function register(program: Command): void {
         `-o ${o.output}`,
       ].join(' ');
       const ds = loadDataset(o.dataset);
-      const cfg: TrainConfig = { name: modelName(o.output), arch, epochs, seed, batch, lr, augment: !!o.augment, threads, trainLimit, command, inputThreshold };
-      const convCfg: ConvTrainConfig = { name: cfg.name, arch: convArch, epochs, seed, batch, lr, augment: !!o.augment, fixedInput: !!o.fixedInput, inputThreshold, trainLimit, command };
+      const common = { name: modelName(o.output), epochs, seed, batch, lr, augment: !!o.augment, trainLimit, command, inputThreshold };
+      const cfg: AnyTrainConfig = arch.kind === 'conv' ? { ...common, arch: arch.ops, fixedInput: !!o.fixedInput } : { ...common, arch: arch.widths, threads };
       const p = progress({ quiet: o.quiet, json: o.json });
       let lastDraw = 0;
-      const run = (hooks: Parameters<typeof train>[2]): Promise<TrainResult> => (conv ? trainCnn(ds, convCfg, hooks) : train(ds, cfg, hooks));
-      const result = await run({
+      const result = await train(ds, cfg, {
         onBatch(b) {
           const now = performance.now();
           if (now - lastDraw < 100 && b.batch !== b.batches) return;
