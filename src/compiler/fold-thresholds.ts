@@ -1,6 +1,7 @@
 import { BnnError } from '../errors.js';
 import { layerShapes } from '../model/shapes.js';
 import type { Activation, Direction, Model } from '../model/types.js';
+import { outputRule } from '../model/output-rule.js';
 import type { IntegerLayer, IntegerModel } from './integer-model.js';
 
 type Thresholding = Exclude<Activation, { kind: 'none' }>;
@@ -80,7 +81,7 @@ export function foldThresholds(model: Model): IntegerModel {
     }
     return { ...base, thresholds: { value, direction } };
   });
-  return { name: model.name, input: model.input, layers };
+  return { name: model.name, input: model.input, layers, output: outputRule(model) };
 }
 
 export interface NeuronThreshold {

@@ -1,4 +1,5 @@
 import { getBit } from './bits.js';
+import { outputRule, selectClass } from './output-rule.js';
 import { layerShapes } from './shapes.js';
 import type { Activation, Model } from './types.js';
 
@@ -124,5 +125,5 @@ export function floatForward(model: Model, raw: ArrayLike<number>): FloatTrace {
     x = y;
   });
   if (scores.length === 0) scores = Float64Array.from(x);
-  return { layerBits, scores, prediction: argmax(scores) };
+  return { layerBits, scores, prediction: selectClass(outputRule(model), scores) };
 }
