@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile, type Compiled } from '../src/compiler/compile.js';
 import type { FoldConfig } from '../src/compiler/fold-config.js';
@@ -15,9 +13,7 @@ export async function toolOrSkip(tool: string): Promise<boolean> {
   return process.env.BNN_REQUIRE_TOOLS === '1' || (await hasTool(tool));
 }
 
-export function workDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `bnn-${tag}-`));
-}
+export { workDir } from './work-dir.js';
 
 export function frames(n: number, size: number, seed: number): number[][] {
   const rng = new Prng(seed);
@@ -38,6 +34,8 @@ export interface CosimCase {
   only?: Array<'icarus' | 'verilator'>;
   /** Input frames (default: seeded random pixels). */
   input?: () => number[][];
+  /** Classes the frames must get (written out by hand). */
+  expect?: number[];
 }
 
 const sfc = () => loadModel(join(packageRoot(), 'models/sfc-random.yaml'));

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { verify } from '../src/verify/verify.js';
 import type { RtlSimulator } from '../src/verify/run-rtl.js';
 import { COSIM_CASES, frames, toolOrSkip, workDir } from './cases.js';
+import { EDGE_CASES } from './edge-cases.js';
 
 /** RTL vs simulator, beat by beat and cycle by cycle, with random gaps and backpressure. */
 export function cosimSuite(sim: RtlSimulator, tool: string): void {
   describe(`co-simulation on ${sim}`, async () => {
     const run = await toolOrSkip(tool);
-    const cases = COSIM_CASES.filter((c) => !c.only || c.only.includes(sim));
+    const cases = [...COSIM_CASES, ...EDGE_CASES].filter((c) => !c.only || c.only.includes(sim));
     it.skipIf(!run).each(cases)('$name', async (c) => {
       const compiled = c.compiled();
       const input = c.input ? c.input() : frames(c.frames, compiled.plan.input.elements, 17);
@@ -23,8 +24,14 @@ export function cosimSuite(sim: RtlSimulator, tool: string): void {
       expect(r.timedOut).toBe(false);
       expect(r.predictions).toHaveLength(c.frames);
       expect(r.predictions).toEqual(r.golden);
+      if (c.expect) expect(r.predictions).toEqual(c.expect);
+      expect(r.scoreMismatches).toBe(0);
+      expect(r.scoresFrom).toBe(compiled.plan.output.stream === 'scores' ? 'rtl' : 'simulator');
       if (r.lint) expect(r.lint.warnings).toEqual([]);
-      expect(r.cycles.ii.measured).toBe(compiled.plan.ii.cycles);
+      expect(r.cycles.ii.simulatorIdeal).toBe(compiled.plan.ii.cycles);
+      // measured on the RTL's own output beats, under this run's traffic
+      expect(r.cycles.ii.measured).toEqual(expect.any(Number));
+      expect(r.cycles.ii.source).toMatch(/^RTL/);
       expect(r.ok).toBe(true);
     });
   });

@@ -1,16 +1,20 @@
 `timescale 1ns / 1ps
 // verilator lint_off DECLFILENAME
 // (files are named after the block, modules carry the bnn_ prefix to avoid clashes in user projects)
-// Argmax over the last layer's scores: PE scores of ACC_W bits per beat, NF beats per frame.
-// The lowest class index wins a tie. One output beat (the class index, zero-extended to OUT_W)
-// per frame, valid the cycle after the frame's last score beat is accepted.
+// Argmax over the last layer's values: PE values of ACC_W bits per beat, NF beats per frame,
+// unsigned (popcounts, bits) or two's complement (SIGNED: a fixed-point layer's sums).
+// The lowest class index wins a tie, the highest with TIE_HIGH (highest-set-bit over bits).
+// One output beat (the class index, zero-extended to OUT_W) per frame, valid the cycle after
+// the frame's last value beat is accepted.
 // Twin: sim/label-select.ts. Parameters: src/blocks/label-select.ts.
 module bnn_label_select #(
   parameter integer PE = 10,
   parameter integer NF = 1,
   parameter integer ACC_W = 7,
   parameter integer IDX_W = 4,        // holds 0..PE*NF-1
-  parameter integer OUT_W = 8
+  parameter integer OUT_W = 8,
+  parameter integer SIGNED = 0,
+  parameter integer TIE_HIGH = 0
 ) (
   input  wire               ap_clk,
   input  wire               ap_rst_n,
@@ -27,6 +31,10 @@ module bnn_label_select #(
   localparam [NF_W-1:0] NF_LAST = NF_LAST_I[NF_W-1:0];
   // base only steps by PE before the frame's last beat, so it stays below PE*NF.
   localparam [IDX_W-1:0] PE_N = PE_I[IDX_W-1:0];
+  // Flipping the sign bit maps two's complement order onto unsigned order.
+  localparam integer FLIP_I = (SIGNED != 0) ? (1 << (ACC_W - 1)) : 0;
+  localparam [ACC_W-1:0] FLIP = FLIP_I[ACC_W-1:0];
+  wire [PE*ACC_W-1:0] key = s_axis_tdata ^ {PE{FLIP}};
 
   reg [NF_W-1:0]   beat;
   reg [IDX_W-1:0] base;
@@ -35,22 +43,22 @@ module bnn_label_select #(
   reg              out_valid;
   reg [IDX_W-1:0]  out_idx;
 
-  // Best lane of this beat (strict > keeps the lowest index on a tie).
+  // Best lane of this beat (strict > keeps the lowest index on a tie, >= the highest).
   reg [ACC_W-1:0]  lane_val;
   reg [IDX_W-1:0] lane_idx;
   integer i;
   always @* begin
-    lane_val = s_axis_tdata[ACC_W-1:0];
+    lane_val = key[ACC_W-1:0];
     lane_idx = {IDX_W{1'b0}};
     for (i = 1; i < PE; i = i + 1)
-      if (s_axis_tdata[i*ACC_W +: ACC_W] > lane_val) begin
-        lane_val = s_axis_tdata[i*ACC_W +: ACC_W];
+      if (key[i*ACC_W +: ACC_W] > lane_val || (TIE_HIGH != 0 && key[i*ACC_W +: ACC_W] == lane_val)) begin
+        lane_val = key[i*ACC_W +: ACC_W];
         lane_idx = i[IDX_W-1:0];
       end
   end
 
   wire [IDX_W-1:0] cand = base + lane_idx;
-  wire take = (beat == {NF_W{1'b0}}) || (lane_val > best_val);
+  wire take = (beat == {NF_W{1'b0}}) || (lane_val > best_val) || (TIE_HIGH != 0 && lane_val == best_val);
   wire [IDX_W-1:0] new_idx = take ? cand[IDX_W-1:0] : best_idx;
   wire last_beat = (beat == NF_LAST);
 

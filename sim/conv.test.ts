@@ -19,8 +19,9 @@ function frames(n: number, size: number, seed: number, signed = false): number[]
 }
 
 /**
- * Networks that end in a thresholded conv or a pool stream out every bit of their last layer,
- * so the simulator's output can be checked element by element against the integer reference.
+ * Networks that end in a thresholded conv or a pool, streaming every bit of their last layer
+ * (`output: scores`), so the simulator's output can be checked element by element against the
+ * integer reference.
  */
 const bitsOut: Array<{ name: string; input: number[]; layers: RandomLayerSpec[]; fixed?: { signed: boolean }; fold: Array<[number, number]> }> = [
   { name: '3x3 valid conv, binarized input', input: [6, 7, 4], layers: [{ conv: 6, kernel: 3 }], fold: [[2, 2]] },
@@ -32,8 +33,8 @@ const bitsOut: Array<{ name: string; input: number[]; layers: RandomLayerSpec[];
 
 describe('convolutional networks in the simulator', () => {
   it.each(bitsOut)('$name: every output bit equals the integer reference, at the analytic II', (t) => {
-    const m = randomModel({ name: 'c', seed: 5, input: t.input, layers: t.layers, ...(t.fixed ? { fixedInput: t.fixed } : {}) });
-    const c = compile(m, { fold: fold(t.fold) });
+    const m = randomModel({ name: 'c', seed: 5, input: t.input, layers: t.layers, output: 'lowest-set-bit', ...(t.fixed ? { fixedInput: t.fixed } : {}) });
+    const c = compile(m, { fold: fold(t.fold), output: 'scores' });
     const size = t.input.reduce((a, b) => a * b, 1);
     const input = frames(5, size, 2, t.fixed?.signed);
     const r = run(c.plan, makeStimulus(c.plan, input));

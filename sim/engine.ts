@@ -16,6 +16,8 @@ export interface RunResult {
   out: OutBeat[];
   blocks: Array<{ name: string; kind: string } & BlockStats & { maxOccupancy?: number }>;
   finished: boolean;
+  /** Output beats of the block `tap` asked for, in order (values only). */
+  tapped?: Beat[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RunResult {
  * the source offers beat i after gaps[i] idle cycles and holds it until accepted; the sink's
  * ready in cycle c is ready[c % ready.length] (always ready for an empty pattern).
  */
-export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {}): RunResult {
+export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?: number } = {}): RunResult {
   const blocks: SimBlock[] = plan.blocks.map(twinFor);
   const n = blocks.length;
   const valid = new Array<boolean>(n + 1).fill(false);
@@ -33,6 +35,8 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
   const data = new Array<Beat | undefined>(n + 1);
   const inCycles: number[] = [];
   const out: OutBeat[] = [];
+  const tapped: Beat[] = [];
+  const tap = opts.tap === undefined ? -1 : opts.tap + 1;
   const expectOut = stim.expectOutBeats;
   const maxCycles = opts.maxCycles ?? stim.maxCycles;
   let i = 0; // next input beat
@@ -56,6 +60,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
       data[k + 1] = fire[k + 1] ? (b.comb ? b.map!(data[k]!) : b.outData()) : undefined;
     }
     if (fire[n]) out.push({ cycle, data: data[n]! });
+    if (tap > 0 && fire[tap]) tapped.push(Int32Array.from(data[tap]!));
     if (fire[0]) inCycles.push(cycle);
     // clock edge
     for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
@@ -69,6 +74,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
     inCycles,
     out,
     finished: out.length >= expectOut,
+    ...(tap > 0 ? { tapped } : {}),
     blocks: blocks.map((b, k) => ({
       name: b.name,
       kind: plan.blocks[k]!.kind,

@@ -1,13 +1,14 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
 import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie. */
+/** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie (highest with TIE_HIGH). */
 export class LabelSelectSim implements SimBlock {
   readonly name: string;
   readonly comb = false;
   readonly stats = newStats();
   private readonly pe: number;
   private readonly nf: number;
+  private readonly tieHigh: boolean;
   private beat = 0;
   private bestVal = 0;
   private bestIdx = 0;
@@ -18,6 +19,8 @@ export class LabelSelectSim implements SimBlock {
     this.name = b.name;
     this.pe = b.params.PE;
     this.nf = b.params.NF;
+    // Values arrive as numbers (signed sums already signed), so SIGNED needs no work here.
+    this.tieHigh = b.params.TIE_HIGH === 1;
   }
   outValid(): boolean {
     return this.valid;
@@ -33,12 +36,13 @@ export class LabelSelectSim implements SimBlock {
     const d = inData!;
     let laneVal = d[0]!;
     let laneIdx = 0;
+    const better = (a: number, b: number) => a > b || (this.tieHigh && a === b);
     for (let i = 1; i < this.pe; i++)
-      if (d[i]! > laneVal) {
+      if (better(d[i]!, laneVal)) {
         laneVal = d[i]!;
         laneIdx = i;
       }
-    if (this.beat === 0 || laneVal > this.bestVal) {
+    if (this.beat === 0 || better(laneVal, this.bestVal)) {
       this.bestVal = laneVal;
       this.bestIdx = this.beat * this.pe + laneIdx;
     }

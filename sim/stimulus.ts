@@ -1,4 +1,5 @@
 import type { Plan } from '../src/plan/types.js';
+import { checkRawFrames, rawRangeOf } from '../src/inputs/raw-range.js';
 import { Prng } from '../src/util/prng.js';
 import type { Beat } from './block.js';
 
@@ -31,6 +32,7 @@ export const NO_TRAFFIC: TrafficOptions = { gapProbability: 0, maxGap: 0, stallP
 /** Split raw frames into input beats of the plan's first engine (SIMD raw elements per beat). */
 export function frameBeats(plan: Plan, frames: ArrayLike<number>[]): Beat[] {
   const lanes = plan.blocks[0]!.in.elems;
+  checkRawFrames(rawRangeOf(plan.input.rawBits, plan.input.signed), frames, 'frame');
   const beats: Beat[] = [];
   for (const f of frames) {
     if (f.length !== plan.input.elements) throw new Error(`frame has ${f.length} elements, plan expects ${plan.input.elements}`);

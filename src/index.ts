@@ -3,7 +3,8 @@
  * model → compile → plan → { generate (Verilog), simulate (cycle-accurate), verify (RTL co-sim) }.
  */
 export { BnnError, type ErrorCode, type ErrorDetail } from './errors.js';
-export type { Model, Layer, DenseLayer, Activation } from './model/types.js';
+export type { Model, Layer, DenseLayer, Activation, OutputRule } from './model/types.js';
+export { outputRule, selectClass } from './model/output-rule.js';
 export { loadModel, parseModel, serializeModel } from './model/io.js';
 export { randomModel } from './model/random-model.js';
 export { floatForward } from './model/float-reference.js';
@@ -12,7 +13,8 @@ export { foldThresholds } from './compiler/fold-thresholds.js';
 export { integerForward } from './compiler/integer-reference.js';
 export { compile, loadAnyFolding, type Compiled } from './compiler/compile.js';
 export { defaultFolding, parseFoldConfig, type FoldConfig } from './compiler/fold-config.js';
-export type { Plan, PlanBlock } from './plan/types.js';
+export type { Plan, PlanBlock, OutputStream } from './plan/types.js';
+export { frameResults, type FrameResults } from './plan/output-values.js';
 export { designFiles, writeDesign } from './emit/generate.js';
 export { simulate, type SimReport } from '../sim/simulate.js';
 export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulus.js';
@@ -20,7 +22,8 @@ export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.j
 export { defaultModel, runDemo, type DemoOptions, type DemoResult, type DemoStep } from './pipeline/demo.js';
 export { importOnnxFile, type ImportResult } from './onnx/import.js';
 export { readNpy } from './npy/read-npy.js';
-export { selectFrames, type FrameSet } from './inputs/frames.js';
+export { selectFrames, npyFrames, npyLabels, type FrameSet } from './inputs/frames.js';
+export { rawRange } from './inputs/raw-range.js';
 export { loadDataset, type Dataset } from './datasets/index.js';
 export { train, type AnyTrainConfig, type ConvTrainConfig, type TrainConfig, type TrainHooks, type TrainResult } from './train/trainer.js';
 export { trainDense } from './train/dense.js';

@@ -4,14 +4,15 @@ import type { BlockBase } from '../plan/types.js';
 /**
  * `rtl-templates/label_select.v` / `sim/label-select.ts`: argmax over the last layer's scores,
  * PE scores per beat, NF beats per frame; the lowest class index wins a tie (like numpy argmax
- * and ONNX TopK). Emits one beat (the class index) per frame, one cycle after the last score.
+ * and ONNX TopK), or the highest with TIE_HIGH (a thresholded last layer read by highest-set-bit). Emits one beat (the class index) per frame, one cycle after the last score.
  */
 export interface LabelSelectBlock extends BlockBase {
   kind: 'label_select';
-  params: { PE: number; NF: number; ACC_W: number; IDX_W: number; OUT_W: number };
+  params: { PE: number; NF: number; ACC_W: number; IDX_W: number; OUT_W: number; SIGNED: 0 | 1; TIE_HIGH: 0 | 1 };
 }
 
-export function labelSelectBlock(name: string, pe: number, nf: number, accW: number, outBits: number): LabelSelectBlock {
+/** `signed`: scores are two's complement (a fixed-point last layer); `tieHigh`: the highest index wins a tie (highest-set-bit). */
+export function labelSelectBlock(name: string, pe: number, nf: number, accW: number, outBits: number, signed: boolean, tieHigh: boolean): LabelSelectBlock {
   const classes = pe * nf;
   return {
     kind: 'label_select',
@@ -19,7 +20,7 @@ export function labelSelectBlock(name: string, pe: number, nf: number, accW: num
     in: { elems: pe, elemBits: accW, beatsPerFrame: nf },
     out: { elems: 1, elemBits: outBits, beatsPerFrame: 1 },
     cyclesPerFrame: nf,
-    params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits },
+    params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits, SIGNED: signed ? 1 : 0, TIE_HIGH: tieHigh ? 1 : 0 },
   };
 }
 

@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BnnError } from '../errors.js';
 import { compile, type Compiled } from '../compiler/compile.js';
 import { loadModel } from '../model/io.js';
 import type { Model } from '../model/types.js';
+import type { OutputStream } from '../plan/types.js';
 
 export interface DesignOptions {
   fold?: string;
+  output?: OutputStream;
   json?: boolean;
   quiet?: boolean;
 }
@@ -14,6 +17,7 @@ export interface DesignOptions {
 export function addDesignOptions(cmd: Command): Command {
   return cmd
     .option('--fold <file>', "folding: fold.yaml (PE/SIMD per layer) or FINN's folding_config.json; default: balanced automatic folding")
+    .addOption(new Option('--output <stream>', "what the top streams: the class index, or the last layer's scores (overrides the fold file's `output`)").choices(['class', 'scores']))
     .option('--json', 'print one JSON object on stdout (stable field names)')
     .option('--quiet', 'print nothing but errors');
 }
@@ -22,8 +26,25 @@ export function addFrameOptions(cmd: Command, defaultFrames: number): Command {
   return cmd
     .addOption(new Option('--frames <n>', 'number of input frames').default(defaultFrames).argParser(positiveInt('--frames')))
     .addOption(new Option('--seed <s>', 'seed for random inputs and traffic').default(1).argParser(nonNegativeInt('--seed')))
-    .option('--inputs <file.npy>', 'raw input frames from a NumPy file [frames, ...input shape] (uint8/float32 values); overrides --frames')
+    .option('--inputs <file.npy>', "raw input frames from a NumPy file [frames, ...input shape] (uint/int/float values; for a signed input, uint arrays hold the two's complement pattern); overrides --frames")
     .option('--dataset <name>', 'take the first --frames test images of a dataset (fashion-mnist, mnist, idx:DIR) and report accuracy against their labels');
+}
+
+/** simulate and verify: ground truth beside --inputs. */
+export function addLabelsOption(cmd: Command): Command {
+  return cmd.option('--labels <file.npy>', 'class labels of the --inputs frames, one per frame: reports accuracy');
+}
+
+/** What the report says of the folding a run used: per engine PE/SIMD, and the fold file itself when one was given. */
+export function foldingSummary(compiled: Compiled, file?: string): { source: string; layers: Array<{ layer: string; pe: number; simd: number }>; fifoDepth: 'auto' | number; output: string; file?: string; content?: string } {
+  const engines = compiled.plan.blocks.filter((b) => b.kind === 'mvtu');
+  return {
+    source: compiled.fold.source,
+    layers: compiled.fold.layers.map((f, i) => ({ layer: engines[i]?.layer ?? `layer ${i}`, pe: f.pe, simd: f.simd })),
+    fifoDepth: compiled.fold.fifoDepth,
+    output: compiled.plan.output.stream,
+    ...(file ? { file, content: readFileSync(file, 'utf8') } : {}),
+  };
 }
 
 export function positiveInt(flag: string) {
@@ -42,9 +63,9 @@ export function nonNegativeInt(flag: string) {
   };
 }
 
-export function loadAndCompile(modelFile: string, fold?: string): { model: Model; compiled: Compiled } {
+export function loadAndCompile(modelFile: string, fold?: string, output?: OutputStream): { model: Model; compiled: Compiled } {
   const model = loadModel(modelFile);
-  return { model, compiled: compile(model, fold === undefined ? {} : { fold }) };
+  return { model, compiled: compile(model, { ...(fold === undefined ? {} : { fold }), ...(output ? { output } : {}) }) };
 }
 
 export function defaultOutDir(plan: { name: string }, what: string): string {

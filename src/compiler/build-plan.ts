@@ -22,7 +22,8 @@ export function autoFifoDepth(beats: number): number {
 
 /**
  * model (integer form) + folding → the hardware plan: per weight layer [width converter] →
- * [sliding-window generator] → FIFO → engine, per pool layer a pool, then argmax.
+ * [sliding-window generator] → FIFO → engine, per pool layer a pool, then the class (label_select)
+ * unless the fold asks the top to stream the last layer's values (`output: scores`).
  */
 export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: string }): Plan {
   const [top, ...layerNames] = legalizeAll([im.name, ...im.layers.map((l) => l.name)], TEMPLATE_MODULES);
@@ -63,11 +64,16 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
     blocks.push(engine);
     cur = engine.out;
     curFrom = name;
-    if (k === im.layers.length - 1 && !layer.thresholds) {
-      const idxBits = bitsFor(layer.outputs - 1);
-      blocks.push(labelSelectBlock('label_select', f.pe, layer.outputs / f.pe, engine.params.ACC_W, 8 * Math.ceil(idxBits / 8)));
-    }
   });
+  // The last layer's values: scores (signed sums for a fixed-point layer) or thresholded bits.
+  const lastLayer = im.layers[im.layers.length - 1]!;
+  const values = { perBeat: cur!.elems, bits: cur!.elemBits, signed: lastLayer.kind !== 'maxpool2d' && lastLayer.inputBits > 1 && !lastLayer.thresholds, beatsPerFrame: cur!.beatsPerFrame };
+  const classes = values.perBeat * values.beatsPerFrame;
+  const stream = fold.output ?? 'class';
+  if (stream === 'class') {
+    const idxBits = bitsFor(classes - 1);
+    blocks.push(labelSelectBlock('label_select', values.perBeat, values.beatsPerFrame, values.bits, 8 * Math.ceil(idxBits / 8), values.signed, im.output === 'highest-set-bit'));
+  }
   const names = new Set<string>();
   for (const b of blocks) {
     if (names.has(b.name)) throw new Error(`internal: duplicate block name ${b.name}`);
@@ -75,7 +81,6 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
   }
   const bottleneck = blocks.reduce((a, b) => (b.cyclesPerFrame > a.cyclesPerFrame ? b : a));
   const last = blocks[blocks.length - 1]!;
-  const lastLayer = im.layers[im.layers.length - 1]!;
   return {
     planVersion: 1,
     name: top!,
@@ -87,7 +92,7 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
       ...(enc.kind === 'threshold' ? { threshold: enc.threshold } : {}),
       signed: enc.kind === 'fixed' && enc.signed,
     },
-    output: { classes: lastLayer.kind === 'maxpool2d' ? size(lastLayer.outShape) : lastLayer.outputs, beatBits: last.out.elems * last.out.elemBits },
+    output: { classes, beatBits: last.out.elems * last.out.elemBits, rule: im.output, stream, values },
     blocks,
     ii: { cycles: bottleneck.cyclesPerFrame, bottleneck: bottleneck.name },
   };

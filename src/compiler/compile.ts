@@ -1,6 +1,6 @@
 import { BnnError } from '../errors.js';
 import type { Model } from '../model/types.js';
-import type { Plan } from '../plan/types.js';
+import type { OutputStream, Plan } from '../plan/types.js';
 import { buildPlan } from './build-plan.js';
 import { readFinnFolding } from './finn-folding.js';
 import { defaultFolding, loadFoldConfig, validateEngineFold, type FoldConfig } from './fold-config.js';
@@ -28,14 +28,16 @@ export function loadAnyFolding(file: string, im: IntegerModel): FoldConfig {
  * model → BN/threshold folding → folding config → plan. `fold` is a file path (fold.yaml, or
  * any format a registered loader reads), a ready FoldConfig, or undefined for the default.
  */
-export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFold?: FoldLoader } = {}): Compiled {
+export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFold?: FoldLoader; output?: OutputStream } = {}): Compiled {
   const integer = foldThresholds(model);
-  const fold =
+  const folded =
     opts.fold === undefined
       ? defaultFolding(integer)
       : typeof opts.fold === 'string'
         ? (opts.loadFold ?? loadAnyFolding)(opts.fold, integer)
         : opts.fold;
+  // What the top streams: the caller's choice over the fold file's.
+  const fold: FoldConfig = opts.output ? { ...folded, output: opts.output } : folded;
   // Whatever the folding came from (file, FINN, code), the plan only accepts legal engines.
   const engines = engineLayers(integer);
   if (fold.layers.length !== engines.length)

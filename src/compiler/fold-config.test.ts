@@ -26,6 +26,17 @@ describe('folding config', () => {
     expect(map.fifoDepth).toBe(64);
   });
 
+  it('reads `output: scores` (the top streams the last layer\'s scores) and rejects other values', () => {
+    const layers = 'layers:\n  - {pe: 16, simd: 49}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n';
+    const f = parseFoldConfig(layers + 'output: scores\n', 'f', im);
+    expect(f.output).toBe('scores');
+    expect(parseFoldConfig(layers, 'f', im).output).toBeUndefined();
+    expect(foldError(layers + 'output: bits\n').detail).toMatchObject({ field: 'output', expected: "'class' or 'scores'" });
+    const plan = compile(randomModel({ name: 'm', arch: [784, 256, 256, 256, 10], seed: 1 }), { fold: f }).plan;
+    expect(plan.blocks.map((b) => b.kind)).not.toContain('label_select');
+    expect(plan.output).toMatchObject({ stream: 'scores', rule: 'argmax', classes: 10, values: { perBeat: 10, bits: 9, signed: false, beatsPerFrame: 1 }, beatBits: 90 });
+  });
+
   it('rejects a PE that does not divide MH, listing the valid values', () => {
     const e = foldError('layers:\n  - {pe: 3, simd: 49}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n');
     expect(e.detail).toMatchObject({ code: 'FOLD_INVALID', file: 'fold.yaml', field: 'layers[0].pe', got: '3' });

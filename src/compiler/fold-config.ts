@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { BnnError, describeValue } from '../errors.js';
 import { divisors } from '../util/math.js';
 import { mvtuCycles, validateMvtuFold, type Folding } from '../blocks/mvtu.js';
+import type { OutputStream } from '../plan/types.js';
 import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from './integer-model.js';
 
 /** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
@@ -11,6 +12,8 @@ export interface FoldConfig {
   /** 'auto': every engine's input FIFO holds one input vector (why: README.md, section Cycle model). */
   fifoDepth: 'auto' | number;
   source: string;
+  /** What the top streams (default `class`); `scores` streams the last layer's values. */
+  output?: OutputStream;
 }
 
 /**
@@ -57,8 +60,9 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 2 || v > 1 << 16) fail('fifoDepth', "'auto' or an integer in [2, 65536]", v);
     fifoDepth = v as number;
   }
-  for (const k of Object.keys(d)) if (k !== 'layers' && k !== 'fifoDepth') fail(k, 'only layers and fifoDepth', k, 'unknown key');
-  return { layers, fifoDepth, source: file };
+  if (d.output !== undefined && d.output !== 'class' && d.output !== 'scores') fail('output', "'class' or 'scores'", d.output);
+  for (const k of Object.keys(d)) if (k !== 'layers' && k !== 'fifoDepth' && k !== 'output') fail(k, 'only layers, fifoDepth and output', k, 'unknown key');
+  return { layers, fifoDepth, source: file, ...(d.output !== undefined ? { output: d.output as OutputStream } : {}) };
 }
 
 /** PE | MH and SIMD | MW; a convolution's SIMD must also divide its input channels (the window generator moves whole channel groups). */

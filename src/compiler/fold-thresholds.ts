@@ -3,6 +3,7 @@ import { batchNormFires } from '../model/batchnorm.js';
 import { layerShapes } from '../model/shapes.js';
 import type { Activation, Direction, Model } from '../model/types.js';
 import { stepEdge } from '../util/step-edge.js';
+import { outputRule } from '../model/output-rule.js';
 import type { IntegerLayer, IntegerModel } from './integer-model.js';
 
 type Thresholding = Exclude<Activation, { kind: 'none' }>;
@@ -82,7 +83,7 @@ export function foldThresholds(model: Model): IntegerModel {
     }
     return { ...base, thresholds: { value, direction } };
   });
-  return { name: model.name, input: model.input, layers };
+  return { name: model.name, input: model.input, layers, output: outputRule(model) };
 }
 
 export interface NeuronThreshold {

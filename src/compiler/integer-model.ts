@@ -1,4 +1,4 @@
-import type { Direction, Model } from '../model/types.js';
+import type { Direction, Model, OutputRule } from '../model/types.js';
 
 /** Geometry of a convolution engine (channels last; im2col order ky, kx, c). */
 export interface ConvGeometry {
@@ -51,6 +51,8 @@ export interface IntegerModel {
   name: string;
   input: Model['input'];
   layers: IntegerLayer[];
+  /** How the last layer's values (scores or bits) become the class. */
+  output: OutputRule;
 }
 
 export function engineLayers(im: IntegerModel): IntegerEngineLayer[] {

@@ -1,4 +1,4 @@
-import { argmax } from '../model/float-reference.js';
+import { selectClass } from '../model/output-rule.js';
 import { getBit, wordsFor, xnorPopcount } from '../model/bits.js';
 import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from './integer-model.js';
 
@@ -6,6 +6,7 @@ import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from './integ
 export interface IntegerTrace {
   /** Packed output bits of every layer but a score-producing last one (channels last). */
   layerBits: Uint32Array[];
+  /** The last layer's values per frame: its scores (popcount or signed sum), or its bits when thresholded. */
   scores: Int32Array;
   prediction: number;
 }
@@ -111,5 +112,5 @@ export function integerForward(im: IntegerModel, raw: ArrayLike<number>): Intege
     scores = new Int32Array(n);
     for (let j = 0; j < n; j++) scores[j] = getBit(x!, j);
   }
-  return { layerBits, scores, prediction: argmax(scores) };
+  return { layerBits, scores, prediction: selectClass(im.output, scores) };
 }

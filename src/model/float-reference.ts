@@ -1,5 +1,6 @@
 import { batchNormFires } from './batchnorm.js';
 import { getBit } from './bits.js';
+import { outputRule, selectClass } from './output-rule.js';
 import { layerShapes } from './shapes.js';
 import type { Activation, Model } from './types.js';
 
@@ -125,5 +126,5 @@ export function floatForward(model: Model, raw: ArrayLike<number>): FloatTrace {
     x = y;
   });
   if (scores.length === 0) scores = Float64Array.from(x);
-  return { layerBits, scores, prediction: argmax(scores) };
+  return { layerBits, scores, prediction: selectClass(outputRule(model), scores) };
 }

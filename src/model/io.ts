@@ -73,6 +73,7 @@ export function serializeModel(m: Model): string {
     metadata: m.metadata,
     input: { shape: m.input.shape, encoding: m.input.encoding, rawBits: m.input.rawBits },
     layers: m.layers.map(layerDoc),
+    ...(m.output ? { output: m.output } : {}),
   };
   const yamlDoc = new Document(doc);
   // Number lists (BatchNorm parameters, thresholds) read best on one line; hex rows one per line.

@@ -1,7 +1,7 @@
 import { Prng } from '../util/prng.js';
 import { wordsFor } from './bits.js';
 import { outputShape } from './shapes.js';
-import type { Activation, InputSpec, Layer, Model } from './types.js';
+import type { Activation, InputSpec, Layer, Model, OutputRule } from './types.js';
 
 /** One layer of a random network: dense N, conv (outChannels, kernel, stride, padding), or pool k. */
 export type RandomLayerSpec =
@@ -20,6 +20,8 @@ export interface RandomModelOptions {
   /** Raw inputs feed the first layer as fixed-point integers instead of being binarized. */
   fixedInput?: { signed: boolean };
   inputThreshold?: number;
+  /** The model's output rule; a network whose last layer is thresholded needs one. */
+  output?: OutputRule;
 }
 
 /**
@@ -99,5 +101,6 @@ export function randomModel(opts: RandomModelOptions): Model {
     },
     input,
     layers,
+    ...(opts.output ? { output: { kind: opts.output } } : {}),
   };
 }

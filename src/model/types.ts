@@ -84,6 +84,15 @@ export type Layer = DenseLayer | Conv2dLayer | MaxPool2dLayer;
 /** Layers that compute (have weights): one matrix-vector engine each. */
 export type WeightLayer = DenseLayer | Conv2dLayer;
 
+/**
+ * How the last layer's values become the predicted class. `argmax`: of the scores of a last
+ * layer without activation, lowest index winning a tie. `lowest-set-bit` / `highest-set-bit`:
+ * of a thresholded last layer's bits, i.e. the argmax over the bits with the lowest / highest
+ * index winning a tie (no bit set: class 0 / the last class; BNN-PYNQ's host takes the highest).
+ */
+export type OutputRule = 'argmax' | 'lowest-set-bit' | 'highest-set-bit';
+export const OUTPUT_RULES: readonly OutputRule[] = ['argmax', 'lowest-set-bit', 'highest-set-bit'];
+
 export interface Model {
   format: 'bnn-model';
   version: 1;
@@ -91,6 +100,8 @@ export interface Model {
   metadata: Record<string, unknown>;
   input: InputSpec;
   layers: Layer[];
+  /** Absent: `argmax`, which only a last layer without activation allows. */
+  output?: { kind: OutputRule };
   /** Where it was loaded from, for error messages; not serialized. */
   sourceFile?: string;
 }

@@ -1,7 +1,8 @@
 import { BnnError, describeValue } from '../errors.js';
 import { hexToBits } from './bits.js';
-import type { Activation, Conv2dLayer, DenseLayer, Direction, InputSpec, Layer, MaxPool2dLayer, Model } from './types.js';
 import { isLegalName, NAME_RULE } from './names.js';
+import { OUTPUT_RULES, type Activation, type Conv2dLayer, type DenseLayer, type Direction, type InputSpec, type Layer, type MaxPool2dLayer, type Model, type OutputRule } from './types.js';
+import { outputRuleProblem } from './output-rule.js';
 import { convOutputSize } from './shapes.js';
 
 /** Field-path-aware reader over an untyped document; every failure names file, field, expectation. */
@@ -79,7 +80,16 @@ export function validateModel(doc: unknown, file: string): Model {
     layers.push(layer);
   });
   if (layers[layers.length - 1]!.kind === 'maxpool2d') r.fail(`layers[${layers.length - 1}].kind`, 'a dense or conv2d layer last', 'maxpool2d');
-  return { format: 'bnn-model', version: 1, name, metadata, input, layers, sourceFile: file };
+  let output: { kind: OutputRule } | undefined;
+  if (top.output !== undefined) {
+    const o = r.record(top.output, 'output');
+    for (const k of Object.keys(o)) if (k !== 'kind') r.fail(`output.${k}`, 'only kind', k, 'unknown key');
+    output = { kind: r.literal(o.kind, 'output.kind', OUTPUT_RULES) };
+  }
+  const model: Model = { format: 'bnn-model', version: 1, name, metadata, input, layers, ...(output ? { output } : {}), sourceFile: file };
+  const problem = outputRuleProblem(model);
+  if (problem) r.fail(problem.field, problem.expected, problem.got, problem.message);
+  return model;
 }
 
 function readInput(r: Reader, v: unknown): InputSpec {

@@ -34,13 +34,18 @@ describe('readNpy', () => {
     expect(Array.from(y.data)).toEqual([7, 2, 1, 0]);
   });
 
-  it('round-trips uint8, float32, float64 and int64 in C order', () => {
+  it('round-trips uint8/16/32, int8/16/32/64, float32 and float64 in C order', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'npy-'));
     const cases = [
       ['uint8', [2, 3], [0, 1, 2, 253, 254, 255]],
       ['float32', [3], [1.5, -0.25, 1e10]],
       ['float64', [1, 2], [Math.PI, -1e-300]],
       ['int64', [2], [-(2 ** 53) + 1, 2 ** 53 - 1]],
+      ['int8', [4], [-128, -1, 0, 127]],
+      ['int16', [2], [-32768, 32767]],
+      ['int32', [2], [-(2 ** 31), 2 ** 31 - 1]],
+      ['uint16', [2], [0, 65535]],
+      ['uint32', [2], [0, 2 ** 32 - 1]],
     ] as const;
     for (const [dtype, shape, values] of cases) {
       const f = path.join(dir, `${dtype}.npy`);
@@ -63,8 +68,8 @@ describe('readNpy', () => {
   it('rejects Fortran order, other dtypes, bad magic, size mismatch and int64 beyond 2^53, naming the field', () => {
     let e = errorOf(() => parseNpy(withHeader("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new Uint8Array(16)), 'x.npy'));
     expect(e.detail).toMatchObject({ code: 'INPUT_INVALID', file: 'x.npy', field: 'header.fortran_order' });
-    e = errorOf(() => parseNpy(withHeader("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(8))));
-    expect(e.detail).toMatchObject({ field: 'header.descr', got: '<i4' });
+    e = errorOf(() => parseNpy(withHeader("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(16))));
+    expect(e.detail).toMatchObject({ field: 'header.descr', got: '<c8' });
     e = errorOf(() => parseNpy(withHeader("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(16))));
     expect(e.detail.field).toBe('header.descr');
     e = errorOf(() => parseNpy(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));

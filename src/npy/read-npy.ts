@@ -3,11 +3,16 @@ import { BnnError } from '../errors.js';
 
 /**
  * A reader for NumPy `.npy` files (format versions 1.0, 2.0 and 3.0): little- or big-endian
- * uint8, float32, float64 and int64 arrays in C order. Every element is returned as a double in a
+ * uint8/16/32, int8/16/32/64, float32 and float64 arrays in C order. Every element is returned as a double in a
  * Float64Array (int64 values beyond ±(2^53 − 1) are rejected rather than rounded). Fortran order,
  * object arrays and every other dtype are rejected with an error naming the file and the field.
  */
-export type NpyDtype = 'uint8' | 'float32' | 'float64' | 'int64';
+export type NpyDtype = 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64' | 'int64';
+
+/** Unsigned integer dtypes: for a signed model input they hold the two's complement bit pattern. */
+export function isUnsignedDtype(d: NpyDtype): boolean {
+  return d === 'uint8' || d === 'uint16' || d === 'uint32';
+}
 
 export interface NpyArray {
   dtype: NpyDtype;
@@ -20,6 +25,11 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 const DTYPES: Record<string, { dtype: NpyDtype; size: number }> = {
   u1: { dtype: 'uint8', size: 1 },
+  u2: { dtype: 'uint16', size: 2 },
+  u4: { dtype: 'uint32', size: 4 },
+  i1: { dtype: 'int8', size: 1 },
+  i2: { dtype: 'int16', size: 2 },
+  i4: { dtype: 'int32', size: 4 },
   f4: { dtype: 'float32', size: 4 },
   f8: { dtype: 'float64', size: 8 },
   i8: { dtype: 'int64', size: 8 },
@@ -76,7 +86,7 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   const code = descr.slice(1);
   const dt = DTYPES[code];
   if (!dt || !(endian === '<' || endian === '>' || endian === '|' || endian === '='))
-    return fail('unsupported dtype', 'header.descr', 'uint8 (|u1), float32 (<f4), float64 (<f8) or int64 (<i8)', descr);
+    return fail('unsupported dtype', 'header.descr', 'uint8/16/32 (|u1, <u2, <u4), int8/16/32/64 (|i1, <i2, <i4, <i8), float32 (<f4) or float64 (<f8)', descr);
   if (dt.size > 1 && endian === '|') fail('unsupported dtype', 'header.descr', 'an explicit byte order', descr);
   const little = endian !== '>';
 
@@ -91,6 +101,11 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
     const o = dataStart + i * dt.size;
     switch (dt.dtype) {
       case 'uint8': data[i] = bytes[o]!; break;
+      case 'uint16': data[i] = dv.getUint16(o, little); break;
+      case 'uint32': data[i] = dv.getUint32(o, little); break;
+      case 'int8': data[i] = dv.getInt8(o); break;
+      case 'int16': data[i] = dv.getInt16(o, little); break;
+      case 'int32': data[i] = dv.getInt32(o, little); break;
       case 'float32': data[i] = dv.getFloat32(o, little); break;
       case 'float64': data[i] = dv.getFloat64(o, little); break;
       case 'int64': {
@@ -107,8 +122,8 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
 
 /** Write a C-order .npy (version 1.0), for tests and tools. */
 export function encodeNpy(dtype: NpyDtype, shape: number[], values: ArrayLike<number>): Uint8Array {
-  const code = { uint8: '|u1', float32: '<f4', float64: '<f8', int64: '<i8' }[dtype];
-  const size = { uint8: 1, float32: 4, float64: 8, int64: 8 }[dtype];
+  const code = { uint8: '|u1', uint16: '<u2', uint32: '<u4', int8: '|i1', int16: '<i2', int32: '<i4', float32: '<f4', float64: '<f8', int64: '<i8' }[dtype];
+  const size = DTYPES[code.slice(1)]!.size;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${code}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const total = 10 + header.length + 1;
@@ -125,6 +140,11 @@ export function encodeNpy(dtype: NpyDtype, shape: number[], values: ArrayLike<nu
     const o = base + i * size;
     const v = values[i]!;
     if (dtype === 'uint8') out[o] = v;
+    else if (dtype === 'uint16') dv.setUint16(o, v, true);
+    else if (dtype === 'uint32') dv.setUint32(o, v, true);
+    else if (dtype === 'int8') dv.setInt8(o, v);
+    else if (dtype === 'int16') dv.setInt16(o, v, true);
+    else if (dtype === 'int32') dv.setInt32(o, v, true);
     else if (dtype === 'float32') dv.setFloat32(o, v, true);
     else if (dtype === 'float64') dv.setFloat64(o, v, true);
     else dv.setBigInt64(o, BigInt(v), true);

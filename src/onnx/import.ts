@@ -216,6 +216,10 @@ function assemble(onnx: OnnxModel, st: ImportState, syms: ReadonlyMap<string, Sy
     },
     layers: modelLayers,
   };
+  // The graph's argmax over a thresholded last layer's ±1 outputs (TopK or the host) is the
+  // lowest set bit: lowest index on a tie, index 0 when none is set.
+  const lastLayer = modelLayers[modelLayers.length - 1]!;
+  if (lastLayer.activation.kind !== 'none') model.output = { kind: 'lowest-set-bit' };
   return {
     model,
     dialect,

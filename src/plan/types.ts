@@ -14,6 +14,9 @@ import type { LabelSelectBlock } from '../blocks/label-select.js';
 import type { MvtuBlock } from '../blocks/mvtu.js';
 import type { PoolBlock } from '../blocks/pool.js';
 import type { SwgBlock } from '../blocks/swg.js';
+import type { OutputRule } from '../model/types.js';
+
+export type OutputStream = 'class' | 'scores';
 
 export type PlanBlock = BinarizeBlock | FifoBlock | MvtuBlock | DwcBlock | LabelSelectBlock | SwgBlock | PoolBlock;
 
@@ -49,7 +52,20 @@ export interface Plan {
     threshold?: number;
     signed: boolean;
   };
-  output: { classes: number; beatBits: number };
+  output: {
+    /** Values of the last layer per frame (scores, or bits of a thresholded last layer): the classes. */
+    classes: number;
+    beatBits: number;
+    /** How a class is read from the values (model `output.kind`). */
+    rule: OutputRule;
+    /**
+     * `class`: the top streams one beat per frame, the class index (label_select).
+     * `scores`: it streams the last layer's values themselves (`values` layout) and the host applies `rule`.
+     */
+    stream: OutputStream;
+    /** The last layer's values as they leave its block: perBeat values of `bits` bits, LSB first, two's complement when signed. */
+    values: { perBeat: number; bits: number; signed: boolean; beatsPerFrame: number };
+  };
   blocks: PlanBlock[];
   /** Analytic initiation interval: the largest cyclesPerFrame over blocks, and which block. */
   ii: { cycles: number; bottleneck: string };

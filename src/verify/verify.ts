@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
 import { designFiles, writeDesign } from '../emit/generate.js';
-import { simulate } from '../../sim/simulate.js';
+import { run } from '../../sim/engine.js';
+import { doneCycles, measuredIi, simulate, valuesTap } from '../../sim/simulate.js';
+import { beatFromHex, frameResults } from '../plan/output-values.js';
+import type { Plan } from '../plan/types.js';
 import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
@@ -34,6 +37,16 @@ export interface VerifyReport {
   /** Classes from the bit-packed integer reference (the golden model). */
   golden: number[];
   goldenMismatches: number;
+  /**
+   * Per frame, the last layer's values (scores, or bits of a thresholded layer): read from the
+   * RTL's output beats when the top streams scores, else the simulator's (same stimulus), whose
+   * class beats matched the RTL's only if `mismatches` is 0. `scoresFrom` says which.
+   */
+  scores: number[][];
+  scoresFrom: 'rtl' | 'simulator';
+  /** Frames whose scores differ from the integer reference's last-layer values. */
+  scoreMismatches: number;
+  output: { rule: Plan['output']['rule']; stream: Plan['output']['stream'] };
   firstMismatch?: LogComparison['first'];
   vcd?: string;
   timedOut: boolean;
@@ -41,7 +54,11 @@ export interface VerifyReport {
   cycles: {
     /** With the random gaps and backpressure of this run. */
     total: number;
-    ii: { analytic: number; measured: number | null; bottleneck: string };
+    /**
+     * measured: from the RTL's own output beats (difference of the last two frames' completion
+     * cycles, under this run's traffic); simulatorIdeal: the simulator with no gaps or backpressure.
+     */
+    ii: { analytic: number; measured: number | null; source: string; simulatorIdeal: number | null; bottleneck: string };
     /** First frame, no gaps or backpressure. */
     latency: number | null;
   };
@@ -72,14 +89,19 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const gotText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(gotText));
   const rtlOut = parseLog(gotText).filter((e) => e.kind === 'O');
-  const perFrame = plan.blocks[plan.blocks.length - 1]!.out.beatsPerFrame;
-  const predictions: number[] = [];
-  for (let f = 0; (f + 1) * perFrame <= rtlOut.length; f++) {
-    const d = rtlOut[(f + 1) * perFrame - 1]!.data ?? '';
-    predictions.push(/^[0-9a-f]+$/.test(d) ? parseInt(d, 16) : -1);
-  }
-  const golden = Array.from(o.frames, (f) => integerForward(c.integer, f).prediction);
+  const last = plan.blocks[plan.blocks.length - 1]!;
+  const signed = plan.output.stream === 'scores' && plan.output.values.signed;
+  // An x/z beat decodes to -1s: it can match no class and no score.
+  const rtlBeats = rtlOut.map((e) => beatFromHex(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
+  const tap = valuesTap(plan);
+  const simValues = tap === undefined ? undefined : run(plan, stim, { tap }).tapped;
+  const rtl = frameResults(plan, rtlBeats, simValues);
+  const predictions = rtl.predictions;
+  const refs = Array.from(o.frames, (f) => integerForward(c.integer, f));
+  const golden = refs.map((r) => r.prediction);
   const goldenMismatches = golden.filter((g, i) => predictions[i] !== g).length;
+  const scoreMismatches = refs.filter((r, i) => !sameValues(rtl.scores[i], r.scores)).length;
+  const rtlIi = measuredIi(doneCycles(plan, rtlOut.map((e) => e.cycle)));
   let vcd: string | undefined;
   const mismatched = cmp.outputMismatches + cmp.inputMismatches > 0;
   if (mismatched) {
@@ -91,7 +113,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const ideal = simulate(plan, o.frames.length >= 2 ? o.frames : [o.frames[0]!, o.frames[0]!]).report;
   const tsRun = parseLog(files.get('tb/expected.log')!);
   return {
-    ok: !mismatched && goldenMismatches === 0 && predictions.length === o.frames.length && !cmp.timedOut,
+    ok: !mismatched && goldenMismatches === 0 && scoreMismatches === 0 && predictions.length === o.frames.length && !cmp.timedOut,
     sim: o.sim,
     design: plan.top,
     dir: o.dir,
@@ -102,17 +124,33 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     predictions,
     golden,
     goldenMismatches,
+    scores: rtl.scores,
+    scoresFrom: plan.output.stream === 'scores' ? 'rtl' : 'simulator',
+    scoreMismatches,
+    output: { rule: plan.output.rule, stream: plan.output.stream },
     ...(cmp.first ? { firstMismatch: cmp.first } : {}),
     ...(vcd ? { vcd } : {}),
     timedOut: cmp.timedOut,
     ...(lint ? { lint } : {}),
     cycles: {
       total: tsRun.find((e) => e.kind === 'DONE')?.cycle ?? -1,
-      ii: { analytic: plan.ii.cycles, measured: ideal.cycles.ii.measured, bottleneck: plan.ii.bottleneck },
+      ii: {
+        analytic: plan.ii.cycles,
+        measured: rtlIi.measured,
+        source: `RTL (${o.sim}): difference of the completion cycles of the last two frames in tb/out.log, ${o.traffic.gapProbability > 0 || o.traffic.stallProbability > 0 ? 'with this run\'s random input gaps and backpressure' : 'no input gaps or backpressure'}`,
+        simulatorIdeal: ideal.cycles.ii.measured,
+        bottleneck: plan.ii.bottleneck,
+      },
       latency: ideal.cycles.latency,
     },
     seconds: { build: round3(t.buildSeconds), run: round3(t.runSeconds) },
   };
+}
+
+function sameValues(a: number[] | undefined, b: ArrayLike<number>): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function round3(x: number): number {

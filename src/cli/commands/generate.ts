@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .argument('<model>', 'model file (models/*.yaml)')
     .requiredOption('-o, --out <dir>', 'output folder (replaced atomically)');
   addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; frames: number; seed: number; inputs?: string; dataset?: string }) => {
-    const { model, compiled } = loadAndCompile(modelFile, o.fold);
+    const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
     const plan = compiled.plan;
     const files = designFiles(plan, makeStimulus(plan, selectFrames(model, o).frames));
     writeDesign(o.out, files);

@@ -3,20 +3,22 @@ import { BnnError } from '../../errors.js';
 import type { VerifyReport } from '../../verify/verify.js';
 import { verify } from '../../verify/verify.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
-import { addDesignOptions, addFrameOptions, defaultOutDir, loadAndCompile, type DesignOptions } from '../common.js';
+import { addDesignOptions, addFrameOptions, addLabelsOption, defaultOutDir, loadAndCompile, type DesignOptions } from '../common.js';
+import { formatScores } from './simulate.js';
 import { printJson, progress, shortList } from '../output.js';
 
 export function formatVerifyReport(r: VerifyReport): string {
   const L: string[] = [];
   L.push(`${r.ok ? 'PASS' : 'FAIL'} ${r.design} on ${r.sim}: ${r.frames} frames, seed ${r.seed}, ${r.mismatches} output mismatches, ${r.inputMismatches} input-timing mismatches`);
   L.push(`  RTL predictions ${shortList(r.predictions)}; golden ${shortList(r.golden)} (${r.goldenMismatches} differ)`);
+  L.push(`  scores (${r.scoresFrom === 'rtl' ? "the RTL's streamed scores" : "the simulator's, same stimulus"}): ${r.scoreMismatches} frames differ from the integer reference`);
   if (r.lint) L.push(`  verilator -Wall lint: ${r.lint.clean ? 'clean' : r.lint.warnings.length + ' warnings'}`);
-  L.push(`  II ${r.cycles.ii.measured ?? '-'} cycles/frame (analytic ${r.cycles.ii.analytic}), latency ${r.cycles.latency ?? '-'} cycles, ${r.cycles.total} cycles with random traffic`);
+  L.push(`  II ${r.cycles.ii.measured ?? '-'} cycles/frame measured on the RTL's output beats (simulator without traffic ${r.cycles.ii.simulatorIdeal ?? '-'}, analytic ${r.cycles.ii.analytic}), latency ${r.cycles.latency ?? '-'} cycles, ${r.cycles.total} cycles with random traffic`);
   L.push(`  ${r.sim} build ${r.seconds.build}s, run ${r.seconds.run}s; files in ${r.dir}`);
   if (r.firstMismatch) L.push(`  first mismatch (${r.firstMismatch.kind} #${r.firstMismatch.index}): expected "${r.firstMismatch.expected}", RTL "${r.firstMismatch.got}"`);
   if (r.vcd) L.push(`  waveform: ${r.vcd}`);
   if (r.timedOut) L.push('  the testbench timed out');
-  return L.join('\n') + '\n';
+  return L.join('\n') + '\n' + formatScores(r.scores).replace(/^ {2}/gm, '    ');
 }
 
 export function register(program: Command): void {
@@ -27,9 +29,9 @@ export function register(program: Command): void {
     .addOption(new Option('--sim <simulator>', 'RTL simulator').choices(['icarus', 'verilator']).default('verilator'))
     .option('-o, --out <dir>', 'work folder for the design, stimulus and logs (default out/<design>/verify-<sim>)')
     .option('--no-traffic', 'no random input gaps or output backpressure');
-  addFrameOptions(addDesignOptions(cmd), 4).action(
-    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; frames: number; seed: number; inputs?: string; dataset?: string; traffic: boolean }) => {
-      const { model, compiled } = loadAndCompile(modelFile, o.fold);
+  addLabelsOption(addFrameOptions(addDesignOptions(cmd), 4)).action(
+    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; traffic: boolean }) => {
+      const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
       const p = progress(o);
       const input = selectFrames(model, o);
       const report = await verify(compiled, {
@@ -43,8 +45,10 @@ export function register(program: Command): void {
       });
       p.done();
       const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
-      if (o.json) printJson({ ...report, inputs: input.source, ...acc });
+      const short = input.warning ? { framesRequested: input.requested, warning: input.warning } : {};
+      if (o.json) printJson({ ...report, inputs: input.source, ...short, ...acc });
       else if (!o.quiet) {
+        if (input.warning) process.stderr.write(`bnn: warning: ${input.warning}\n`);
         process.stdout.write(formatVerifyReport(report));
         process.stdout.write(`  inputs: ${input.source}${acc.labels ? `; RTL accuracy against the labels ${(100 * acc.accuracy!).toFixed(2)}%` : ''}\n`);
       }
