@@ -2,8 +2,14 @@ import { BnnError, describeValue } from '../errors.js';
 import { hexToBits } from './bits.js';
 import type { Activation, Conv2dLayer, DenseLayer, Direction, InputSpec, Layer, MaxPool2dLayer, Model } from './types.js';
 import { convOutputSize } from './shapes.js';
+import { checkLimit, product } from '../limits.js';
 
 const NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The rule for model and layer names, shared by the loader and every writer of a model. */
+export const NAME_RULE = 'a name matching [A-Za-z0-9_.-]{1,64}';
+export function isValidName(v: unknown): v is string {
+  return typeof v === 'string' && NAME_RE.test(v);
+}
 
 /** Field-path-aware reader over an untyped document; every failure names file, field, expectation. */
 class Reader {
@@ -36,7 +42,7 @@ class Reader {
   }
 
   name(v: unknown, field: string): string {
-    if (typeof v !== 'string' || !NAME_RE.test(v)) this.fail(field, 'a name matching [A-Za-z0-9_.-]{1,64}', v);
+    if (!isValidName(v)) this.fail(field, NAME_RULE, v);
     return v;
   }
 
@@ -64,9 +70,11 @@ export function validateModel(doc: unknown, file: string): Model {
   const layers: Layer[] = [];
   const seen = new Set<string>();
   let shape = input.shape;
+  const weights = { total: 0 };
   layersDoc.forEach((ld, i) => {
     const field = `layers[${i}]`;
     const ctx: LayerContext = {
+      weights,
       isLast: i === layersDoc.length - 1,
       shape,
       from: i === 0 ? 'the input shape' : "the previous layer's output shape",
@@ -87,6 +95,7 @@ function readInput(r: Reader, v: unknown): InputSpec {
   const d = r.record(v, 'input');
   const shape = r.list(d.shape, 'input.shape').map((x, i) => r.int(x, `input.shape[${i}]`, 1, 1 << 24));
   if (shape.length === 0) r.fail('input.shape', 'a non-empty list', d.shape);
+  checkLimit('inputElements', product(shape), { file: r.file, field: 'input.shape', what: `an input frame of ${shape.join(' × ')} elements` });
   const rawBits = d.rawBits === undefined ? 8 : r.int(d.rawBits, 'input.rawBits', 1, 16);
   const enc = r.record(d.encoding, 'input.encoding');
   const kind = r.literal(enc.kind, 'input.encoding.kind', ['threshold', 'fixed'] as const);
@@ -109,6 +118,13 @@ interface LayerContext {
   fixedInput: boolean;
   /** The incoming values are ±1 bits. */
   binaryInput: boolean;
+  /** Weights of the layers read so far, checked against the limit before the next layer's are decoded. */
+  weights: { total: number };
+}
+
+function countWeights(r: Reader, ctx: LayerContext, field: string, n: number): void {
+  ctx.weights.total += n;
+  checkLimit('weights', ctx.weights.total, { file: r.file, field, what: `a model with ${ctx.weights.total.toLocaleString('en-US')} weights up to this layer` });
 }
 
 function readLayer(r: Reader, v: unknown, field: string, ctx: LayerContext): { layer: Layer; out: number[] } {
@@ -136,6 +152,7 @@ function readDense(r: Reader, d: Record<string, unknown>, field: string, ctx: La
   const fanIn = ctx.shape.reduce((a, b) => a * b, 1);
   if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${ctx.from} [${ctx.shape.join(', ')}], flattened channels last)`, inputs, 'shape mismatch');
   const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
+  countWeights(r, ctx, `${field}.outputs`, outputs * inputs);
   const weights = readRows(r, d.weights, `${field}.weights`, outputs, inputs);
   const activation = readActivation(r, d.activation, `${field}.activation`, outputs, ctx.isLast);
   return { layer: { kind: 'dense', name, inputs, outputs, weights, activation }, out: [outputs] };
@@ -158,6 +175,7 @@ function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
   const ow = convOutputSize(w, kernel, stride, padding);
   if (oh < 1 || ow < 1) r.fail(`${field}.kernel`, `a kernel that fits the ${h}x${w} input with padding ${padding}`, kernel);
   const n = kernel * kernel * inChannels;
+  countWeights(r, ctx, `${field}.outChannels`, outChannels * n);
   const weights = readRows(r, d.weights, `${field}.weights`, outChannels, n);
   const activation = readActivation(r, d.activation, `${field}.activation`, outChannels, false);
   return { layer: { kind: 'conv2d', name, inChannels, outChannels, kernel, stride, padding, padValue, weights, activation }, out: [oh, ow, outChannels] };

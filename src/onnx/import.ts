@@ -11,6 +11,7 @@ import {
 import { readOnnx, readOnnxFile, type OnnxModel, type OnnxNode } from './read-onnx.js';
 import { DATA_TYPE_NAMES, DataType } from './schema.js';
 import { broadcastIndex, broadcastShapes, sizeOf, type Tensor } from './tensor.js';
+import { checkLimit, product } from '../limits.js';
 
 /**
  * FINN-ONNX / QONNX → model format v1.
@@ -165,6 +166,7 @@ export function importOnnxModel(onnx: OnnxModel, opts: ImportOptions = {}): Impo
     throw new BnnError({ code: 'IMPORT_INVALID', message: `input ${gin.name} has no shape`, file, field: `graph.input ${gin.name}` });
   if (inShape[0] !== 1)
     throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `input ${gin.name}: batch dimension must be 1`, file, field: `graph.input ${gin.name}`, got: String(inShape[0]) });
+  checkLimit('inputElements', product(inShape), { file, field: `graph.input ${gin.name}`, what: `an input of ${inShape.join(' × ')} elements` });
   let rawDecl: { rawBits: number; rawNote: string } | undefined;
   // Asked only when the raw input is binarized (a fixed-point input takes its width from the Quant).
   const rawInput = () => (rawDecl ??= inputRawBits(onnx, gin.name, gin.elemType, opts.rawBits, file));
@@ -301,6 +303,11 @@ export function importOnnxModel(onnx: OnnxModel, opts: ImportOptions = {}): Impo
         const [scale, bias, mean, variance] = params as [Float64Array, Float64Array, Float64Array, Float64Array];
         if ([scale, bias, mean, variance].some((p) => p.length !== c))
           invalid(node, `parameters must have one value per channel (${c})`, file);
+        // As the model loader does for YAML: a NaN or non-positive variance would fold into a constant neuron.
+        if ([scale, bias, mean, variance].some((p) => p.some((x) => !Number.isFinite(x))) || !Number.isFinite(eps))
+          invalid(node, 'scale, B, mean, var and epsilon must be finite numbers', file);
+        const badVar = variance.findIndex((x) => !(x + eps > 0));
+        if (badVar >= 0) invalid(node, `var[${badVar}] + epsilon must be > 0 (got ${variance[badVar]})`, file);
         const dtype = s.dtype;
         const step: Step = (v, i) => {
           const ch = Math.floor(i / inner) % c;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { designFiles, writeDesign } from '../../emit/generate.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
 import { simulate } from '../../../sim/simulate.js';
@@ -9,7 +9,8 @@ import { packageRoot } from '../../util/paths.js';
 import { hasTool } from '../../verify/tools.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
 import { accuracy, selectFrames, type FrameSet } from '../../inputs/frames.js';
-import { loadAndCompile } from '../common.js';
+import { checkFolderOutput } from '../../util/output-safety.js';
+import { forceOption, loadAndCompile, outputOption, positiveInt, seedOption } from '../common.js';
 import { printJson, progress } from '../output.js';
 import { formatSimReport } from './simulate.js';
 import { formatVerifyReport } from './verify.js';
@@ -30,14 +31,15 @@ export function register(program: Command): void {
     .description('the main job on a shipped model: generate the design, simulate it, verify the RTL on Icarus and Verilator, print the figures')
     .argument('[model]', `model file (default: ${DEFAULT_MODELS.join(', or ')})`)
     .option('--fold <file>', 'folding (fold.yaml or FINN folding_config.json)')
-    .option('-o, --out <dir>', 'output folder', 'out')
-    .option('--frames <n>', 'frames to simulate and verify', (v) => Number(v), 8)
-    .option('--seed <s>', 'seed for inputs and traffic', (v) => Number(v), 1)
+    .addOption(outputOption('-o, --out <dir>', 'output folder (the design goes to DIR/<model>/rtl, the runs to DIR/<model>/verify-<sim>)', 'out'))
+    .addOption(forceOption())
+    .addOption(new Option('--frames <n>', 'frames to simulate and verify').default(8).argParser(positiveInt('--frames')))
+    .addOption(seedOption('seed for inputs and traffic'))
     .option('--inputs <file.npy>', 'input frames from a NumPy file')
     .option('--dataset <name>', "test images to use (default: the dataset the model was trained on, if installed)")
     .option('--json', 'one JSON summary')
     .option('--quiet', 'print nothing but errors')
-    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; force?: boolean; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
       const modelFile = modelArg ?? defaultModel();
       const { model, compiled } = loadAndCompile(modelFile, o.fold);
       const plan = compiled.plan;
@@ -47,7 +49,9 @@ export function register(program: Command): void {
       const input = demoFrames(model.metadata, (d) => selectFrames(model, { ...o, ...(d ? { dataset: d } : {}) }), o.dataset, o.inputs);
       const frames = input.frames;
       const rtlDir = join(o.out, plan.name, 'rtl');
-      writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
+      const verifyDir = (simulator: string) => join(o.out, plan.name, `verify-${simulator}`);
+      for (const d of [rtlDir, verifyDir('icarus'), verifyDir('verilator')]) checkFolderOutput(d, { force: o.force });
+      writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)), { force: o.force });
       say(`== ${modelFile}: ${describeArch(model)} (${String(model.metadata.source ?? 'unknown source')})\n`);
       say(`generated ${plan.top} in ${rtlDir} (folding: ${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')})\n\n== simulate\n`);
       const sim = simulate(plan, frames).report;
@@ -64,7 +68,8 @@ export function register(program: Command): void {
           sim: simulator,
           frames,
           traffic: { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed },
-          dir: join(o.out, plan.name, `verify-${simulator}`),
+          dir: verifyDir(simulator),
+          force: o.force,
           onProgress: (t) => p.update(`verify: ${t}…`),
         });
         p.done();
