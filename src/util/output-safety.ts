@@ -282,7 +282,7 @@ export function checkFileOutput(file: string, o: { field?: string } = {}): strin
  * Write one output file atomically: a temporary file beside it, renamed over it. Missing parent
  * folders are created (by every command alike).
  */
-export function writeFileSafe(file: string, text: string, o: { field?: string } = {}): void {
+export function writeFileSafe(file: string, text: string, o: { field?: string; /** After the temporary is written (crash tests). */ onWritten?: () => void } = {}): void {
   const field = o.field ?? '-o';
   const target = checkFileOutput(file, o);
   const w = { tmp: join(dirname(target), `.${basename(target)}.bnn-tmp-${process.pid}-${Date.now()}`), target };
@@ -290,6 +290,7 @@ export function writeFileSafe(file: string, text: string, o: { field?: string } 
   try {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(w.tmp, text);
+    o.onWritten?.();
     renameSync(w.tmp, target);
   } catch (e) {
     rmSync(w.tmp, { force: true });
