@@ -10,8 +10,6 @@ import { BnnError } from './errors.js';
 export const LIMITS = {
   /** Raw elements of one input frame (H·W·C): 512×512×1, or 295×295×3. */
   inputElements: 1 << 18,
-  /** One dimension of a model's input or a layer (neurons, channels, rows, columns). */
-  dimension: 1 << 16,
   /** ±1 weights of the whole model (LFC has 2.9 million). */
   weights: 1 << 26,
   /** Frames a command holds in memory at once (--frames, a .npy file, a dataset slice). */
