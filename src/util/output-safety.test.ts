@@ -150,3 +150,17 @@ describe('file outputs', () => {
     expect(execFileSync('ls', ['-A', join(p, 'out')]).toString()).toBe('');
   });
 });
+
+describe('designs written before the marker existed', () => {
+  it('are recognized by their manifest plan.json and may be replaced', () => {
+    const p = scratch();
+    const dir = join(p, 'd');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ planVersion: 1, name: 'x', top: 'x', blocks: [] }));
+    writeFolderSafe(dir, design('new'));
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('new\n');
+    mkdirSync(join(p, 'u'));
+    writeFileSync(join(p, 'u', 'plan.json'), '{"my": "plan"}');
+    expect(bnnErrorOf(() => writeFolderSafe(join(p, 'u'), design('x'))).detail.code).toBe('OUTPUT_EXISTS');
+  });
+});

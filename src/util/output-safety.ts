@@ -36,12 +36,18 @@ export function markerText(): string {
   return JSON.stringify({ tool: 'bnn', version: toolVersion(), note: 'written by bnn: bnn may replace this folder' }) + '\n';
 }
 
+/** A folder bnn wrote: it holds the marker, or (designs written before the marker existed) the design's manifest plan.json. */
 export function isBnnFolder(dir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(join(dir, MARKER_FILE), 'utf8')) as { tool?: unknown }).tool === 'bnn';
-  } catch {
-    return false;
-  }
+  const json = (file: string): Record<string, unknown> | undefined => {
+    try {
+      return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  if (json(MARKER_FILE)?.tool === 'bnn') return true;
+  const plan = json('plan.json');
+  return plan?.planVersion === 1 && typeof plan.top === 'string' && Array.isArray(plan.blocks);
 }
 
 // Filesystems where a write means something other than storing a file (kernel interfaces), or hangs.
