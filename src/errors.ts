@@ -14,7 +14,16 @@ export type ErrorCode =
   | 'VERIFY_MISMATCH'
   | 'IMPORT_UNSUPPORTED'
   | 'IMPORT_INVALID'
-  | 'USAGE';
+  | 'USAGE'
+  | 'LIMIT_EXCEEDED'
+  | 'OUTPUT_EXISTS'
+  | 'OUTPUT_IS_FOLDER'
+  | 'OUTPUT_PARENT_NOT_FOLDER'
+  | 'OUTPUT_READ_ONLY'
+  | 'OUTPUT_NOT_WRITABLE'
+  | 'OUTPUT_SPECIAL'
+  | 'OUTPUT_NO_SPACE'
+  | 'OUTPUT_FAILED';
 
 export interface ErrorDetail {
   code: ErrorCode;

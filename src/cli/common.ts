@@ -25,7 +25,7 @@ export function addDesignOptions(cmd: Command): Command {
 export function addFrameOptions(cmd: Command, defaultFrames: number): Command {
   return cmd
     .addOption(new Option('--frames <n>', 'number of input frames').default(defaultFrames).argParser(positiveInt('--frames')))
-    .addOption(new Option('--seed <s>', 'seed for random inputs and traffic').default(1).argParser(nonNegativeInt('--seed')))
+    .addOption(seedOption('seed for random inputs and traffic'))
     .option('--inputs <file.npy>', "raw input frames from a NumPy file [frames, ...input shape] (uint/int/float values; for a signed input, uint arrays hold the two's complement pattern); overrides --frames")
     .option('--dataset <name>', 'take the first --frames test images of a dataset (fashion-mnist, mnist, idx:DIR) and report accuracy against their labels');
 }
@@ -55,12 +55,32 @@ export function positiveInt(flag: string) {
   };
 }
 
-export function nonNegativeInt(flag: string) {
+/** Seeds are 32-bit: a larger value would silently alias a smaller one, so it is refused. */
+export function seedArg(flag: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new BnnError({ code: 'USAGE', message: `${flag} takes a whole number >= 0`, field: flag, got: v });
+    if (!/^[0-9]+$/.test(v.trim()) || !Number.isInteger(n) || n < 0 || n > 0xffffffff)
+      throw new BnnError({ code: 'USAGE', message: `${flag} takes a whole number in [0, 4294967295]`, field: flag, expected: 'an integer in [0, 4294967295]', got: v });
     return n;
   };
+}
+
+export function seedOption(description: string): Option {
+  return new Option('--seed <s>', description).default(1).argParser(seedArg('--seed'));
+}
+
+/** An output path option: an empty path would mean the current folder, so it is a usage error. */
+export function outputOption(flags: string, description: string, defaultValue?: string): Option {
+  const field = flags.split(/[ ,]+/).find((f) => f.startsWith('-')) ?? flags;
+  const opt = new Option(flags, description).argParser((v: string) => {
+    if (v.trim() === '') throw new BnnError({ code: 'USAGE', message: 'empty output path', field, expected: 'a path', got: '""' });
+    return v;
+  });
+  return defaultValue === undefined ? opt : opt.default(defaultValue);
+}
+
+export function forceOption(): Option {
+  return new Option('--force', 'replace the output folder even when bnn did not write it (its contents are deleted)');
 }
 
 export function loadAndCompile(modelFile: string, fold?: string, output?: OutputStream): { model: Model; compiled: Compiled } {

@@ -6,7 +6,7 @@ import { compile } from '../compiler/compile.js';
 import { randomModel } from '../model/random-model.js';
 import { makeStimulus } from '../../sim/stimulus.js';
 import { designFiles, writeDesign } from './generate.js';
-import { writeFolderAtomic } from './write-atomic.js';
+import { writeFolderSafe } from '../util/output-safety.js';
 
 const model = randomModel({ name: 'Odd Name/../x', arch: [20, 12, 6], seed: 4 });
 const frames = [Array.from({ length: 20 }, (_, i) => (i * 37) % 256)];
@@ -37,7 +37,7 @@ describe('design emission', () => {
       ['b.txt', 'second\n'],
       ['../escape.txt', 'no'],
     ]);
-    expect(() => writeFolderAtomic(dir, bad)).toThrow(/unsafe output path/);
+    expect(() => writeFolderSafe(dir, bad)).toThrow(/unsafe output path/);
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('first\n');
     expect(existsSync(join(dir, 'b.txt'))).toBe(false);
     expect(readdirSync(parent)).toEqual(['design']);

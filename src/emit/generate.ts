@@ -8,7 +8,7 @@ import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
 import { expectedLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
 import { emitTestbench } from './testbench.js';
 import { emitTopVerilog, TEMPLATE_OF } from './top-verilog.js';
-import { writeFolderAtomic } from './write-atomic.js';
+import { writeFolderSafe } from '../util/output-safety.js';
 
 export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
 
@@ -41,6 +41,7 @@ export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   return files;
 }
 
-export function writeDesign(dir: string, files: Map<string, string>): void {
-  writeFolderAtomic(dir, files, EXECUTABLE_SCRIPTS);
+/** Write a design folder (src/util/output-safety.ts: replaces only a folder that bnn wrote, unless force). */
+export function writeDesign(dir: string, files: Map<string, string>, o: { force?: boolean } = {}): void {
+  writeFolderSafe(dir, files, { executable: EXECUTABLE_SCRIPTS, ...o });
 }

@@ -4,11 +4,22 @@ import type { Model } from '../model/types.js';
 import { isUnsignedDtype, readNpy } from '../npy/read-npy.js';
 import { Prng } from '../util/prng.js';
 import { checkRawFrames, rawRange } from './raw-range.js';
+import { checkLimit } from '../limits.js';
+
+/**
+ * Frames are held in memory whole (the stimulus, the testbench files and the simulator all read
+ * them more than once), so how many a request may hold is checked before any is made.
+ */
+export function checkFrameCount(frames: number, elements: number, where: { file?: string; field: string }): void {
+  checkLimit('frames', frames, { ...where, what: `${frames.toLocaleString('en-US')} frames` });
+  checkLimit('frameElements', frames * elements, { ...where, what: `${frames.toLocaleString('en-US')} frames of ${elements.toLocaleString('en-US')} elements` });
+}
 
 /** Seeded random raw frames (uniform over the raw input range). */
 export function randomFrames(model: Pick<Model, 'input'>, n: number, seed: number): number[][] {
   const rng = new Prng(seed);
   const elements = model.input.shape.reduce((a, b) => a * b, 1);
+  checkFrameCount(n, elements, { field: '--frames' });
   const { min, max } = rawRange(model.input);
   return Array.from({ length: n }, () => Array.from({ length: elements }, () => min + rng.int(max - min + 1)));
 }
@@ -29,6 +40,7 @@ export function npyFrames(model: Pick<Model, 'input'>, file: string): number[][]
   const total = a.data.length;
   if (a.shape.length < 1 || total % elements !== 0 || total === 0)
     throw new BnnError({ code: 'INPUT_INVALID', message: 'input array does not hold whole frames', file, field: 'shape', expected: `[frames, ...] with ${elements} elements per frame`, got: `[${a.shape.join(', ')}]` });
+  checkFrameCount(total / elements, elements, { file, field: 'shape' });
   const frames: number[][] = [];
   for (let f = 0; f < total / elements; f++) {
     const frame = Array.from(a.data.subarray(f * elements, (f + 1) * elements));
@@ -54,6 +66,7 @@ export function datasetFrames(model: Pick<Model, 'input'>, spec: string, n: numb
   if (ds.rows * ds.cols !== elements)
     throw new BnnError({ code: 'INPUT_INVALID', message: `dataset images do not fit the model's input`, field: '--dataset', expected: `${elements} elements per frame`, got: `${ds.rows}x${ds.cols} images of ${spec}` });
   const count = Math.min(n, ds.test.count);
+  checkFrameCount(count, elements, { field: '--frames' });
   const frames: number[][] = [];
   for (let f = 0; f < count; f++) frames.push(Array.from(ds.test.images.subarray(f * elements, (f + 1) * elements)));
   checkRawFrames(rawRange(model.input), frames, `${spec} test image`);

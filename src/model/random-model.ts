@@ -2,6 +2,7 @@ import { Prng } from '../util/prng.js';
 import { wordsFor } from './bits.js';
 import { outputShape } from './shapes.js';
 import type { Activation, InputSpec, Layer, Model, OutputRule } from './types.js';
+import { checkLimit, product } from '../limits.js';
 
 /** One layer of a random network: dense N, conv (outChannels, kernel, stride, padding), or pool k. */
 export type RandomLayerSpec =
@@ -37,8 +38,15 @@ export function randomModel(opts: RandomModelOptions): Model {
   const input: InputSpec = opts.fixedInput
     ? { shape: inShape, encoding: { kind: 'fixed', signed: opts.fixedInput.signed }, rawBits: 8 }
     : { shape: inShape, encoding: { kind: 'threshold', threshold: opts.inputThreshold ?? 128 }, rawBits: 8 };
+  checkLimit('inputElements', product(inShape), { field: opts.arch ? 'arch' : 'input', what: `an input of ${inShape.join(' × ')} elements` });
+  let weightCount = 0;
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
-  const rows = (m: number, n: number) =>
+  const rows = (m: number, n: number) => {
+    weightCount += m * n;
+    checkLimit('weights', weightCount, { field: opts.arch ? 'arch' : 'layers', what: `a model with ${weightCount.toLocaleString('en-US')} weights` });
+    return randomRows(m, n);
+  };
+  const randomRows = (m: number, n: number) =>
     Array.from({ length: m }, () => {
       const row = new Uint32Array(wordsFor(n));
       for (let w = 0; w < row.length; w++) row[w] = rng.u32();

@@ -75,3 +75,32 @@ describe('model format v1 loading', () => {
     expect(() => parseModel(text, 'x.yaml')).toThrow(/unused high bits zero/);
   });
 });
+
+describe('sizes checked before allocation (issue 14)', () => {
+  const conv = () =>
+    serializeModel(randomModel({ name: 'c', seed: 1, input: [8, 8, 1], layers: [{ conv: 2, kernel: 3 }, { dense: 2 }] }));
+
+  for (const shape of ['[16777216, 16777216, 1]', '[2048, 2048, 1]'])
+    it(`input.shape ${shape} is a clear LIMIT_EXCEEDED error naming the field and the limit`, () => {
+      const text = conv().replace("shape: [8, 8, 1]", `shape: ${shape}`);
+      expect(text).toContain(shape);
+      let err: unknown;
+      try {
+        parseModel(text, 'big.yaml');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(BnnError);
+      expect((err as BnnError).detail).toMatchObject({ code: 'LIMIT_EXCEEDED', file: 'big.yaml', field: 'input.shape', expected: 'at most 262,144' });
+    });
+
+  it('random-model refuses an architecture beyond the weight limit before drawing a weight', () => {
+    let err: unknown;
+    try {
+      randomModel({ name: 'r', seed: 1, arch: [200000, 200000, 10] });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as BnnError).detail).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'arch', got: '40,000,000,000' });
+  });
+});

@@ -4,6 +4,7 @@ import { isLegalName, NAME_RULE } from './names.js';
 import { OUTPUT_RULES, type Activation, type Conv2dLayer, type DenseLayer, type Direction, type InputSpec, type Layer, type MaxPool2dLayer, type Model, type OutputRule } from './types.js';
 import { outputRuleProblem } from './output-rule.js';
 import { convOutputSize } from './shapes.js';
+import { checkLimit, product } from '../limits.js';
 
 /** Field-path-aware reader over an untyped document; every failure names file, field, expectation. */
 class Reader {
@@ -64,9 +65,11 @@ export function validateModel(doc: unknown, file: string): Model {
   const layers: Layer[] = [];
   const seen = new Set<string>();
   let shape = input.shape;
+  const weights = { total: 0 };
   layersDoc.forEach((ld, i) => {
     const field = `layers[${i}]`;
     const ctx: LayerContext = {
+      weights,
       isLast: i === layersDoc.length - 1,
       shape,
       from: i === 0 ? 'the input shape' : "the previous layer's output shape",
@@ -96,6 +99,7 @@ function readInput(r: Reader, v: unknown): InputSpec {
   const d = r.record(v, 'input');
   const shape = r.list(d.shape, 'input.shape').map((x, i) => r.int(x, `input.shape[${i}]`, 1, 1 << 24));
   if (shape.length === 0) r.fail('input.shape', 'a non-empty list', d.shape);
+  checkLimit('inputElements', product(shape), { file: r.file, field: 'input.shape', what: `an input frame of ${shape.join(' × ')} elements` });
   const rawBits = d.rawBits === undefined ? 8 : r.int(d.rawBits, 'input.rawBits', 1, 16);
   const enc = r.record(d.encoding, 'input.encoding');
   const kind = r.literal(enc.kind, 'input.encoding.kind', ['threshold', 'fixed'] as const);
@@ -118,6 +122,13 @@ interface LayerContext {
   fixedInput: boolean;
   /** The incoming values are ±1 bits. */
   binaryInput: boolean;
+  /** Weights of the layers read so far, checked against the limit before the next layer's are decoded. */
+  weights: { total: number };
+}
+
+function countWeights(r: Reader, ctx: LayerContext, field: string, n: number): void {
+  ctx.weights.total += n;
+  checkLimit('weights', ctx.weights.total, { file: r.file, field, what: `a model with ${ctx.weights.total.toLocaleString('en-US')} weights up to this layer` });
 }
 
 function readLayer(r: Reader, v: unknown, field: string, ctx: LayerContext): { layer: Layer; out: number[] } {
@@ -145,6 +156,7 @@ function readDense(r: Reader, d: Record<string, unknown>, field: string, ctx: La
   const fanIn = ctx.shape.reduce((a, b) => a * b, 1);
   if (inputs !== fanIn) r.fail(`${field}.inputs`, `${fanIn} (${ctx.from} [${ctx.shape.join(', ')}], flattened channels last)`, inputs, 'shape mismatch');
   const outputs = r.int(d.outputs, `${field}.outputs`, 1, 1 << 16);
+  countWeights(r, ctx, `${field}.outputs`, outputs * inputs);
   const weights = readRows(r, d.weights, `${field}.weights`, outputs, inputs);
   const activation = readActivation(r, d.activation, `${field}.activation`, outputs, ctx.isLast);
   return { layer: { kind: 'dense', name, inputs, outputs, weights, activation }, out: [outputs] };
@@ -167,6 +179,7 @@ function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
   const ow = convOutputSize(w, kernel, stride, padding);
   if (oh < 1 || ow < 1) r.fail(`${field}.kernel`, `a kernel that fits the ${h}x${w} input with padding ${padding}`, kernel);
   const n = kernel * kernel * inChannels;
+  countWeights(r, ctx, `${field}.outChannels`, outChannels * n);
   const weights = readRows(r, d.weights, `${field}.weights`, outChannels, n);
   const activation = readActivation(r, d.activation, `${field}.activation`, outChannels, false);
   return { layer: { kind: 'conv2d', name, inChannels, outChannels, kernel, stride, padding, padValue, weights, activation }, out: [oh, ow, outChannels] };

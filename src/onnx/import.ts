@@ -11,6 +11,7 @@ import { invalid, isCustomDomain, unsupported } from './ops.js';
 import { readOnnx, readOnnxFile, type OnnxModel, type OnnxNode } from './read-onnx.js';
 import { DATA_TYPE_NAMES, DataType } from './schema.js';
 import { describe, type Sym } from './symbols.js';
+import { checkLimit, product } from '../limits.js';
 import type { Tensor } from './tensor.js';
 
 export type { ImportOptions, ImportResult, ImportTrace, InputQuant } from './import-types.js';
@@ -147,6 +148,7 @@ function graphInput(g: OnnxModel['graph'], file?: string) {
     throw new BnnError({ code: 'IMPORT_INVALID', message: `input ${gin.name} has no shape`, file, field: `graph.input ${gin.name}` });
   if (inShape[0] !== 1)
     throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `input ${gin.name}: batch dimension must be 1`, file, field: `graph.input ${gin.name}`, got: String(inShape[0]) });
+  checkLimit('inputElements', product(inShape), { file, field: `graph.input ${gin.name}`, what: `an input of ${inShape.join(' × ')} elements` });
   return { gin, inShape };
 }
 

@@ -342,3 +342,36 @@ describe('FINN-style MultiThreshold import', () => {
     checkAgainstInterpreter(spec, r);
   });
 });
+
+describe('sizes and values checked before use (issue 14)', () => {
+  it('an initializer whose dims imply 10^12 elements is refused before anything is allocated', () => {
+    const spec = qonnxNet();
+    spec.graph.initializers!.push({ name: 'huge', dtype: DataType.FLOAT, shape: [1e6, 1e6], data: [], raw: false });
+    const e = errorOf(() => importOnnx(encodeOnnx(spec)));
+    expect(e.detail).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'graph.initializer[10] (huge).dims', got: '1,000,000,000,000' });
+  });
+
+  it('an input dimension of 10^9 is refused at once, naming the input', () => {
+    const spec = qonnxNet();
+    spec.graph.inputs[0]!.shape = [1, 1e9];
+    const e = errorOf(() => importOnnx(encodeOnnx(spec)));
+    expect(e.detail).toMatchObject({ code: 'LIMIT_EXCEEDED', field: 'graph.input global_in', got: '1,000,000,000' });
+  });
+
+  it('a NaN BatchNorm variance is rejected, as the YAML loader rejects it', () => {
+    for (const bad of [NaN, -1]) {
+      const spec = qonnxNet({
+        hiddenNodes: (extra) => {
+          extra.push(f32('bn_v_bad', [8], [1, 1, bad, 1, 1, 1, 1, 1]));
+          return [
+            { opType: 'BatchNormalization', inputs: ['acc0', 'bn_s', 'bn_b', 'bn_m', 'bn_v_bad'], outputs: ['bn0'], attrs: { epsilon: float(1e-4) } },
+            { opType: 'BipolarQuant', domain: Q, inputs: ['bn0', 'one'], outputs: ['h0'] },
+          ];
+        },
+      });
+      const e = errorOf(() => importOnnx(encodeOnnx(spec)));
+      expect(e.detail.code).toBe('IMPORT_INVALID');
+      expect(e.detail.message).toMatch(bad === -1 ? /var\[2\] \+ epsilon must be > 0/ : /finite/);
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { BnnError } from '../errors.js';
 import { AttributeType, DATA_TYPE_NAMES, DataType, modelType } from './schema.js';
-import { safeInteger, sizeOf, type Tensor } from './tensor.js';
+import { safeInteger, type Tensor } from './tensor.js';
+import { checkLimit, product } from '../limits.js';
 
 /** An ONNX model reduced to what the importer uses (see schema.ts for the wire subset). */
 export interface OnnxModel {
@@ -207,7 +208,8 @@ export function readTensor(t: Obj, file: string | undefined, field: string): Ten
     if (v < 0) throw new BnnError({ code: 'IMPORT_INVALID', message: 'negative tensor dimension', file, field: `${field}.dims[${k}]`, got: String(v) });
     return v;
   });
-  const n = sizeOf(shape);
+  const n = product(shape);
+  checkLimit('onnxTensorElements', n, { file, field: `${field}.dims`, what: `a tensor of ${shape.join(' × ')} elements` });
   const bad = (message: string, expected?: string, got?: string): never => {
     throw new BnnError({ code: 'IMPORT_INVALID', message, file, field, expected, got });
   };
@@ -223,10 +225,10 @@ export function readTensor(t: Obj, file: string | undefined, field: string): Ten
       expected: 'FLOAT, DOUBLE, (U)INT8/16/32/64 or BOOL',
       got: DATA_TYPE_NAMES[dtype] ?? `data_type ${dtype}`,
     });
-  const data = new Float64Array(n);
   const raw = t.rawData as Uint8Array | undefined;
   if (raw !== undefined && raw.length > 0) {
     if (raw.length !== n * size) bad('raw_data has the wrong length', `${n * size} bytes (${n} × ${size})`, `${raw.length}`);
+    const data = new Float64Array(n);
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < n; i++) {
       const o = i * size;
@@ -256,6 +258,7 @@ export function readTensor(t: Obj, file: string | undefined, field: string): Ten
   }
   src ??= [];
   if (src.length !== n) bad(`${fieldName} has the wrong number of elements`, `${n}`, `${src.length}`);
+  const data = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = src[i];
     data[i] = typeof v === 'number' ? v : safeInteger(v, { file, field: `${field}.${fieldName}[${i}]` });

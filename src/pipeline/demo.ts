@@ -7,6 +7,7 @@ import { designFiles, writeDesign } from '../emit/generate.js';
 import { selectFrames, type FrameSet } from '../inputs/frames.js';
 import { loadModel } from '../model/io.js';
 import type { Model } from '../model/types.js';
+import { checkFolderOutput } from '../util/output-safety.js';
 import { packageRoot } from '../util/paths.js';
 import { hasTool } from '../verify/tools.js';
 import { verify, type VerifyReport } from '../verify/verify.js';
@@ -27,6 +28,8 @@ export interface DemoOptions {
   fold?: string;
   /** Output folder: the design goes to OUT/<model>/rtl, the verification runs to OUT/<model>/verify-<sim>. */
   out: string;
+  /** Replace output folders even when bnn did not write them. */
+  force?: boolean;
   frames: number;
   /** Seed for random inputs and the verification's traffic. */
   seed: number;
@@ -77,7 +80,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const input = demoFrames(model.metadata, (d) => selectFrames(model, { ...o, ...(d ? { dataset: d } : {}) }), o.dataset, o.inputs);
   const frames = input.frames;
   const rtlDir = join(o.out, plan.name, 'rtl');
-  writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)));
+  const verifyDir = (simulator: DemoSimulator) => join(o.out, plan.name, `verify-${simulator}`);
+  // Every destination is checked before the first is written: a refusal leaves nothing half-done.
+  for (const d of [rtlDir, ...SIMULATORS.map(([s]) => verifyDir(s))]) checkFolderOutput(d, { force: o.force });
+  writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)), { force: o.force });
   o.onStep?.({ kind: 'generated', modelFile, model, compiled, rtlDir });
   const sim = simulate(plan, frames).report;
   o.onStep?.({ kind: 'simulated', input, report: sim });
@@ -91,7 +97,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       sim: simulator,
       frames,
       traffic: { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed },
-      dir: join(o.out, plan.name, `verify-${simulator}`),
+      dir: verifyDir(simulator),
+      force: o.force,
       ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     });
     verifies.push(r);

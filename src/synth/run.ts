@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
 import { designFiles, EXECUTABLE_SCRIPTS } from '../emit/generate.js';
-import { writeFolderAtomic } from '../emit/write-atomic.js';
+import { writeFolderSafe } from '../util/output-safety.js';
 import type { Plan } from '../plan/types.js';
 import { Prng } from '../util/prng.js';
 import { requireTool } from '../verify/tools.js';
@@ -160,7 +160,7 @@ async function runIce40(
 
 /** Write the design and its synthesis scripts into dir, then run each target's flow there. */
 export async function runSynth(
-  plan: Plan, dir: string, opts: { targets: SynthTarget[]; clockMHz: number; onProgress?: (s: string) => void },
+  plan: Plan, dir: string, opts: { targets: SynthTarget[]; clockMHz: number; onProgress?: (s: string) => void; force?: boolean },
 ): Promise<SynthReport> {
   const onProgress = opts.onProgress ?? (() => {});
   for (const t of opts.targets) await requireTool(t === 'xc7' ? 'yosys' : 'nextpnr-ice40');
@@ -169,7 +169,7 @@ export async function runSynth(
   onProgress('simulating for II and latency');
   const timing = measureTiming(plan);
   const { files, executable } = synthDesignFiles(plan, opts.clockMHz);
-  writeFolderAtomic(dir, files, executable);
+  writeFolderSafe(dir, files, { executable, force: opts.force });
   const targets: TargetResult[] = [];
   for (const t of opts.targets) {
     if (t === 'xc7') {

@@ -20,6 +20,8 @@ export interface VerifyOptions {
   dir: string;
   lint?: boolean;
   onProgress?: (text: string) => void;
+  /** Replace `dir` even when bnn did not write it. */
+  force?: boolean;
 }
 
 export interface VerifyReport {
@@ -76,7 +78,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   say('simulating in TypeScript');
   const stim = makeStimulus(plan, o.frames, o.traffic);
   const files = designFiles(plan, stim);
-  writeDesign(o.dir, files);
+  writeDesign(o.dir, files, { force: o.force });
   let lint: VerifyReport['lint'];
   if (o.lint !== false && (await hasTool('verilator'))) {
     say('linting with verilator -Wall');

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { accuracy } from '../../inputs/frames.js';
 import { describeArch } from '../../model/shapes.js';
 import { DEFAULT_MODELS, runDemo } from '../../pipeline/demo.js';
-import { nonNegativeInt, positiveInt } from '../common.js';
+import { forceOption, outputOption, positiveInt, seedOption } from '../common.js';
 import { printJson, progress } from '../output.js';
 import { formatSimReport } from './simulate.js';
 import { formatVerifyReport } from './verify.js';
@@ -13,14 +13,15 @@ export function register(program: Command): void {
     .description('the main job on a shipped model: generate the design, simulate it, verify the RTL on Icarus and Verilator, print the figures')
     .argument('[model]', `model file (default: ${DEFAULT_MODELS.join(', or ')})`)
     .option('--fold <file>', 'folding (fold.yaml or FINN folding_config.json)')
-    .option('-o, --out <dir>', 'output folder', 'out')
+    .addOption(outputOption('-o, --out <dir>', 'output folder (the design goes to DIR/<model>/rtl, the runs to DIR/<model>/verify-<sim>)', 'out'))
+    .addOption(forceOption())
     .addOption(new Option('--frames <n>', 'frames to simulate and verify').default(8).argParser(positiveInt('--frames')))
-    .addOption(new Option('--seed <s>', 'seed for inputs and traffic').default(1).argParser(nonNegativeInt('--seed')))
+    .addOption(seedOption('seed for inputs and traffic'))
     .option('--inputs <file.npy>', 'input frames from a NumPy file')
     .option('--dataset <name>', "test images to use (default: the dataset the model was trained on, if installed)")
     .option('--json', 'one JSON summary')
     .option('--quiet', 'print nothing but errors')
-    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (modelArg: string | undefined, o: { fold?: string; out: string; force?: boolean; frames: number; seed: number; inputs?: string; dataset?: string; json?: boolean; quiet?: boolean }) => {
       const say = (s: string) => {
         if (!o.json && !o.quiet) process.stdout.write(s);
       };

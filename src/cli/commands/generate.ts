@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { designFiles, writeDesign } from '../../emit/generate.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
 import { selectFrames } from '../../inputs/frames.js';
-import { addDesignOptions, addFrameOptions, loadAndCompile, type DesignOptions } from '../common.js';
+import { checkFolderOutput } from '../../util/output-safety.js';
+import { addDesignOptions, addFrameOptions, forceOption, loadAndCompile, outputOption, type DesignOptions } from '../common.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -10,12 +11,14 @@ export function register(program: Command): void {
     .command('generate')
     .description('emit Verilog, memory images, file list, scripts and a self-checking testbench for MODEL')
     .argument('<model>', 'model file (models/*.yaml)')
-    .requiredOption('-o, --out <dir>', 'output folder (replaced atomically)');
-  addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; frames: number; seed: number; inputs?: string; dataset?: string }) => {
+    .addOption(outputOption('-o, --out <dir>', 'output folder: a new one, or one that bnn wrote (replaced atomically)').makeOptionMandatory())
+    .addOption(forceOption());
+  addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; force?: boolean; frames: number; seed: number; inputs?: string; dataset?: string }) => {
+    checkFolderOutput(o.out, { force: o.force });
     const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
     const plan = compiled.plan;
     const files = designFiles(plan, makeStimulus(plan, selectFrames(model, o).frames));
-    writeDesign(o.out, files);
+    writeDesign(o.out, files, { force: o.force });
     const summary = {
       ok: true,
       design: plan.top,

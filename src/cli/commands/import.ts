@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { BnnError } from '../../errors.js';
 import { parseModel, serializeModel } from '../../model/io.js';
 import { legalName } from '../../model/names.js';
 import { importOnnxFile } from '../../onnx/import.js';
+import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
+import { outputOption } from '../common.js';
 import { printJson } from '../output.js';
 import { denseOnly, describeArch } from '../../model/shapes.js';
 
@@ -28,21 +29,19 @@ export function register(program: Command): void {
     .command('import')
     .description('import a trained binary network from FINN-ONNX / QONNX into a model file (format v1)')
     .argument('<model>', 'ONNX file (FINN-ONNX or QONNX, bipolar weights and activations)')
-    .requiredOption('-o, --out <file>', 'model file to write, e.g. models/NAME.yaml')
+    .addOption(outputOption('-o, --out <file>', 'model file to write, e.g. models/NAME.yaml (replaced atomically)').makeOptionMandatory())
     .option('--name <name>', 'model name (default: the output file name)')
     .option('--raw-bits <n>', 'width of a raw input element when the graph does not declare it (UINT8 → 8)', rawBitsArg)
     .option('--json', 'print a JSON summary')
     .option('-q, --quiet', 'print nothing on success')
     .action((onnxFile: string, o: ImportCliOptions) => {
       const name = o.name ?? legalName(path.basename(o.out).replace(/\.(ya?ml|json)$/i, ''), 'imported');
+      checkFileOutput(o.out);
       const result = importOnnxFile(onnxFile, { name, rawBits: o.rawBits });
       const text = serializeModel(result.model);
       // What we write must load back: validate it as `bnn` will read it.
       parseModel(text, o.out);
-      mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
-      const tmp = `${o.out}.tmp-${process.pid}`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, o.out);
+      writeFileSafe(o.out, text);
       const m = result.model;
       const arch = describeArch(m);
       const layers = denseOnly(m, 'the importer');

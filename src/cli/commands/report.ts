@@ -1,5 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compile } from '../../compiler/compile.js';
 import { BnnError } from '../../errors.js';
@@ -7,6 +6,8 @@ import { loadModel } from '../../model/io.js';
 import { reportData } from '../../report/data.js';
 import { reportHtml } from '../../report/html.js';
 import type { SynthReport } from '../../synth/run.js';
+import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
+import { outputOption } from '../common.js';
 import { printJson } from '../output.js';
 import { parseClock } from './synth.js';
 
@@ -33,24 +34,19 @@ export function loadSynthJson(file: string): SynthReport {
   return d as SynthReport;
 }
 
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 export function register(program: Command): void {
   program
     .command('report')
     .description('Write a self-contained HTML report: cycles per block, resources (estimate vs Yosys), simulator activity, FPS/latency, accuracy')
     .argument('<model>', 'model file (format v1)')
     .option('--fold <file>', 'folding (fold.yaml); default: automatic')
-    .option('-o, --output <file>', 'HTML file to write', 'report.html')
+    .addOption(outputOption('-o, --output <file>', 'HTML file to write (replaced atomically)', 'report.html'))
     .option('--synth <file>', 'results of `bnn synth --json` to compare with (Yosys resources, Fmax)')
     .option('--clock <mhz>', 'clock for throughput when no synthesis result gives one', '100')
     .option('--json', 'print the report data as JSON (the HTML is still written)')
     .option('--quiet', 'print nothing but errors')
     .action((modelFile: string, o: ReportOpts) => {
+      checkFileOutput(o.output ?? 'report.html');
       const model = loadModel(modelFile);
       const { plan } = compile(model, o.fold ? { fold: o.fold } : {});
       const synth = o.synth ? loadSynthJson(o.synth) : undefined;
@@ -58,7 +54,7 @@ export function register(program: Command): void {
         throw new BnnError({ code: 'INPUT_INVALID', message: 'synthesis results are for another design', file: o.synth, field: 'design', expected: plan.top, got: JSON.stringify(synth.design) });
       const data = reportData(model, plan, { ...(synth ? { synth } : {}), clockMHz: parseClock(o.clock) });
       const out = o.output ?? 'report.html';
-      writeFileAtomic(out, reportHtml(data));
+      writeFileSafe(out, reportHtml(data));
       if (o.json) printJson({ ok: true, output: out, ...data });
       else if (!o.quiet) process.stdout.write(`report: ${out}\n`);
     });

@@ -3,6 +3,8 @@ import { compile } from '../../compiler/compile.js';
 import { BnnError } from '../../errors.js';
 import { loadModel } from '../../model/io.js';
 import { runSynth, SYNTH_TARGETS, type SynthReport, type SynthTarget } from '../../synth/run.js';
+import { checkFolderOutput } from '../../util/output-safety.js';
+import { forceOption, outputOption } from '../common.js';
 import { printJson, progress } from '../output.js';
 
 interface SynthOpts {
@@ -10,6 +12,7 @@ interface SynthOpts {
   target: string;
   clock: string;
   output?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -65,7 +68,8 @@ export function register(program: Command): void {
     .option('--fold <file>', 'folding (fold.yaml); default: automatic')
     .option('--target <t>', `target(s), comma-separated: ${SYNTH_TARGETS.join(', ')}`, 'xc7')
     .option('--clock <mhz>', 'clock constraint in MHz (iCE40 place and route; throughput on xc7)', '100')
-    .option('-o, --output <dir>', 'output folder (design, scripts, reports, bitstream)')
+    .addOption(outputOption('-o, --output <dir>', 'output folder (design, scripts, reports, bitstream): a new one, or one that bnn wrote'))
+    .addOption(forceOption())
     .option('--json', 'print the results as JSON')
     .option('--quiet', 'print nothing but errors')
     .action(async (modelFile: string, o: SynthOpts) => {
@@ -74,11 +78,13 @@ export function register(program: Command): void {
       const model = loadModel(modelFile);
       const { plan } = compile(model, o.fold ? { fold: o.fold } : {});
       const dir = o.output ?? `${plan.top}_synth`;
+      checkFolderOutput(dir, { force: o.force });
       const p = progress(o);
       const t0 = Date.now();
       const r = await runSynth(plan, dir, {
         targets,
         clockMHz,
+        force: o.force,
         onProgress: (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`),
       });
       p.done();

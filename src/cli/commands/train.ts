@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { loadDataset } from '../../datasets/index.js';
 import { BnnError } from '../../errors.js';
@@ -8,6 +7,8 @@ import { serializeModel } from '../../model/io.js';
 import { legalName } from '../../model/names.js';
 import { formatArchitecture, parseArchitecture } from '../../train/arch.js';
 import { train, type AnyTrainConfig } from '../../train/trainer.js';
+import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
+import { outputOption } from '../common.js';
 import { printJson, progress } from '../output.js';
 
 interface TrainOpts {
@@ -57,7 +58,7 @@ export function register(program: Command): void {
     .option('--arch <arch>', 'dense: layer widths joined by "-"; convolutional: c<N>k<K>[s<S>][p<P>], p<K>, f<N> joined by "," (e.g. c16k3,p2,c32k3,p2,f10)', '784-256-256-256-10')
     .option('--epochs <n>', 'training epochs', '10')
     .option('--seed <s>', 'random seed (initialization, shuffling, augmentation)', '1')
-    .requiredOption('-o, --output <file>', 'model file to write (YAML, model format v1)')
+    .addOption(outputOption('-o, --output <file>', 'model file to write (YAML, model format v1; replaced atomically)').makeOptionMandatory())
     .option('--batch <n>', 'mini-batch size', '100')
     .option('--lr <x>', 'initial Adam learning rate (cosine decay to lr/100)', '0.005')
     .option('--augment', 'random shifts of up to ±2 pixels')
@@ -96,6 +97,7 @@ export function register(program: Command): void {
         ...(trainLimit !== undefined ? [`--train-limit ${trainLimit}`] : []),
         `-o ${o.output}`,
       ].join(' ');
+      checkFileOutput(o.output);
       const ds = loadDataset(o.dataset);
       const common = { name: modelName(o.output), epochs, seed, batch, lr, augment: !!o.augment, trainLimit, command, inputThreshold };
       const cfg: AnyTrainConfig = arch.kind === 'conv' ? { ...common, arch: arch.ops, fixedInput: !!o.fixedInput } : { ...common, arch: arch.widths, threads };
@@ -117,9 +119,7 @@ export function register(program: Command): void {
           );
         },
       });
-      const dir = dirname(o.output);
-      if (dir) mkdirSync(dir, { recursive: true });
-      writeFileSync(o.output, serializeModel(result.model));
+      writeFileSafe(o.output, serializeModel(result.model));
       if (o.json) {
         printJson({
           ok: true,

@@ -3,7 +3,8 @@ import { BnnError } from '../../errors.js';
 import type { VerifyReport } from '../../verify/verify.js';
 import { verify } from '../../verify/verify.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
-import { addDesignOptions, addFrameOptions, addLabelsOption, defaultOutDir, loadAndCompile, type DesignOptions } from '../common.js';
+import { checkFolderOutput } from '../../util/output-safety.js';
+import { addDesignOptions, addFrameOptions, addLabelsOption, defaultOutDir, forceOption, loadAndCompile, outputOption, type DesignOptions } from '../common.js';
 import { formatScores } from './simulate.js';
 import { printJson, progress, shortList } from '../output.js';
 
@@ -27,11 +28,14 @@ export function register(program: Command): void {
     .description('co-simulate the emitted RTL against the cycle-accurate simulator with random gaps and backpressure')
     .argument('<model>', 'model file (models/*.yaml)')
     .addOption(new Option('--sim <simulator>', 'RTL simulator').choices(['icarus', 'verilator']).default('verilator'))
-    .option('-o, --out <dir>', 'work folder for the design, stimulus and logs (default out/<design>/verify-<sim>)')
+    .addOption(outputOption('-o, --out <dir>', 'work folder for the design, stimulus and logs: a new one, or one that bnn wrote (default out/<design>/verify-<sim>)'))
+    .addOption(forceOption())
     .option('--no-traffic', 'no random input gaps or output backpressure');
   addLabelsOption(addFrameOptions(addDesignOptions(cmd), 4)).action(
-    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; traffic: boolean }) => {
+    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; force?: boolean; frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; traffic: boolean }) => {
       const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
+      const dir = o.out ?? defaultOutDir(compiled.plan, `verify-${o.sim}`);
+      checkFolderOutput(dir, { force: o.force });
       const p = progress(o);
       const input = selectFrames(model, o);
       const report = await verify(compiled, {
@@ -40,7 +44,8 @@ export function register(program: Command): void {
         traffic: o.traffic
           ? { gapProbability: 0.25, maxGap: 3, stallProbability: 0.3, seed: o.seed }
           : { gapProbability: 0, maxGap: 0, stallProbability: 0, seed: o.seed },
-        dir: o.out ?? defaultOutDir(compiled.plan, `verify-${o.sim}`),
+        dir,
+        force: o.force,
         onProgress: (t) => p.update(`verify: ${t}…`),
       });
       p.done();

@@ -21,6 +21,11 @@ export const batchNormalization: OpHandler = {
     const [scale, bias, mean, variance] = params as [Float64Array, Float64Array, Float64Array, Float64Array];
     if ([scale, bias, mean, variance].some((p) => p.length !== c))
       invalid(node, `parameters must have one value per channel (${c})`, file);
+    // As the model loader does for YAML: a NaN or non-positive variance would fold into a constant neuron.
+    if ([scale, bias, mean, variance].some((p) => p.some((x) => !Number.isFinite(x))) || !Number.isFinite(eps))
+      invalid(node, 'scale, B, mean, var and epsilon must be finite numbers', file);
+    const badVar = variance.findIndex((x) => !(x + eps > 0));
+    if (badVar >= 0) invalid(node, `var[${badVar}] + epsilon must be > 0 (got ${variance[badVar]})`, file);
     const dtype = s.dtype;
     const step: Step = (v, i) => {
       const ch = Math.floor(i / inner) % c;
