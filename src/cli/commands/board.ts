@@ -1,8 +1,14 @@
 import { Option, type Command } from 'commander';
 import { boardDef, BOARDS } from '../../boards/boards.js';
+import { compile } from '../../compiler/compile.js';
+import { defaultFolding } from '../../compiler/fold-config.js';
+import { foldThresholds } from '../../compiler/fold-thresholds.js';
+import { loadModel } from '../../model/io.js';
 import { buildBoard, type BoardBuild } from '../../boards/build.js';
-import { addDesignOptions, defaultOutDir, loadAndCompile, positiveInt, type DesignOptions } from '../common.js';
+import { addDesignOptions, defaultOutDir, positiveInt, type DesignOptions } from '../common.js';
 import { printJson, progress } from '../output.js';
+
+export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
 
 function boardText(r: BoardBuild): string {
   const u = r.resources.utilization;
@@ -25,9 +31,13 @@ export function register(program: Command): void {
     .addOption(new Option('--board <name>', 'the board').choices(Object.keys(BOARDS)).makeOptionMandatory())
     .addOption(new Option('--baud <n>', 'UART baud rate').default(115200).argParser(positiveInt('--baud')))
     .option('-o, --output <dir>', 'output folder (default: out/<model>/board-<board>)');
+  // --fold here also takes 'auto' (the default): a folding small enough for the board.
   addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; output?: string }) => {
     const board = boardDef(o.board);
-    const { compiled } = loadAndCompile(modelFile, o.fold === 'auto' ? undefined : o.fold);
+    const model = loadModel(modelFile);
+    // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
+    // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
+    const compiled = compile(model, { fold: o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold });
     const p = progress(o);
     const r = await buildBoard(compiled.plan, board, o.output ?? defaultOutDir(compiled.plan, `board-${board.name}`), { baud: o.baud, onProgress: (s) => p.update(s) });
     p.done();
