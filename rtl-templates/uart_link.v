@@ -62,7 +62,10 @@ module bnn_uart_link #(
   reg [7:0] csum;
   reg overrun;
   reg [TW-1:0] idle;
+  // Bytes enter at the top; the lowest slot is never filled before the beat is complete.
+  /* verilator lint_off UNUSEDSIGNAL */
   reg [BW-1:0] asm_data;
+  /* verilator lint_on UNUSEDSIGNAL */
   reg [LW-1:0] asm_n;
   reg [BW-1:0] beat;
   reg beat_valid;

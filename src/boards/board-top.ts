@@ -41,9 +41,10 @@ module ${BOARD_TOP} #(
   wire [${p.OUT_W - 1}:0] out_tdata;
   wire out_tvalid;
   wire out_tready;
+  // Status for the LEDs; a board with few LEDs leaves some of it unused.
+  /* verilator lint_off UNUSEDSIGNAL */
   wire busy;
   wire last_error;
-  /* verilator lint_off UNUSEDSIGNAL */
   wire [7:0] last_class;
   /* verilator lint_on UNUSEDSIGNAL */
 
