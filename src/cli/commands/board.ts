@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .command('board')
     .description('a bitstream for a real board: UART frame link + accelerator, pins from the board\'s .pcf, nextpnr, icepack (docs/boards.md)')
     .argument('<model>', 'model file (models/*.yaml)')
-    .addOption(new Option('--board <name>', 'the board').choices(Object.keys(BOARDS)).makeOptionMandatory())
+    .requiredOption('--board <name>', `the board: ${Object.keys(BOARDS).join(' or ')}`)
     .addOption(new Option('--baud <n>', 'UART baud rate').default(115200).argParser(positiveInt('--baud')))
     .option('-o, --output <dir>', 'output folder (default: out/<model>/board-<board>)');
   // --fold here also takes 'auto' (the default): a folding small enough for the board.
