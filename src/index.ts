@@ -33,3 +33,8 @@ export { runSynth } from './synth/run.js';
 export { estimatePlan } from './synth/estimate.js';
 export { reportData } from './report/data.js';
 export { reportHtml } from './report/html.js';
+export { openAccelerator, type Accelerator, type InferResult, type OpenOptions } from './host/accelerator.js';
+export { BACKENDS, type BackendName } from './host/backends.js';
+export { packFrames, ResponseParser, frameLayout, type FrameLayout, type Response } from './host/protocol.js';
+export { BOARDS, type BoardName } from './boards/boards.js';
+export { buildBoard, type BoardBuild } from './boards/build.js';

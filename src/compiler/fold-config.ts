@@ -103,7 +103,7 @@ export function loadFoldConfig(file: string, im: IntegerModel): FoldConfig {
  * divisors), which sets a target cycle count; every other layer gets the fewest lanes
  * (PE·SIMD) that meet that target, so no engine is wider than the bottleneck needs.
  */
-export function defaultFolding(im: IntegerModel): FoldConfig {
+export function defaultFolding(im: IntegerModel, caps: { pe: number; simd: number } = { pe: 16, simd: 32 }): FoldConfig {
   const largestAtMost = (ds: number[], cap: number) => Math.max(...ds.filter((d) => d <= cap));
   const engines = engineLayers(im);
   const work = (l: IntegerEngineLayer) => enginePixels(l) * l.inputs * l.outputs;
@@ -112,7 +112,7 @@ export function defaultFolding(im: IntegerModel): FoldConfig {
   // one input channel cannot take more than SIMD = 1).
   const fastest = (l: IntegerEngineLayer) => engineCycles(l, { pe: l.outputs, simd: Math.max(...simdChoices(l)) });
   const target = Math.max(
-    engineCycles(heaviest, { pe: largestAtMost(divisors(heaviest.outputs), 16), simd: largestAtMost(simdChoices(heaviest), 32) }),
+    engineCycles(heaviest, { pe: largestAtMost(divisors(heaviest.outputs), caps.pe), simd: largestAtMost(simdChoices(heaviest), caps.simd) }),
     ...engines.map(fastest),
   );
   const layers = engines.map((l) => {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { register as board } from './board.js';
 import { register as demo } from './demo.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
 import { register as report } from './report.js';
+import { register as run } from './run.js';
 import { register as synth } from './synth.js';
 import { register as train } from './train.js';
 import { register as simulate } from './simulate.js';
@@ -23,4 +25,6 @@ export function registerCommands(program: Command): void {
   synth(program);
   train(program);
   report(program);
+  board(program);
+  run(program);
 }

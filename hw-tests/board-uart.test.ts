@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile, type Compiled } from '../src/compiler/compile.js';
+import { integerForward } from '../src/compiler/integer-reference.js';
+import { uartCommands, uartSimBuild } from '../src/host/backends.js';
+import { openAccelerator } from '../src/host/accelerator.js';
+import type { LineProcess } from '../src/host/line-process.js';
+import { packFrames, ResponseParser, type FrameLayout } from '../src/host/protocol.js';
+import { randomModel } from '../src/model/random-model.js';
+import { frames, toolOrSkip, workDir } from './cases.js';
+
+const have = await toolOrSkip('verilator');
+// A small net keeps the two Verilator builds short; the protocol does not depend on the size.
+const design: Compiled = compile(randomModel({ name: 'uart_small', arch: [48, 32, 24, 10], seed: 3 }));
+const input = frames(6, 48, 11);
+const golden = input.map((f) => integerForward(design.integer, f));
+const cacheDir = workDir('board-uart');
+
+describe.skipIf(!have)('board top at the bit level: bytes on the UART pins', () => {
+  let proc: LineProcess;
+  beforeAll(async () => {
+    proc = (await uartSimBuild(design, { cacheDir })).proc;
+  });
+  afterAll(async () => proc?.close());
+
+  /** Send harness commands, wait until the board is silent, parse what came back. */
+  async function talk(commands: string) {
+    proc.write(commands + '.\n');
+    const p = new ResponseParser();
+    p.push((await proc.until('.')).map((l) => parseInt(l, 16)));
+    return p.responses.map((r) => [r.status, r.class]);
+  }
+  const bytes = (b: ArrayLike<number>) => uartCommands(Uint8Array.from(b as number[]));
+  const frame = (k: number) => packFrames({ elements: 48, elemBits: 8, classes: 10 }, [input[k]!]);
+
+  it('back-to-back frames: the golden classes', async () => {
+    expect(await talk(bytes(packFrames({ elements: 48, elemBits: 8, classes: 10 }, input)))).toEqual(golden.map((g) => ['ok', g.prediction]));
+  });
+
+  it('gaps between bytes shorter than the timeout change nothing', async () => {
+    const cmds = Array.from(frame(1), (b, i) => b.toString(16).padStart(2, '0') + (i % 7 === 3 ? '\ngggg' : '')).join('\n') + '\n';
+    expect(await talk(cmds)).toEqual([['ok', golden[1]!.prediction]]);
+  });
+
+  it('a wrong length, a wrong checksum and line noise are reported and the next frame is right', async () => {
+    const badSum = frame(2);
+    badSum[badSum.length - 1]! ^= 1;
+    const cmds = bytes([0x00, 0xff, 0xa5, 0x5a, 49, 0]) + bytes(badSum) + bytes([0x13, 0x37]) + bytes(frame(3));
+    expect(await talk(cmds)).toEqual([['badLength', null], ['badChecksum', null], ['ok', golden[3]!.prediction]]);
+  });
+
+  it('a frame cut short times out, is padded and discarded, and the board recovers', async () => {
+    const cut = frame(4).subarray(0, 30);
+    expect(await talk(bytes(cut))).toEqual([['timeout', null]]);
+    expect(await talk(bytes(frame(5)))).toEqual([['ok', golden[5]!.prediction]]);
+  });
+
+  it('an overlong frame: the extra bytes are ignored, the frame itself counts', async () => {
+    expect(await talk(bytes(frame(0)) + bytes([1, 2, 3, 4, 5]) + bytes(frame(1)))).toEqual([
+      ['ok', golden[0]!.prediction],
+      ['ok', golden[1]!.prediction],
+    ]);
+  });
+});
+
+describe.skipIf(!have)('hardware-software co-verification: one host program, every simulated backend', () => {
+  const backends = ['golden', 'sim', 'verilator', 'uart-sim'] as const;
+
+  /** The host program: classify frames; the reference is the integer model on the frames themselves. */
+  async function hostProgram(pack?: (l: FrameLayout, f: ArrayLike<number>[]) => Uint8Array) {
+    const out: Record<string, { classes: Array<number | null>; scores: Array<number[] | null> }> = {};
+    for (const backend of backends) {
+      const acc = await openAccelerator(design, { backend, cacheDir, ...(pack ? { pack } : {}) });
+      try {
+        out[backend] = await acc.infer(input);
+      } finally {
+        await acc.close();
+      }
+    }
+    return out;
+  }
+
+  it('identical classes on golden, sim, verilator and uart-sim; golden scores are the integer model\'s', async () => {
+    const r = await hostProgram();
+    for (const b of backends) expect(r[b]!.classes, b).toEqual(golden.map((g) => g.prediction));
+    expect(r.golden!.scores).toEqual(golden.map((g) => Array.from(g.scores)));
+    // The RTL returns the class only (the link's score count is 0): no backend below golden invents scores.
+    for (const b of ['sim', 'verilator', 'uart-sim'] as const) expect(r[b]!.scores.every((s) => s === null), b).toBe(true);
+  });
+
+  it('a host packing elements in the wrong byte order is caught', async () => {
+    // Elements swapped within each 16-bit pair, as a host writing uint16 words big-endian would.
+    const swapped = (l: FrameLayout, fs: ArrayLike<number>[]) =>
+      packFrames(l, fs.map((f) => Array.from(f, (_, i) => f[i ^ 1]!)));
+    const r = await hostProgram(swapped);
+    const reference = golden.map((g) => g.prediction);
+    const caught = backends.filter((b) => r[b]!.classes.some((c, i) => c !== reference[i]));
+    expect(caught).toEqual([...backends]);
+  });
+});

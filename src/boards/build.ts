@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { BnnError } from '../errors.js';
+import { designFiles } from '../emit/generate.js';
+import { writeFolderAtomic } from '../emit/write-atomic.js';
+import type { Plan } from '../plan/types.js';
+import { ICE40_DEVICES, ice40Resources, readNextpnrReport, type Ice40Resources, type NextpnrReport } from '../synth/ice40.js';
+import { measureTiming, sampleFrames } from '../synth/run.js';
+import { flattenCounts, type YosysStat } from '../synth/yosys-json.js';
+import { templatePath } from '../util/paths.js';
+import { requireTool } from '../verify/tools.js';
+import { makeStimulus } from '../../sim/stimulus.js';
+import { BOARD_TOP, emitBoardTop, emitPcf } from './board-top.js';
+import type { BoardDef } from './boards.js';
+import { linkParams, type LinkParams } from './link-params.js';
+import { uartFramesPerSecond } from '../host/protocol.js';
+
+export const LINK_TEMPLATES = ['uart_rx.v', 'uart_tx.v', 'uart_link.v'];
+
+/** The RTL of a board build: the accelerator's sources and memories, the UART link, the board top. */
+export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { files: Map<string, string>; rtl: string[] } {
+  const design = designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)));
+  const files = new Map<string, string>();
+  for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
+  for (const t of LINK_TEMPLATES) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));
+  files.set(`rtl/${BOARD_TOP}.v`, emitBoardTop(plan, board, p));
+  const rtl = design.get('files.f')!.trim().split('\n').concat(LINK_TEMPLATES.map((t) => `rtl/${t}`), [`rtl/${BOARD_TOP}.v`]);
+  files.set('files.f', rtl.join('\n') + '\n');
+  return { files, rtl };
+}
+
+export interface BoardBuild {
+  board: string;
+  design: string;
+  dir: string;
+  bitstream: string;
+  pcf: string;
+  load: string[];
+  clockMHz: number;
+  baud: number;
+  fmaxMHz: number | null;
+  timingMet: boolean;
+  resources: Ice40Resources & { spram: number; utilization: Record<string, { available: number; used: number }> };
+  framesPerSecond: { fabric: number; uart: number };
+  ii: number;
+  seconds: number;
+}
+
+function commands(board: BoardDef): Array<{ step: string; argv: string[] }> {
+  const dev = ICE40_DEVICES[board.target];
+  return [
+    { step: 'yosys synth_ice40', argv: ['yosys', '-q', '-l', 'synth.log', '-s', 'synth.ys'] },
+    {
+      step: 'nextpnr-ice40',
+      argv: ['nextpnr-ice40', dev.nextpnrFlag, '--package', dev.package, '--pcf', `${board.name}.pcf`, '--json', 'board.json', '--asc', 'board.asc',
+        '--freq', String(board.clockMHz), '--report', 'pnr_report.json', '--seed', '1', '-q', '-l', 'pnr.log'],
+    },
+    { step: 'icepack', argv: ['icepack', 'board.asc', `${BOARD_TOP}_${board.name}.bin`] },
+  ];
+}
+
+function scripts(board: BoardDef, rtl: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set('synth.ys', `# Yosys: ${BOARD_TOP} for ${board.title} (run from this folder: yosys -s synth.ys)
+${rtl.map((f) => `read_verilog -defer ${f}`).join('\n')}
+hierarchy -check -top ${BOARD_TOP}
+setattr -set rom_style "block" m:wmem
+synth_ice40 -top ${BOARD_TOP} -json board.json
+tee -q -o board_stat.json stat -json
+`);
+  m.set('build.sh', `#!/bin/sh
+# ${board.title}: synthesis, place and route with ${board.name}.pcf at ${board.clockMHz} MHz, bitstream.
+set -e
+cd "$(dirname "$0")"
+${commands(board).map((c) => c.argv.join(' ')).join('\n')}
+echo "load it: ${board.load[0]!.replace('FILE', `${BOARD_TOP}_${board.name}.bin`)}"
+`);
+  return m;
+}
+
+/** Write the board design into dir and run synthesis, place and route (with the .pcf) and icepack there. */
+export async function buildBoard(plan: Plan, board: BoardDef, dir: string, o: { baud: number; onProgress?: (s: string) => void }): Promise<BoardBuild> {
+  const t0 = Date.now();
+  const say = o.onProgress ?? (() => {});
+  for (const t of ['yosys', 'nextpnr-ice40', 'icepack']) await requireTool(t);
+  const p = linkParams(plan, { clockHz: board.clockMHz * 1e6, baud: o.baud });
+  const { files, rtl } = boardRtlFiles(plan, board, p);
+  files.set(`${board.name}.pcf`, emitPcf(board));
+  for (const [k, v] of scripts(board, rtl)) files.set(k, v);
+  files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');
+  writeFolderAtomic(dir, files, new Set(['build.sh']));
+  const timing = measureTiming(plan);
+  for (const c of commands(board)) {
+    say(`${board.name}: ${c.step}`);
+    const r = await execa(c.argv[0]!, c.argv.slice(1), { cwd: dir, reject: false, all: true });
+    if (r.exitCode !== 0) {
+      const tail = String(r.all ?? '').trim().split('\n').filter((l) => /ERROR|only has|Unable|failed/i.test(l) || l.length > 0).slice(-8).join('\n');
+      throw new BnnError({ code: 'TOOL_FAILED', message: `${c.step} failed (exit ${r.exitCode}) in ${dir}; the design may not fit ${board.title}:\n${tail}` });
+    }
+  }
+  const stat = JSON.parse(readFileSync(join(dir, 'board_stat.json'), 'utf8')) as YosysStat;
+  const counts = flattenCounts(stat, BOARD_TOP);
+  const rep = readNextpnrReport(JSON.parse(readFileSync(join(dir, 'pnr_report.json'), 'utf8')) as NextpnrReport);
+  const bin = `${BOARD_TOP}_${board.name}.bin`;
+  if (!existsSync(join(dir, bin))) throw new BnnError({ code: 'TOOL_FAILED', message: `icepack wrote no ${bin} in ${dir}` });
+  const spram = Object.entries(counts).filter(([k]) => k === 'SB_SPRAM256KA').reduce((a, [, n]) => a + n, 0);
+  return {
+    board: board.name,
+    design: plan.top,
+    dir,
+    bitstream: bin,
+    pcf: `${board.name}.pcf`,
+    load: board.load.map((l) => l.replace('FILE', join(dir, bin))),
+    clockMHz: board.clockMHz,
+    baud: Math.round((board.clockMHz * 1e6) / p.CLKS_PER_BIT),
+    fmaxMHz: rep.fmaxMHz,
+    timingMet: rep.fmaxMHz !== null && rep.fmaxMHz >= board.clockMHz,
+    resources: { ...ice40Resources(counts, 3 + board.leds.length), spram, utilization: rep.utilization },
+    framesPerSecond: { fabric: (board.clockMHz * 1e6) / timing.ii, uart: uartFramesPerSecond(plan, (board.clockMHz * 1e6) / p.CLKS_PER_BIT) },
+    ii: timing.ii,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,47 @@
+import { Option, type Command } from 'commander';
+import { boardDef, BOARDS } from '../../boards/boards.js';
+import { compile } from '../../compiler/compile.js';
+import { defaultFolding } from '../../compiler/fold-config.js';
+import { foldThresholds } from '../../compiler/fold-thresholds.js';
+import { loadModel } from '../../model/io.js';
+import { buildBoard, type BoardBuild } from '../../boards/build.js';
+import { addDesignOptions, defaultOutDir, positiveInt, type DesignOptions } from '../common.js';
+import { printJson, progress } from '../output.js';
+
+export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
+
+function boardText(r: BoardBuild): string {
+  const u = r.resources.utilization;
+  const used = Object.entries(u).filter(([, x]) => x.used).map(([k, x]) => `${k} ${x.used}/${x.available}`).join(', ');
+  return [
+    `${r.board}: ${r.design} on a ${r.clockMHz} MHz clock, UART ${r.baud} baud; files in ${r.dir}`,
+    `Fmax ${r.fmaxMHz === null ? '?' : r.fmaxMHz.toFixed(1)} MHz (${r.timingMet ? 'meets' : 'FAILS'} ${r.clockMHz} MHz)`,
+    `LUT4 ${r.resources.lut4}, FF ${r.resources.ff}, BRAM ${r.resources.bram}, SPRAM ${r.resources.spram}; placed: ${used}`,
+    `frames/s: ${Math.round(r.framesPerSecond.fabric)} in the fabric (II ${r.ii} cycles), ${r.framesPerSecond.uart.toFixed(1)} over the UART`,
+    `bitstream ${r.dir}/${r.bitstream}, constraints ${r.dir}/${r.pcf}`,
+    `load: ${r.load.join('   or (SRAM, until power-off): ')}`,
+  ].join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('board')
+    .description('a bitstream for a real board: UART frame link + accelerator, pins from the board\'s .pcf, nextpnr, icepack (docs/boards.md)')
+    .argument('<model>', 'model file (models/*.yaml)')
+    .requiredOption('--board <name>', `the board: ${Object.keys(BOARDS).join(' or ')}`)
+    .addOption(new Option('--baud <n>', 'UART baud rate').default(115200).argParser(positiveInt('--baud')))
+    .option('-o, --output <dir>', 'output folder (default: out/<model>/board-<board>)');
+  // --fold here also takes 'auto' (the default): a folding small enough for the board.
+  addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; output?: string }) => {
+    const board = boardDef(o.board);
+    const model = loadModel(modelFile);
+    // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
+    // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
+    const compiled = compile(model, { fold: o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold });
+    const p = progress(o);
+    const r = await buildBoard(compiled.plan, board, o.output ?? defaultOutDir(compiled.plan, `board-${board.name}`), { baud: o.baud, onProgress: (s) => p.update(s) });
+    p.done();
+    if (o.json) printJson({ ok: true, ...r });
+    else if (!o.quiet) process.stdout.write(boardText(r));
+  });
+}

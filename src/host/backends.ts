@@ -1,0 +1,128 @@
+import { BOARDS, type BoardName } from '../boards/boards.js';
+import { boardRtlFiles } from '../boards/build.js';
+import { linkParams } from '../boards/link-params.js';
+import type { Compiled } from '../compiler/compile.js';
+import { integerForward } from '../compiler/integer-reference.js';
+import { designFiles } from '../emit/generate.js';
+import { sampleFrames } from '../synth/run.js';
+import { simulate } from '../../sim/simulate.js';
+import { frameBeats, makeStimulus } from '../../sim/stimulus.js';
+import { inAxisBits } from '../emit/top-verilog.js';
+import { answer } from './device-model.js';
+import { streamHarness, uartHarness, uartHarnessTiming } from './harness.js';
+import { LineProcess } from './line-process.js';
+import { frameLayout } from './protocol.js';
+import { openSerial } from './serial.js';
+import { verilateOnce } from './verilator-cache.js';
+
+/** Bytes to a device and the bytes it answers with; `responses` is how many answers to wait for. */
+export interface Transport {
+  exchange(request: Uint8Array, responses: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+  /** Verilator build of this backend: how long it took, or that an earlier one was reused. */
+  build?: { built: boolean; seconds: number };
+}
+
+export type BackendName = 'golden' | 'sim' | 'verilator' | 'uart-sim' | 'uart';
+export const BACKENDS: BackendName[] = ['golden', 'sim', 'verilator', 'uart-sim', 'uart'];
+
+export interface BackendOptions {
+  /** uart: the serial device (default: the board's FTDI UART on Linux). */
+  device?: string;
+  baud?: number;
+  /** uart-sim: whose board top to simulate (the RTL is the same for every board). */
+  board?: BoardName;
+  cacheDir?: string;
+  /** uart: give up on a response after this long. */
+  timeoutMs?: number;
+}
+
+type Classify = (frames: number[][]) => Promise<{ classes: number[]; scores: (ArrayLike<number> | null)[] }>;
+
+function emulated(c: Compiled, classify: Classify, close: () => Promise<void> = async () => {}): Transport {
+  const layout = frameLayout(c.plan);
+  return { exchange: (req) => answer(layout, req, classify), close };
+}
+
+function golden(c: Compiled): Transport {
+  return emulated(c, async (frames) => {
+    const t = frames.map((f) => integerForward(c.integer, f));
+    return { classes: t.map((x) => x.prediction), scores: t.map((x) => x.scores) };
+  });
+}
+
+function tsSim(c: Compiled): Transport {
+  return emulated(c, async (frames) => ({ classes: simulate(c.plan, frames).report.predictions, scores: frames.map(() => null) }));
+}
+
+function hex(v: ArrayLike<number>, elemBits: number, widthBits: number): string {
+  // One beat as a hex number, element 0 in the low bits.
+  let big = 0n;
+  for (let e = v.length - 1; e >= 0; e--) big = (big << BigInt(elemBits)) | BigInt(v[e]! & ((1 << elemBits) - 1));
+  return big.toString(16).padStart(Math.ceil(widthBits / 4), '0');
+}
+
+async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transport> {
+  const plan = c.plan;
+  const files = new Map<string, string>();
+  for (const [k, v] of designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)))) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
+  files.set('tb_stream.v', streamHarness(plan));
+  const b = await verilateOnce(files, 'tb_stream', o);
+  const proc = new LineProcess(b.exe, b.dir);
+  const w = inAxisBits(plan);
+  const elemBits = plan.blocks[0]!.in.elemBits;
+  const t = emulated(c, async (frames) => {
+    proc.write(frameBeats(plan, frames).map((beat) => hex(beat, elemBits, w)).join('\n') + '\n.\n');
+    const lines = await proc.until('.');
+    return { classes: lines.map((l) => parseInt(l, 16)), scores: frames.map(() => null) };
+  }, () => proc.close());
+  return { ...t, build: { built: b.built, seconds: b.seconds } };
+}
+
+/** Clocks per bit for simulating the board top: as few as the link allows. */
+function simClksPerBit(c: Compiled): number {
+  const lanes = c.plan.blocks[0]!.in.elems;
+  return Math.max(4, Math.floor((2 * c.plan.ii.cycles) / (10 * lanes)) + 1);
+}
+
+export async function uartSimBuild(c: Compiled, o: BackendOptions): Promise<{ proc: LineProcess; build: { built: boolean; seconds: number } }> {
+  const cpb = simClksPerBit(c);
+  const p = linkParams(c.plan, { clockHz: cpb, baud: 1, timeoutClocks: 20 * 10 * cpb });
+  const { files } = boardRtlFiles(c.plan, BOARDS[o.board ?? 'icebreaker'], p);
+  files.delete('files.f');
+  files.set('tb_uart.v', uartHarness(uartHarnessTiming(c.plan, p)));
+  const b = await verilateOnce(files, 'tb_uart', o);
+  return { proc: new LineProcess(b.exe, b.dir), build: { built: b.built, seconds: b.seconds } };
+}
+
+/** Request bytes as the uart harness's commands ("g" = one byte time of idle line). */
+export function uartCommands(request: Uint8Array): string {
+  return Array.from(request, (b) => b.toString(16).padStart(2, '0')).join('\n') + '\n';
+}
+
+async function uartSim(c: Compiled, o: BackendOptions): Promise<Transport> {
+  const { proc, build } = await uartSimBuild(c, o);
+  return {
+    async exchange(req) {
+      proc.write(uartCommands(req) + '.\n');
+      return Uint8Array.from((await proc.until('.')).map((l) => parseInt(l, 16)));
+    },
+    close: () => proc.close(),
+    build,
+  };
+}
+
+export async function openTransport(c: Compiled, backend: BackendName, o: BackendOptions): Promise<Transport> {
+  switch (backend) {
+    case 'golden':
+      return golden(c);
+    case 'sim':
+      return tsSim(c);
+    case 'verilator':
+      return verilatorStream(c, o);
+    case 'uart-sim':
+      return uartSim(c, o);
+    case 'uart':
+      return openSerial(o.device ?? BOARDS[o.board ?? 'icebreaker'].serialDevice, o.baud ?? 115200, o.timeoutMs ?? 5000);
+  }
+}
