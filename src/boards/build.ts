@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
 import { designFiles } from '../emit/generate.js';
-import { writeFolderAtomic } from '../emit/write-atomic.js';
+import { writeFolderSafe } from '../util/output-safety.js';
 import type { Plan } from '../plan/types.js';
 import { ICE40_DEVICES, ice40Resources, readNextpnrReport, type Ice40Resources, type NextpnrReport } from '../synth/ice40.js';
 import { measureTiming, sampleFrames } from '../synth/run.js';
@@ -80,7 +80,7 @@ echo "load it: ${board.load[0]!.replace('FILE', `${BOARD_TOP}_${board.name}.bin`
 }
 
 /** Write the board design into dir and run synthesis, place and route (with the .pcf) and icepack there. */
-export async function buildBoard(plan: Plan, board: BoardDef, dir: string, o: { baud: number; onProgress?: (s: string) => void }): Promise<BoardBuild> {
+export async function buildBoard(plan: Plan, board: BoardDef, dir: string, o: { baud: number; force?: boolean; onProgress?: (s: string) => void }): Promise<BoardBuild> {
   const t0 = Date.now();
   const say = o.onProgress ?? (() => {});
   for (const t of ['yosys', 'nextpnr-ice40', 'icepack']) await requireTool(t);
@@ -89,7 +89,7 @@ export async function buildBoard(plan: Plan, board: BoardDef, dir: string, o: { 
   files.set(`${board.name}.pcf`, emitPcf(board));
   for (const [k, v] of scripts(board, rtl)) files.set(k, v);
   files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');
-  writeFolderAtomic(dir, files, new Set(['build.sh']));
+  writeFolderSafe(dir, files, { executable: new Set(['build.sh']), ...(o.force ? { force: true } : {}) });
   const timing = measureTiming(plan);
   for (const c of commands(board)) {
     say(`${board.name}: ${c.step}`);

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
-import { writeFolderAtomic } from '../emit/write-atomic.js';
+import { writeFolderSafe } from '../util/output-safety.js';
 import { hasTool, requireTool } from '../verify/tools.js';
 
 /** Where verilated harnesses are kept between runs: $BNN_CACHE_DIR, else ~/.cache/bnn. */
@@ -37,7 +37,7 @@ export async function verilateOnce(files: Map<string, string>, harnessTop: strin
   const exe = join(dir, 'obj', `V${harnessTop}`);
   if (existsSync(exe)) return { dir, exe, built: false, seconds: 0 };
   const t0 = performance.now();
-  writeFolderAtomic(dir, files);
+  writeFolderSafe(dir, files);
   const sources = [...files.keys()].filter((k) => k.endsWith('.v')).sort();
   // -fno-localize: Verilator 5.006 otherwise turns the harness's file descriptor into a local
   // of each process, so the always block reads from descriptor 0 of its own.

@@ -5,7 +5,8 @@ import { defaultFolding } from '../../compiler/fold-config.js';
 import { foldThresholds } from '../../compiler/fold-thresholds.js';
 import { loadModel } from '../../model/io.js';
 import { buildBoard, type BoardBuild } from '../../boards/build.js';
-import { addDesignOptions, defaultOutDir, positiveInt, type DesignOptions } from '../common.js';
+import { checkFolderOutput } from '../../util/output-safety.js';
+import { addDesignOptions, defaultOutDir, forceOption, outputOption, positiveInt, type DesignOptions } from '../common.js';
 import { printJson, progress } from '../output.js';
 
 export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
@@ -30,16 +31,19 @@ export function register(program: Command): void {
     .argument('<model>', 'model file (models/*.yaml)')
     .requiredOption('--board <name>', `the board: ${Object.keys(BOARDS).join(' or ')}`)
     .addOption(new Option('--baud <n>', 'UART baud rate').default(115200).argParser(positiveInt('--baud')))
-    .option('-o, --output <dir>', 'output folder (default: out/<model>/board-<board>)');
+    .addOption(outputOption('-o, --out <dir>', 'output folder: a new one, or one that bnn wrote (default: out/<model>/board-<board>)'))
+    .addOption(forceOption());
   // --fold here also takes 'auto' (the default): a folding small enough for the board.
-  addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; output?: string }) => {
+  addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; out?: string; force?: boolean }) => {
     const board = boardDef(o.board);
     const model = loadModel(modelFile);
     // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
     // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
     const compiled = compile(model, { fold: o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold });
+    const dir = o.out ?? defaultOutDir(compiled.plan, `board-${board.name}`);
+    checkFolderOutput(dir, { force: o.force });
     const p = progress(o);
-    const r = await buildBoard(compiled.plan, board, o.output ?? defaultOutDir(compiled.plan, `board-${board.name}`), { baud: o.baud, onProgress: (s) => p.update(s) });
+    const r = await buildBoard(compiled.plan, board, dir, { baud: o.baud, force: !!o.force, onProgress: (s) => p.update(s) });
     p.done();
     if (o.json) printJson({ ok: true, ...r });
     else if (!o.quiet) process.stdout.write(boardText(r));
