@@ -16,6 +16,8 @@ export interface RunResult {
   out: OutBeat[];
   blocks: Array<{ name: string; kind: string } & BlockStats & { maxOccupancy?: number }>;
   finished: boolean;
+  /** With `streams`: every beat accepted on each block's output channel, in plan order. */
+  streams?: OutBeat[][];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RunResult {
  * the source offers beat i after gaps[i] idle cycles and holds it until accepted; the sink's
  * ready in cycle c is ready[c % ready.length] (always ready for an empty pattern).
  */
-export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {}): RunResult {
+export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; streams?: boolean } = {}): RunResult {
   const blocks: SimBlock[] = plan.blocks.map(twinFor);
   const n = blocks.length;
   const valid = new Array<boolean>(n + 1).fill(false);
@@ -33,6 +35,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
   const data = new Array<Beat | undefined>(n + 1);
   const inCycles: number[] = [];
   const out: OutBeat[] = [];
+  const streams: OutBeat[][] | undefined = opts.streams ? blocks.map(() => []) : undefined;
   const expectOut = stim.expectOutBeats;
   const maxCycles = opts.maxCycles ?? stim.maxCycles;
   let i = 0; // next input beat
@@ -56,6 +59,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
       data[k + 1] = fire[k + 1] ? (b.comb ? b.map!(data[k]!) : b.outData()) : undefined;
     }
     if (fire[n]) out.push({ cycle, data: data[n]! });
+    if (streams) for (let k = 0; k < n; k++) if (fire[k + 1]) streams[k]!.push({ cycle, data: Int32Array.from(data[k + 1]!) });
     if (fire[0]) inCycles.push(cycle);
     // clock edge
     for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
@@ -69,6 +73,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
     inCycles,
     out,
     finished: out.length >= expectOut,
+    ...(streams ? { streams } : {}),
     blocks: blocks.map((b, k) => ({
       name: b.name,
       kind: plan.blocks[k]!.kind,

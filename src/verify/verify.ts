@@ -6,6 +6,7 @@ import { designFiles, writeDesign } from '../emit/generate.js';
 import { simulate } from '../../sim/simulate.js';
 import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
+import { compareStreams, type StreamComparison } from './compare-streams.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
 import { hasTool } from './tools.js';
 
@@ -35,6 +36,8 @@ export interface VerifyReport {
   golden: number[];
   goldenMismatches: number;
   firstMismatch?: LogComparison['first'];
+  /** Every block's output stream, RTL against the simulator's per-block log. */
+  streams: Pick<StreamComparison, 'streams' | 'beats' | 'differences' | 'first'>;
   vcd?: string;
   timedOut: boolean;
   lint?: { clean: boolean; warnings: string[] };
@@ -71,6 +74,12 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const logFile = join(o.dir, 'tb/out.log');
   const gotText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(gotText));
+  const streamsFile = join(o.dir, 'tb/streams.log');
+  const streams = compareStreams(
+    plan.blocks.map((b) => b.name),
+    files.get('tb/expected_streams.log')!,
+    existsSync(streamsFile) ? readFileSync(streamsFile, 'utf8') : '',
+  );
   const rtlOut = parseLog(gotText).filter((e) => e.kind === 'O');
   const perFrame = plan.blocks[plan.blocks.length - 1]!.out.beatsPerFrame;
   const predictions: number[] = [];
@@ -81,7 +90,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const golden = Array.from(o.frames, (f) => integerForward(c.integer, f).prediction);
   const goldenMismatches = golden.filter((g, i) => predictions[i] !== g).length;
   let vcd: string | undefined;
-  const mismatched = cmp.outputMismatches + cmp.inputMismatches > 0;
+  const mismatched = cmp.outputMismatches + cmp.inputMismatches + streams.differences.length > 0;
   if (mismatched) {
     say('mismatch: re-running with a VCD dump');
     await runRtl(o.dir, o.sim, { vcd: true }).catch(() => undefined);
@@ -103,6 +112,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     golden,
     goldenMismatches,
     ...(cmp.first ? { firstMismatch: cmp.first } : {}),
+    streams,
     ...(vcd ? { vcd } : {}),
     timedOut: cmp.timedOut,
     ...(lint ? { lint } : {}),
