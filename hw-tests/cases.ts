@@ -24,8 +24,8 @@ export function frames(n: number, size: number, seed: number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: size }, () => rng.int(256)));
 }
 
-const fold = (layers: Array<[number, number]>): FoldConfig => ({
-  layers: layers.map(([pe, simd]) => ({ pe, simd })),
+const fold = (layers: Array<[number, number] | [number, number, 'pad']>): FoldConfig => ({
+  layers: layers.map(([pe, simd, pad]) => ({ pe, simd, ...(pad ? { pad: true } : {}) })),
   fifoDepth: 'auto',
   source: 'test',
 });
@@ -57,6 +57,12 @@ export const COSIM_CASES: CosimCase[] = [
     name: 'small, non-integer width ratios (16→12, 4→16, 5→6)',
     compiled: () => compile(small(), { fold: fold([[16, 12], [4, 16], [5, 6]]) }),
     frames: 6,
+  },
+  {
+    // fc0: 30 → 32 inputs (host zeros), 20 → 30 neurons (fc1's SIMD 5 and fc0's PE 6); fc1: 10 → 12 classes.
+    name: 'padded folds: 8-bit input 30 → 32, hidden 20 → 30 through pad neurons, 10 → 12 classes',
+    compiled: () => compile(randomModel({ name: 'padded', arch: [30, 20, 10], seed: 4, fixedInput: { signed: false } }), { fold: fold([[6, 8, 'pad'], [4, 5, 'pad']]) }),
+    frames: 8,
   },
   {
     name: 'conv: 8-bit first conv, padded conv, max-pool, dense',

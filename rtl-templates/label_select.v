@@ -2,12 +2,14 @@
 // verilator lint_off DECLFILENAME
 // (files are named after the block, modules carry the bnn_ prefix to avoid clashes in user projects)
 // Argmax over the last layer's scores: PE scores of ACC_W bits per beat, NF beats per frame.
-// The lowest class index wins a tie. One output beat (the class index, zero-extended to OUT_W)
+// The lowest class index wins a tie; lanes from CLASSES on are pad neurons of a padded fold and
+// never win (pads are the highest indices, so a beat whose lane 0 is a pad holds only pads). One output beat (the class index, zero-extended to OUT_W)
 // per frame, valid the cycle after the frame's last score beat is accepted.
 // Twin: sim/label-select.ts. Parameters: src/blocks/label-select.ts.
 module bnn_label_select #(
   parameter integer PE = 10,
   parameter integer NF = 1,
+  parameter integer CLASSES = 10,     // real classes, <= PE*NF
   parameter integer ACC_W = 7,
   parameter integer IDX_W = 4,        // holds 0..PE*NF-1
   parameter integer OUT_W = 8
@@ -27,6 +29,7 @@ module bnn_label_select #(
   localparam [NF_W-1:0] NF_LAST = NF_LAST_I[NF_W-1:0];
   // base only steps by PE before the frame's last beat, so it stays below PE*NF.
   localparam [IDX_W-1:0] PE_N = PE_I[IDX_W-1:0];
+  localparam [31:0] CLASSES_N = CLASSES;
 
   reg [NF_W-1:0]   beat;
   reg [IDX_W-1:0] base;
@@ -38,19 +41,21 @@ module bnn_label_select #(
   // Best lane of this beat (strict > keeps the lowest index on a tie).
   reg [ACC_W-1:0]  lane_val;
   reg [IDX_W-1:0] lane_idx;
+  wire [31:0] base32 = {{(32-IDX_W){1'b0}}, base};
+  wire lane_ok = base32 < CLASSES_N;
   integer i;
   always @* begin
     lane_val = s_axis_tdata[ACC_W-1:0];
     lane_idx = {IDX_W{1'b0}};
     for (i = 1; i < PE; i = i + 1)
-      if (s_axis_tdata[i*ACC_W +: ACC_W] > lane_val) begin
+      if (base32 + i < CLASSES_N && s_axis_tdata[i*ACC_W +: ACC_W] > lane_val) begin
         lane_val = s_axis_tdata[i*ACC_W +: ACC_W];
         lane_idx = i[IDX_W-1:0];
       end
   end
 
   wire [IDX_W-1:0] cand = base + lane_idx;
-  wire take = (beat == {NF_W{1'b0}}) || (lane_val > best_val);
+  wire take = (beat == {NF_W{1'b0}}) || (lane_ok && lane_val > best_val);
   wire [IDX_W-1:0] new_idx = take ? cand[IDX_W-1:0] : best_idx;
   wire last_beat = (beat == NF_LAST);
 

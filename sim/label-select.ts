@@ -1,13 +1,14 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
 import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie. */
+/** Twin of rtl-templates/label_select.v: argmax over the real classes, lowest index wins a tie. */
 export class LabelSelectSim implements SimBlock {
   readonly name: string;
   readonly comb = false;
   readonly stats = newStats();
   private readonly pe: number;
   private readonly nf: number;
+  private readonly classes: number;
   private beat = 0;
   private bestVal = 0;
   private bestIdx = 0;
@@ -18,6 +19,7 @@ export class LabelSelectSim implements SimBlock {
     this.name = b.name;
     this.pe = b.params.PE;
     this.nf = b.params.NF;
+    this.classes = b.params.CLASSES;
   }
   outValid(): boolean {
     return this.valid;
@@ -33,12 +35,14 @@ export class LabelSelectSim implements SimBlock {
     const d = inData!;
     let laneVal = d[0]!;
     let laneIdx = 0;
+    const base = this.beat * this.pe;
     for (let i = 1; i < this.pe; i++)
-      if (d[i]! > laneVal) {
+      if (base + i < this.classes && d[i]! > laneVal) {
         laneVal = d[i]!;
         laneIdx = i;
       }
-    if (this.beat === 0 || laneVal > this.bestVal) {
+    // Pad neurons (index >= classes) never win; a beat whose lane 0 is a pad holds only pads.
+    if (this.beat === 0 || (base < this.classes && laneVal > this.bestVal)) {
       this.bestVal = laneVal;
       this.bestIdx = this.beat * this.pe + laneIdx;
     }

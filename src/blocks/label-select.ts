@@ -8,18 +8,18 @@ import type { BlockBase } from '../plan/types.js';
  */
 export interface LabelSelectBlock extends BlockBase {
   kind: 'label_select';
-  params: { PE: number; NF: number; ACC_W: number; IDX_W: number; OUT_W: number };
+  /** CLASSES <= PE·NF: lanes from CLASSES on are pad neurons (src/compiler/padding.ts) and never win. */
+  params: { PE: number; NF: number; CLASSES: number; ACC_W: number; IDX_W: number; OUT_W: number };
 }
 
-export function labelSelectBlock(name: string, pe: number, nf: number, accW: number, outBits: number): LabelSelectBlock {
-  const classes = pe * nf;
+export function labelSelectBlock(name: string, pe: number, nf: number, classes: number, accW: number, outBits: number): LabelSelectBlock {
   return {
     kind: 'label_select',
     name,
     in: { elems: pe, elemBits: accW, beatsPerFrame: nf },
     out: { elems: 1, elemBits: outBits, beatsPerFrame: 1 },
     cyclesPerFrame: nf,
-    params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits },
+    params: { PE: pe, NF: nf, CLASSES: classes, ACC_W: accW, IDX_W: bitsFor(pe * nf - 1), OUT_W: outBits },
   };
 }
 

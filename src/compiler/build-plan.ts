@@ -11,6 +11,7 @@ import type { Plan, PlanBlock, StreamShape } from '../plan/types.js';
 import type { FoldConfig } from './fold-config.js';
 import { enginePixels, type IntegerModel } from './integer-model.js';
 import { legalizeAll } from './legalize-names.js';
+import { engineGeometry, padLayer, paddingCost } from './padding.js';
 import { TEMPLATE_MODULES } from './templates.js';
 
 /** Depth of the FIFO in front of an engine whose input vector takes `beats` beats. */
@@ -34,18 +35,22 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
   let cur: StreamShape | undefined;
   let curFrom = 'input';
   let engineIndex = 0;
-  im.layers.forEach((layer, k) => {
+  const geometry = engineGeometry(im, fold);
+  im.layers.forEach((realLayer, k) => {
     const name = layerNames[k]!;
-    if (layer.kind === 'maxpool2d') {
-      const pool = poolBlock(`${name}_pool`, layer, cur!.elems, name);
+    if (realLayer.kind === 'maxpool2d') {
+      const pool = poolBlock(`${name}_pool`, realLayer, cur!.elems, name);
       blocks.push(pool);
       cur = pool.out;
       curFrom = name;
       return;
     }
+    const g = geometry[engineIndex]!;
     const f = fold.layers[engineIndex++]!;
+    const layer = padLayer(realLayer, g);
     if (k === 0) {
-      const beats = elements / f.simd;
+      // A padded first layer takes whole beats: the host fills the last one up with zeros.
+      const beats = (layer.conv ? elements : layer.inputs) / f.simd;
       if (enc.kind === 'threshold') {
         const b = binarizeBlock('input_binarize', f.simd, rawBits, enc.threshold, beats);
         blocks.push(b);
@@ -59,13 +64,14 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
     if (layer.conv) blocks.push(swgBlock(`${name}_swg`, layer.conv, f.simd, layer.inputBits, name));
     const sf = layer.inputs / f.simd;
     blocks.push(fifoBlock(`${name}_fifo`, { elems: f.simd, elemBits: layer.inputBits, beatsPerFrame: enginePixels(layer) * sf }, depthFor(sf), name));
-    const engine = mvtuBlock(`${name}_mvtu`, layer, f);
+    const padding = paddingCost(realLayer, g);
+    const engine = { ...mvtuBlock(`${name}_mvtu`, layer, f), ...(padding ? { padding } : {}) };
     blocks.push(engine);
     cur = engine.out;
     curFrom = name;
     if (k === im.layers.length - 1 && !layer.thresholds) {
-      const idxBits = bitsFor(layer.outputs - 1);
-      blocks.push(labelSelectBlock('label_select', f.pe, layer.outputs / f.pe, engine.params.ACC_W, 8 * Math.ceil(idxBits / 8)));
+      const idxBits = bitsFor(realLayer.outputs - 1);
+      blocks.push(labelSelectBlock('label_select', f.pe, layer.outputs / f.pe, realLayer.outputs, engine.params.ACC_W, 8 * Math.ceil(idxBits / 8)));
     }
   });
   const names = new Set<string>();
