@@ -6,6 +6,10 @@ import { compile } from '../src/compiler/compile.js';
 import { designFiles, writeDesign } from '../src/emit/generate.js';
 import { randomModel } from '../src/model/random-model.js';
 import { compareStreams } from '../src/verify/compare-streams.js';
+import { compareLogs, parseLog } from '../src/verify/compare-logs.js';
+import { setBit } from '../src/model/bits.js';
+import type { Compiled } from '../src/compiler/compile.js';
+import type { RtlSimulator } from '../src/verify/run-rtl.js';
 import { runRtl } from '../src/verify/run-rtl.js';
 import { makeStimulus } from '../sim/stimulus.js';
 import { frames, toolOrSkip, workDir } from './cases.js';
@@ -62,5 +66,64 @@ describe('every inter-block stream is compared', async () => {
     const r = await execa(join(dir, 'run_verilator.sh'), [], { reject: false, all: true });
     expect(r.all).toContain('PASS');
     expect(r.exitCode).toBe(0);
+  });
+});
+
+/** RTL against the simulator on every stream and the top's output, with gaps and backpressure (no class: these nets end in bits). */
+async function streamsMatch(c: Compiled, input: number[][], sim: RtlSimulator): Promise<void> {
+  const stim = makeStimulus(c.plan, input, { gapProbability: 0.25, maxGap: 3, stallProbability: 0.35, seed: 23 });
+  const files = designFiles(c.plan, stim);
+  const dir = workDir(`edge-${sim}`);
+  writeDesign(dir, files);
+  await runRtl(dir, sim);
+  const out = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(readFileSync(join(dir, 'tb/out.log'), 'utf8')));
+  expect(out.timedOut).toBe(false);
+  expect(out.first).toBeUndefined();
+  const s = compareStreams(c.plan.blocks.map((b) => b.name), files.get('tb/expected_streams.log')!, readFileSync(join(dir, 'tb/streams.log'), 'utf8'));
+  expect(s.differences).toEqual([]);
+  expect(s.beats).toBeGreaterThan(0);
+}
+
+/** Ends in a stride-1, pad-1 conv: its last output row and column read the bottom and right padding. */
+function endsInConv(): { c: Compiled; input: number[][] } {
+  const m = randomModel({ name: 'ends_conv', seed: 6, input: [5, 4, 2], fixedInput: { signed: false }, layers: [{ conv: 4, kernel: 3, padding: 1 }] });
+  // Neuron 0 all +1, neuron 1 all -1: an all-255 frame drives them to the accumulator's max and min.
+  const w = (m.layers[0] as { weights: Uint32Array[] }).weights;
+  const n = 3 * 3 * 2;
+  for (let i = 0; i < n; i++) {
+    setBit(w[0]!, i, 1);
+    setBit(w[1]!, i, 0);
+  }
+  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 2 }], fifoDepth: 'auto', source: 'test' } });
+  const size = 5 * 4 * 2;
+  const input = [Array(size).fill(255), Array(size).fill(0), Array.from({ length: size }, (_, i) => (i % 3 ? 255 : 0)), ...frames(3, size, 5)];
+  return { c, input };
+}
+
+/** Conv (stride 1, pad 1) then a 2x2 pool at the end: pool output is the top's output. */
+function endsInPool(): { c: Compiled; input: number[][] } {
+  const m = randomModel({ name: 'ends_pool', seed: 7, input: [6, 6, 3], layers: [{ conv: 4, kernel: 3, padding: 1 }, { pool: 2 }] });
+  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 3 }], fifoDepth: 'auto', source: 'test' } });
+  return { c, input: frames(6, 6 * 6 * 3, 8) };
+}
+
+describe('nets that end in a conv or a pool: every stream matches', async () => {
+  const icarus = await toolOrSkip('iverilog');
+  const verilator = await toolOrSkip('verilator');
+  it.skipIf(!icarus)('ends in a padded conv, 8-bit inputs at 0 and 255 (accumulator min and max), Icarus', async () => {
+    const { c, input } = endsInConv();
+    await streamsMatch(c, input, 'icarus');
+  });
+  it.skipIf(!verilator)('ends in a padded conv, 8-bit inputs at 0 and 255 (accumulator min and max), Verilator', { timeout: 120_000 }, async () => {
+    const { c, input } = endsInConv();
+    await streamsMatch(c, input, 'verilator');
+  });
+  it.skipIf(!icarus)('ends in a pool after a padded conv, Icarus', async () => {
+    const { c, input } = endsInPool();
+    await streamsMatch(c, input, 'icarus');
+  });
+  it.skipIf(!verilator)('ends in a pool after a padded conv, Verilator', { timeout: 120_000 }, async () => {
+    const { c, input } = endsInPool();
+    await streamsMatch(c, input, 'verilator');
   });
 });
