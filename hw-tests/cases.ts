@@ -8,11 +8,12 @@ import { randomModel } from '../src/model/random-model.js';
 import { packageRoot } from '../src/util/paths.js';
 import { Prng } from '../src/util/prng.js';
 import { hasTool } from '../src/verify/tools.js';
+import { runUnlessOptional } from '../src/util/ci.js';
 import { datasetFrames } from '../src/inputs/frames.js';
 
 /** In CI (BNN_REQUIRE_TOOLS=1) a missing simulator fails the tests instead of skipping them. */
 export async function toolOrSkip(tool: string): Promise<boolean> {
-  return process.env.BNN_REQUIRE_TOOLS === '1' || (await hasTool(tool));
+  return runUnlessOptional(await hasTool(tool));
 }
 
 export function workDir(tag: string): string {
