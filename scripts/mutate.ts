@@ -48,7 +48,7 @@ const COPY = ['rtl-templates', 'sim', 'src', 'hw-tests', 'models', 'package.json
 
 async function runSubset(dir: string, tests: string[]): Promise<{ caught: boolean; failed: string[]; seconds: number }> {
   const t0 = performance.now();
-  const r = await execa('npx', ['vitest', 'run', '--testNamePattern', FAST_NAMES, ...tests], { cwd: dir, reject: false, all: true, env: { BNN_REQUIRE_TOOLS: '1' } });
+  const r = await execa('npx', ['vitest', 'run', '--testNamePattern', FAST_NAMES, ...tests], { cwd: dir, reject: false, all: true, env: { BNN_REQUIRE_TOOLS: '1', NO_COLOR: '1', FORCE_COLOR: '0' } });
   const failed = [...String(r.all ?? '').matchAll(/FAIL\s+(\S+)/g)].map((m) => m[1]!).filter((f, i, a) => a.indexOf(f) === i);
   return { caught: r.exitCode !== 0, failed, seconds: (performance.now() - t0) / 1000 };
 }
