@@ -8,6 +8,8 @@ import type { FoldConfig } from './fold-config.js';
 import { integerForward } from './integer-reference.js';
 import type { MvtuBlock } from '../blocks/mvtu.js';
 import type { LabelSelectBlock } from '../blocks/label-select.js';
+import { reportData } from '../report/data.js';
+import { reportHtml } from '../report/html.js';
 
 const fold = (layers: FoldConfig['layers']): FoldConfig => ({ layers, fifoDepth: 'auto', source: 'fold.yaml' });
 const pixels = (n: number, size: number, seed: number) => {
@@ -60,6 +62,11 @@ describe('padded folds', () => {
     const { report } = simulate(c.plan, frames);
     expect(report.predictions).toEqual(frames.map((f) => integerForward(c.integer, f).prediction));
     expect(report.cycles.ii.measured).toBe(c.plan.ii.cycles);
+    // The padding and its cost are in plan.json (the plan itself) and the report.
+    expect(JSON.parse(JSON.stringify(c.plan)).blocks.find((b: { name: string }) => b.name === 'fc1_mvtu').padding.neurons).toEqual({ real: 20, padded: 30 });
+    const d = reportData(m, c.plan, { now: new Date(0) });
+    expect(d.blocks.find((b) => b.name === 'fc0_mvtu')!.padding?.inputs).toEqual({ real: 50, padded: 64 });
+    expect(reportHtml(d)).toContain('MW 50→64, MH 24→32; 848 pad lane-cycles/frame');
   });
 
   it('pads a fixed-point first layer (raw zeros contribute nothing)', () => {
