@@ -108,22 +108,16 @@ function endsInPool(): { c: Compiled; input: number[][] } {
 }
 
 describe('nets that end in a conv or a pool: every stream matches', async () => {
-  const icarus = await toolOrSkip('iverilog');
-  const verilator = await toolOrSkip('verilator');
-  it.skipIf(!icarus)('ends in a padded conv, 8-bit inputs at 0 and 255 (accumulator min and max), Icarus', async () => {
-    const { c, input } = endsInConv();
-    await streamsMatch(c, input, 'icarus');
-  });
-  it.skipIf(!verilator)('ends in a padded conv, 8-bit inputs at 0 and 255 (accumulator min and max), Verilator', { timeout: 120_000 }, async () => {
-    const { c, input } = endsInConv();
-    await streamsMatch(c, input, 'verilator');
-  });
-  it.skipIf(!icarus)('ends in a pool after a padded conv, Icarus', async () => {
-    const { c, input } = endsInPool();
-    await streamsMatch(c, input, 'icarus');
-  });
-  it.skipIf(!verilator)('ends in a pool after a padded conv, Verilator', { timeout: 120_000 }, async () => {
-    const { c, input } = endsInPool();
-    await streamsMatch(c, input, 'verilator');
-  });
+  const cases = [
+    ['ends in a padded conv, 8-bit inputs at 0 and 255 (accumulator min and max)', endsInConv],
+    ['ends in a pool after a padded conv', endsInPool],
+  ] as const;
+  for (const [sim, tool] of [['icarus', 'iverilog'], ['verilator', 'verilator']] as const) {
+    const run = await toolOrSkip(tool);
+    for (const [name, make] of cases)
+      it.skipIf(!run)(`${name}, ${sim}`, { timeout: 120_000 }, async () => {
+        const { c, input } = make();
+        await streamsMatch(c, input, sim);
+      });
+  }
 });

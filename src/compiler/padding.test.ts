@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BnnError } from '../errors.js';
+import { bnnErrorOf } from '../testing/bnn-error-of.js';
 import { randomModel } from '../model/random-model.js';
 import { simulate } from '../../sim/simulate.js';
 import { Prng } from '../util/prng.js';
@@ -17,16 +17,6 @@ const pixels = (n: number, size: number, seed: number) => {
   return Array.from({ length: n }, () => Array.from({ length: size }, () => rng.int(256)));
 };
 const engine = (c: ReturnType<typeof compile>, name: string) => c.plan.blocks.find((b) => b.name === name) as MvtuBlock;
-
-function foldError(f: () => unknown): BnnError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BnnError) return e;
-    throw e;
-  }
-  throw new Error('expected rejection');
-}
 
 describe('padded folds', () => {
   it("BNN-PYNQ's LFC: first layer 784 → 832 inputs at SIMD 64, last layer 10 → 16 neurons at PE 16; same classes, II = analytic", () => {
@@ -80,13 +70,13 @@ describe('padded folds', () => {
 
   it('an illegal fold says padding would make it legal; a conv or a pool in front is rejected naming the field', () => {
     const m = randomModel({ name: 'p', arch: [50, 24, 10], seed: 5 });
-    const e = foldError(() => compile(m, { fold: fold([{ pe: 5, simd: 10 }, { pe: 2, simd: 8 }]) }));
+    const e = bnnErrorOf(() => compile(m, { fold: fold([{ pe: 5, simd: 10 }, { pe: 2, simd: 8 }]) }));
     expect(e.detail).toMatchObject({ field: 'layers[0].pe', got: '5' });
     expect(e.detail.expected).toContain('pad: true');
     const cnn = randomModel({ name: 'c', seed: 3, input: [6, 6, 3], layers: [{ conv: 6, kernel: 3 }, { pool: 2 }, { dense: 10 }] });
-    expect(foldError(() => compile(cnn, { fold: fold([{ pe: 6, simd: 2, pad: true }, { pe: 5, simd: 6 }]) })).detail.field).toBe('layers[0].simd');
-    expect(foldError(() => compile(cnn, { fold: fold([{ pe: 4, simd: 3, pad: true }, { pe: 5, simd: 6 }]) })).detail.field).toBe('layers[0].pe');
+    expect(bnnErrorOf(() => compile(cnn, { fold: fold([{ pe: 6, simd: 2, pad: true }, { pe: 5, simd: 6 }]) })).detail.field).toBe('layers[0].simd');
+    expect(bnnErrorOf(() => compile(cnn, { fold: fold([{ pe: 4, simd: 3, pad: true }, { pe: 5, simd: 6 }]) })).detail.field).toBe('layers[0].pe');
     // 2x2x6 = 24 inputs after the pool: SIMD 5 would need extra elements the pool cannot emit.
-    expect(foldError(() => compile(cnn, { fold: fold([{ pe: 6, simd: 3 }, { pe: 5, simd: 5, pad: true }]) })).detail.field).toBe('layers[1].pad');
+    expect(bnnErrorOf(() => compile(cnn, { fold: fold([{ pe: 6, simd: 3 }, { pe: 5, simd: 5, pad: true }]) })).detail.field).toBe('layers[1].pad');
   });
 });
