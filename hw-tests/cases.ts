@@ -66,6 +66,13 @@ export const COSIM_CASES: CosimCase[] = [
     frames: 8,
   },
   {
+    // N = 15: popcounts fill ACC_W = 4 bits, threshold N+1 = 16 fills T_W = 5; ge 0 / le 0 / ge N / le N at the ends.
+    name: 'thresholds at the ACC_W/T_W ends (ge 0, ge 15, ge 16, le 0, le 15 on N = 15)',
+    compiled: () => compile(boundaryThresholds(), { fold: fold([[6, 5], [2, 3]]) }),
+    frames: 6,
+    input: () => [Array(15).fill(255), Array(15).fill(0), ...frames(4, 15, 21)],
+  },
+  {
     name: 'conv: 8-bit first conv, padded conv, max-pool, dense',
     compiled: () =>
       compile(
@@ -123,4 +130,11 @@ export function cnvLike() {
       { dense: 512 }, { dense: 512 }, { dense: 10 },
     ],
   });
+}
+
+/** A 15-6-2 net whose first layer's thresholds sit at both ends of the popcount range [0, 15]. */
+function boundaryThresholds() {
+  const m = randomModel({ name: 'bounds', arch: [15, 6, 2], seed: 12 });
+  (m.layers[0] as { activation: unknown }).activation = { kind: 'threshold', thresholds: [0, 15, 16, 0, 15, 8], direction: ['ge', 'ge', 'ge', 'le', 'le', 'ge'] };
+  return m;
 }

@@ -94,7 +94,12 @@ function endsInConv(): { c: Compiled; input: number[][] } {
     setBit(w[0]!, i, 1);
     setBit(w[1]!, i, 0);
   }
+  // Thresholds exactly at the accumulator's ends: neuron 0 fires only at s = accMax (an interior
+  // pixel of the all-255 frame), neuron 1 only at s = accMin (18 · 255 = 4590).
+  const acc = 18 * 255;
+  (m.layers[0] as { activation: unknown }).activation = { kind: 'threshold', thresholds: [acc, -acc, 0, 1], direction: ['ge', 'le', 'ge', 'le'] };
   const c = compile(m, { fold: { layers: [{ pe: 2, simd: 2 }], fifoDepth: 'auto', source: 'test' } });
+  expect(c.integer.layers[0]).toMatchObject({ accMin: -acc, accMax: acc });
   const size = 5 * 4 * 2;
   const input = [Array(size).fill(255), Array(size).fill(0), Array.from({ length: size }, (_, i) => (i % 3 ? 255 : 0)), ...frames(3, size, 5)];
   return { c, input };

@@ -13,10 +13,12 @@ import { enginePixels, type IntegerEngineLayer, type IntegerModel } from './inte
  *   top's last input beat is filled up), or the 0 bit of a pad neuron of the previous dense layer.
  *   Their weight is chosen so they contribute nothing: for a bit b the weight is ¬b (XNOR = 0),
  *   for a raw 0 anything (±0). Popcounts, sums and thresholds of real neurons are unchanged.
- * - Pad neurons take neuron 0's weights inverted on the real inputs (a fixed-point sum stays in
- *   the layer's symmetric range; a pad score is then often the highest, so the argmax's mask is
- *   exercised rather than hidden by ties) and, in a thresholded layer, the threshold accMax + 1:
- *   they always output 0. In the last layer label_select ignores classes >= the real count.
+ * - Pad neurons take neuron 0's weights inverted on the real inputs and, on binary pad inputs,
+ *   weights equal to the pad bit (XNOR = 1): a pad score is then usually the highest, so the
+ *   argmax's mask is exercised by every padded test instead of being hidden by ties; a fixed-point
+ *   sum stays in the layer's symmetric range. In a thresholded layer their threshold is one above
+ *   the largest reachable accumulator (MW' + 1, or accMax + 1 for fixed point): they always output
+ *   0. In the last layer label_select ignores classes >= the real count.
  * - A layer's input padding after a dense layer is realized by padding that layer's neurons to a
  *   multiple of both its PE and this SIMD; after a convolution or a pool it is not possible (the
  *   stream has no room for extra elements), nor for a convolution's SIMD (the sliding-window
@@ -95,12 +97,12 @@ export function padLayer(l: IntegerEngineLayer, g: EngineGeometry): IntegerEngin
     const src = l.weights[j < l.outputs ? j : 0]!;
     const flip = j < l.outputs ? 0 : 1;
     const row = new Uint32Array(wordsFor(g.inputs));
-    for (let i = 0; i < g.inputs; i++) setBit(row, i, i < l.inputs ? getBit(src, i) ^ flip : padWeight);
+    for (let i = 0; i < g.inputs; i++) setBit(row, i, i < l.inputs ? getBit(src, i) ^ flip : padWeight ^ flip);
     rows.push(row);
   }
   let thresholds = l.thresholds;
   if (thresholds && g.outputs > l.outputs) {
-    const value = new Int32Array(g.outputs).fill(l.accMax + 1);
+    const value = new Int32Array(g.outputs).fill(l.inputBits > 1 ? l.accMax + 1 : g.inputs + 1);
     value.set(thresholds.value);
     thresholds = { value, direction: [...thresholds.direction, ...new Array<'ge'>(g.outputs - l.outputs).fill('ge')] };
   }
