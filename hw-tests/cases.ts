@@ -6,11 +6,12 @@ import { randomModel } from '../src/model/random-model.js';
 import { packageRoot } from '../src/util/paths.js';
 import { Prng } from '../src/util/prng.js';
 import { hasTool } from '../src/verify/tools.js';
+import { runUnlessOptional } from '../src/util/ci.js';
 import { datasetFrames } from '../src/inputs/frames.js';
 
 /** In CI (BNN_REQUIRE_TOOLS=1) a missing simulator fails the tests instead of skipping them. */
 export async function toolOrSkip(tool: string): Promise<boolean> {
-  return process.env.BNN_REQUIRE_TOOLS === '1' || (await hasTool(tool));
+  return runUnlessOptional(await hasTool(tool));
 }
 
 export { workDir } from './work-dir.js';
@@ -20,8 +21,8 @@ export function frames(n: number, size: number, seed: number): number[][] {
   return Array.from({ length: n }, () => Array.from({ length: size }, () => rng.int(256)));
 }
 
-const fold = (layers: Array<[number, number]>): FoldConfig => ({
-  layers: layers.map(([pe, simd]) => ({ pe, simd })),
+const fold = (layers: Array<[number, number] | [number, number, 'pad']>): FoldConfig => ({
+  layers: layers.map(([pe, simd, pad]) => ({ pe, simd, ...(pad ? { pad: true } : {}) })),
   fifoDepth: 'auto',
   source: 'test',
 });
@@ -55,6 +56,19 @@ export const COSIM_CASES: CosimCase[] = [
     name: 'small, non-integer width ratios (16→12, 4→16, 5→6)',
     compiled: () => compile(small(), { fold: fold([[16, 12], [4, 16], [5, 6]]) }),
     frames: 6,
+  },
+  {
+    // fc0: 30 → 32 inputs (host zeros), 20 → 30 neurons (fc1's SIMD 5 and fc0's PE 6); fc1: 10 → 12 classes.
+    name: 'padded folds: 8-bit input 30 → 32, hidden 20 → 30 through pad neurons, 10 → 12 classes',
+    compiled: () => compile(randomModel({ name: 'padded', arch: [30, 20, 10], seed: 4, fixedInput: { signed: false } }), { fold: fold([[6, 8, 'pad'], [4, 5, 'pad']]) }),
+    frames: 8,
+  },
+  {
+    // N = 15: popcounts fill ACC_W = 4 bits, threshold N+1 = 16 fills T_W = 5; ge 0 / le 0 / ge N / le N at the ends.
+    name: 'thresholds at the ACC_W/T_W ends (ge 0, ge 15, ge 16, le 0, le 15 on N = 15)',
+    compiled: () => compile(boundaryThresholds(), { fold: fold([[6, 5], [2, 3]]) }),
+    frames: 6,
+    input: () => [Array(15).fill(255), Array(15).fill(0), ...frames(4, 15, 21)],
   },
   {
     name: 'conv: 8-bit first conv, padded conv, max-pool, dense',
@@ -114,4 +128,11 @@ export function cnvLike() {
       { dense: 512 }, { dense: 512 }, { dense: 10 },
     ],
   });
+}
+
+/** A 15-6-2 net whose first layer's thresholds sit at both ends of the popcount range [0, 15]. */
+function boundaryThresholds() {
+  const m = randomModel({ name: 'bounds', arch: [15, 6, 2], seed: 12 });
+  (m.layers[0] as { activation: unknown }).activation = { kind: 'threshold', thresholds: [0, 15, 16, 0, 15, 8], direction: ['ge', 'ge', 'ge', 'le', 'le', 'ge'] };
+  return m;
 }

@@ -27,7 +27,10 @@ export function cosimSuite(sim: RtlSimulator, tool: string): void {
       if (c.expect) expect(r.predictions).toEqual(c.expect);
       expect(r.scoreMismatches).toBe(0);
       expect(r.scoresFrom).toBe(compiled.plan.output.stream === 'scores' ? 'rtl' : 'simulator');
+      // In CI a missing lint result (no verilator) is a failure, not a pass.
+      if (process.env.BNN_REQUIRE_TOOLS === '1') expect(r.lint).toBeDefined();
       if (r.lint) expect(r.lint.warnings).toEqual([]);
+      expect(r.streams.differences).toEqual([]);
       expect(r.cycles.ii.simulatorIdeal).toBe(compiled.plan.ii.cycles);
       // measured on the RTL's own output beats, under this run's traffic
       expect(r.cycles.ii.measured).toEqual(expect.any(Number));

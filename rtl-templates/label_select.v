@@ -4,12 +4,14 @@
 // Argmax over the last layer's values: PE values of ACC_W bits per beat, NF beats per frame,
 // unsigned (popcounts, bits) or two's complement (SIGNED: a fixed-point layer's sums).
 // The lowest class index wins a tie, the highest with TIE_HIGH (highest-set-bit over bits).
-// One output beat (the class index, zero-extended to OUT_W) per frame, valid the cycle after
-// the frame's last value beat is accepted.
+// Lanes from CLASSES on are pad neurons of a padded fold and never win (pads are the highest
+// indices, so a beat whose lane 0 is a pad holds only pads). One output beat (the class index,
+// zero-extended to OUT_W) per frame, valid the cycle after the frame's last value beat is accepted.
 // Twin: sim/label-select.ts. Parameters: src/blocks/label-select.ts.
 module bnn_label_select #(
   parameter integer PE = 10,
   parameter integer NF = 1,
+  parameter integer CLASSES = 10,     // real classes, <= PE*NF
   parameter integer ACC_W = 7,
   parameter integer IDX_W = 4,        // holds 0..PE*NF-1
   parameter integer OUT_W = 8,
@@ -35,6 +37,7 @@ module bnn_label_select #(
   localparam integer FLIP_I = (SIGNED != 0) ? (1 << (ACC_W - 1)) : 0;
   localparam [ACC_W-1:0] FLIP = FLIP_I[ACC_W-1:0];
   wire [PE*ACC_W-1:0] key = s_axis_tdata ^ {PE{FLIP}};
+  localparam [31:0] CLASSES_N = CLASSES;
 
   reg [NF_W-1:0]   beat;
   reg [IDX_W-1:0] base;
@@ -46,19 +49,21 @@ module bnn_label_select #(
   // Best lane of this beat (strict > keeps the lowest index on a tie, >= the highest).
   reg [ACC_W-1:0]  lane_val;
   reg [IDX_W-1:0] lane_idx;
+  wire [31:0] base32 = {{(32-IDX_W){1'b0}}, base};
+  wire lane_ok = base32 < CLASSES_N;
   integer i;
   always @* begin
     lane_val = key[ACC_W-1:0];
     lane_idx = {IDX_W{1'b0}};
     for (i = 1; i < PE; i = i + 1)
-      if (key[i*ACC_W +: ACC_W] > lane_val || (TIE_HIGH != 0 && key[i*ACC_W +: ACC_W] == lane_val)) begin
+      if (base32 + i < CLASSES_N && (key[i*ACC_W +: ACC_W] > lane_val || (TIE_HIGH != 0 && key[i*ACC_W +: ACC_W] == lane_val))) begin
         lane_val = key[i*ACC_W +: ACC_W];
         lane_idx = i[IDX_W-1:0];
       end
   end
 
   wire [IDX_W-1:0] cand = base + lane_idx;
-  wire take = (beat == {NF_W{1'b0}}) || (lane_val > best_val) || (TIE_HIGH != 0 && lane_val == best_val);
+  wire take = (beat == {NF_W{1'b0}}) || (lane_ok && (lane_val > best_val || (TIE_HIGH != 0 && lane_val == best_val)));
   wire [IDX_W-1:0] new_idx = take ? cand[IDX_W-1:0] : best_idx;
   wire last_beat = (beat == NF_LAST);
 

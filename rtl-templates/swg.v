@@ -38,7 +38,11 @@ module bnn_swg #(
   localparam integer DEPTH = R * ROW;
   localparam integer AW = (DEPTH > 1) ? $clog2(DEPTH) : 1;
   localparam integer RW = $clog2(R + 1);           // holds 0..R
-  localparam integer HW = $clog2(H + 1) + 1;       // signed row coordinates -P..H+K
+  // Signed row coordinates -P..H+K; also compared (signed) with the row count `filled` (0..R),
+  // so at least RW+1 bits: a small image (H < K+S, e.g. 2x2 under a 3x3 kernel) otherwise saw
+  // filled >= 4 as negative and stalled for good.
+  localparam integer HW0 = $clog2(H + 1) + 1;
+  localparam integer HW = (HW0 > RW) ? HW0 : RW + 1;
   localparam integer XW = $clog2(W + 1) + 1;       // signed column coordinates
   localparam integer CBW = (CB > 1) ? $clog2(CB) : 1;
   localparam integer KW = (K > 1) ? $clog2(K) : 1;

@@ -18,6 +18,8 @@ export interface RunResult {
   finished: boolean;
   /** Output beats of the block `tap` asked for, in order (values only). */
   tapped?: Beat[];
+  /** With `streams`: every beat accepted on each block's output channel, in plan order. */
+  streams?: OutBeat[][];
 }
 
 /**
@@ -26,7 +28,7 @@ export interface RunResult {
  * the source offers beat i after gaps[i] idle cycles and holds it until accepted; the sink's
  * ready in cycle c is ready[c % ready.length] (always ready for an empty pattern).
  */
-export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?: number } = {}): RunResult {
+export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?: number; streams?: boolean } = {}): RunResult {
   const blocks: SimBlock[] = plan.blocks.map(twinFor);
   const n = blocks.length;
   const valid = new Array<boolean>(n + 1).fill(false);
@@ -37,6 +39,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
   const out: OutBeat[] = [];
   const tapped: Beat[] = [];
   const tap = opts.tap === undefined ? -1 : opts.tap + 1;
+  const streams: OutBeat[][] | undefined = opts.streams ? blocks.map(() => []) : undefined;
   const expectOut = stim.expectOutBeats;
   const maxCycles = opts.maxCycles ?? stim.maxCycles;
   let i = 0; // next input beat
@@ -61,6 +64,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
     }
     if (fire[n]) out.push({ cycle, data: data[n]! });
     if (tap > 0 && fire[tap]) tapped.push(Int32Array.from(data[tap]!));
+    if (streams) for (let k = 0; k < n; k++) if (fire[k + 1]) streams[k]!.push({ cycle, data: Int32Array.from(data[k + 1]!) });
     if (fire[0]) inCycles.push(cycle);
     // clock edge
     for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
@@ -75,6 +79,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
     out,
     finished: out.length >= expectOut,
     ...(tap > 0 ? { tapped } : {}),
+    ...(streams ? { streams } : {}),
     blocks: blocks.map((b, k) => ({
       name: b.name,
       kind: plan.blocks[k]!.kind,

@@ -1,7 +1,7 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
 import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/label_select.v: argmax, lowest index wins a tie (highest with TIE_HIGH). */
+/** Twin of rtl-templates/label_select.v: argmax over the real classes, lowest index wins a tie (highest with TIE_HIGH). */
 export class LabelSelectSim implements SimBlock {
   readonly name: string;
   readonly comb = false;
@@ -9,6 +9,7 @@ export class LabelSelectSim implements SimBlock {
   private readonly pe: number;
   private readonly nf: number;
   private readonly tieHigh: boolean;
+  private readonly classes: number;
   private beat = 0;
   private bestVal = 0;
   private bestIdx = 0;
@@ -21,6 +22,7 @@ export class LabelSelectSim implements SimBlock {
     this.nf = b.params.NF;
     // Values arrive as numbers (signed sums already signed), so SIGNED needs no work here.
     this.tieHigh = b.params.TIE_HIGH === 1;
+    this.classes = b.params.CLASSES;
   }
   outValid(): boolean {
     return this.valid;
@@ -37,12 +39,14 @@ export class LabelSelectSim implements SimBlock {
     let laneVal = d[0]!;
     let laneIdx = 0;
     const better = (a: number, b: number) => a > b || (this.tieHigh && a === b);
+    const base = this.beat * this.pe;
     for (let i = 1; i < this.pe; i++)
-      if (better(d[i]!, laneVal)) {
+      if (base + i < this.classes && better(d[i]!, laneVal)) {
         laneVal = d[i]!;
         laneIdx = i;
       }
-    if (this.beat === 0 || better(laneVal, this.bestVal)) {
+    // Pad neurons (index >= classes) never win; a beat whose lane 0 is a pad holds only pads.
+    if (this.beat === 0 || (base < this.classes && better(laneVal, this.bestVal))) {
       this.bestVal = laneVal;
       this.bestIdx = this.beat * this.pe + laneIdx;
     }

@@ -29,16 +29,20 @@ export const READY_PERIOD = 8192;
 
 export const NO_TRAFFIC: TrafficOptions = { gapProbability: 0, maxGap: 0, stallProbability: 0, seed: 0 };
 
-/** Split raw frames into input beats of the plan's first engine (SIMD raw elements per beat). */
+/**
+ * Split raw frames into input beats of the plan's first engine (SIMD raw elements per beat). A
+ * padded first layer takes more elements than a frame has: the last beat is filled up with zeros.
+ */
 export function frameBeats(plan: Plan, frames: ArrayLike<number>[]): Beat[] {
-  const lanes = plan.blocks[0]!.in.elems;
+  const first = plan.blocks[0]!.in;
+  const lanes = first.elems;
   checkRawFrames(rawRangeOf(plan.input.rawBits, plan.input.signed), frames, 'frame');
   const beats: Beat[] = [];
   for (const f of frames) {
     if (f.length !== plan.input.elements) throw new Error(`frame has ${f.length} elements, plan expects ${plan.input.elements}`);
-    for (let b = 0; b < plan.input.elements / lanes; b++) {
+    for (let b = 0; b < first.beatsPerFrame; b++) {
       const beat = new Int32Array(lanes);
-      for (let e = 0; e < lanes; e++) beat[e] = f[b * lanes + e]!;
+      for (let e = 0; e < lanes; e++) beat[e] = b * lanes + e < f.length ? f[b * lanes + e]! : 0;
       beats.push(beat);
     }
   }

@@ -8,19 +8,19 @@ import type { BlockBase } from '../plan/types.js';
  */
 export interface LabelSelectBlock extends BlockBase {
   kind: 'label_select';
-  params: { PE: number; NF: number; ACC_W: number; IDX_W: number; OUT_W: number; SIGNED: 0 | 1; TIE_HIGH: 0 | 1 };
+  /** CLASSES <= PE·NF: lanes from CLASSES on are pad neurons (src/compiler/padding.ts) and never win. */
+  params: { PE: number; NF: number; CLASSES: number; ACC_W: number; IDX_W: number; OUT_W: number; SIGNED: 0 | 1; TIE_HIGH: 0 | 1 };
 }
 
 /** `signed`: scores are two's complement (a fixed-point last layer); `tieHigh`: the highest index wins a tie (highest-set-bit). */
-export function labelSelectBlock(name: string, pe: number, nf: number, accW: number, outBits: number, signed: boolean, tieHigh: boolean): LabelSelectBlock {
-  const classes = pe * nf;
+export function labelSelectBlock(name: string, pe: number, nf: number, classes: number, accW: number, outBits: number, signed: boolean, tieHigh: boolean): LabelSelectBlock {
   return {
     kind: 'label_select',
     name,
     in: { elems: pe, elemBits: accW, beatsPerFrame: nf },
     out: { elems: 1, elemBits: outBits, beatsPerFrame: 1 },
     cyclesPerFrame: nf,
-    params: { PE: pe, NF: nf, ACC_W: accW, IDX_W: bitsFor(classes - 1), OUT_W: outBits, SIGNED: signed ? 1 : 0, TIE_HIGH: tieHigh ? 1 : 0 },
+    params: { PE: pe, NF: nf, CLASSES: classes, ACC_W: accW, IDX_W: bitsFor(pe * nf - 1), OUT_W: outBits, SIGNED: signed ? 1 : 0, TIE_HIGH: tieHigh ? 1 : 0 },
   };
 }
 

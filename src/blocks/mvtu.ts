@@ -50,9 +50,20 @@ export interface MemoryImage {
   words: string[];
 }
 
+/** A padded engine (src/compiler/padding.ts): real and padded MW/MH and what the pad costs. */
+export interface MvtuPadding {
+  inputs: { real: number; padded: number };
+  neurons: { real: number; padded: number };
+  /** Lane-cycles per frame spent on pad inputs or pad neurons (PE·SIMD·cycles − MW·MH·pixels). */
+  padLaneCyclesPerFrame: number;
+  /** Weight memory bits holding pad weights. */
+  padWeightBits: number;
+}
+
 export interface MvtuBlock extends BlockBase {
   kind: 'mvtu';
   params: MvtuParams;
+  padding?: MvtuPadding;
   weights: MemoryImage;
   thresholds?: MemoryImage;
 }
@@ -60,6 +71,8 @@ export interface MvtuBlock extends BlockBase {
 export interface Folding {
   pe: number;
   simd: number;
+  /** Pad the fan-in up to a multiple of SIMD and the neurons up to a multiple of PE (src/compiler/padding.ts). */
+  pad?: boolean;
 }
 
 /** Most lanes (PE·SIMD) one engine may have: beyond this the weight word is impractically wide. */
@@ -67,13 +80,13 @@ export const MAX_LANES = 1 << 16;
 
 export function validateMvtuFold(mw: number, mh: number, f: Folding, file: string, field: string): void {
   const check = (v: number, n: number, what: 'pe' | 'simd', dim: string) => {
-    if (!Number.isInteger(v) || v < 1 || n % v !== 0)
+    if (!Number.isInteger(v) || v < 1 || (!f.pad && n % v !== 0))
       throw new BnnError({
         code: 'FOLD_INVALID',
-        message: `${what.toUpperCase()} must divide ${dim} = ${n}`,
+        message: f.pad ? `${what.toUpperCase()} must be a positive integer` : `${what.toUpperCase()} must divide ${dim} = ${n}, unless the layer is padded (pad: true)`,
         file,
         field: `${field}.${what}`,
-        expected: `one of ${divisors(n).join(', ')}`,
+        expected: f.pad ? 'an integer >= 1' : `one of ${divisors(n).join(', ')}, or pad: true on this layer`,
         got: String(v),
       });
   };

@@ -2,7 +2,7 @@ import { binarizeBlock } from '../blocks/binarize.js';
 import { dwcBlock } from '../blocks/dwc.js';
 import { fifoBlock } from '../blocks/fifo.js';
 import { labelSelectBlock } from '../blocks/label-select.js';
-import { mvtuBlock } from '../blocks/mvtu.js';
+import { mvtuBlock, type MvtuBlock } from '../blocks/mvtu.js';
 import { poolBlock } from '../blocks/pool.js';
 import { swgBlock } from '../blocks/swg.js';
 import { size } from '../model/shapes.js';
@@ -11,6 +11,7 @@ import type { Plan, PlanBlock, StreamShape } from '../plan/types.js';
 import type { FoldConfig } from './fold-config.js';
 import { enginePixels, type IntegerModel } from './integer-model.js';
 import { legalizeAll } from './legalize-names.js';
+import { engineGeometry, padLayer, paddingCost } from './padding.js';
 import { TEMPLATE_MODULES } from './templates.js';
 
 /** Depth of the FIFO in front of an engine whose input vector takes `beats` beats. */
@@ -35,18 +36,22 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
   let cur: StreamShape | undefined;
   let curFrom = 'input';
   let engineIndex = 0;
-  im.layers.forEach((layer, k) => {
+  const geometry = engineGeometry(im, fold);
+  im.layers.forEach((realLayer, k) => {
     const name = layerNames[k]!;
-    if (layer.kind === 'maxpool2d') {
-      const pool = poolBlock(`${name}_pool`, layer, cur!.elems, name);
+    if (realLayer.kind === 'maxpool2d') {
+      const pool = poolBlock(`${name}_pool`, realLayer, cur!.elems, name);
       blocks.push(pool);
       cur = pool.out;
       curFrom = name;
       return;
     }
+    const g = geometry[engineIndex]!;
     const f = fold.layers[engineIndex++]!;
+    const layer = padLayer(realLayer, g);
     if (k === 0) {
-      const beats = elements / f.simd;
+      // A padded first layer takes whole beats: the host fills the last one up with zeros.
+      const beats = (layer.conv ? elements : layer.inputs) / f.simd;
       if (enc.kind === 'threshold') {
         const b = binarizeBlock('input_binarize', f.simd, rawBits, enc.threshold, beats);
         blocks.push(b);
@@ -60,7 +65,8 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
     if (layer.conv) blocks.push(swgBlock(`${name}_swg`, layer.conv, f.simd, layer.inputBits, name));
     const sf = layer.inputs / f.simd;
     blocks.push(fifoBlock(`${name}_fifo`, { elems: f.simd, elemBits: layer.inputBits, beatsPerFrame: enginePixels(layer) * sf }, depthFor(sf), name));
-    const engine = mvtuBlock(`${name}_mvtu`, layer, f);
+    const padding = paddingCost(realLayer, g);
+    const engine = { ...mvtuBlock(`${name}_mvtu`, layer, f), ...(padding ? { padding } : {}) };
     blocks.push(engine);
     cur = engine.out;
     curFrom = name;
@@ -68,11 +74,14 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
   // The last layer's values: scores (signed sums for a fixed-point layer) or thresholded bits.
   const lastLayer = im.layers[im.layers.length - 1]!;
   const values = { perBeat: cur!.elems, bits: cur!.elemBits, signed: lastLayer.kind !== 'maxpool2d' && lastLayer.inputBits > 1 && !lastLayer.thresholds, beatsPerFrame: cur!.beatsPerFrame };
-  const classes = values.perBeat * values.beatsPerFrame;
+  // Pad neurons of a padded last layer sit at the highest indices of the stream: not classes.
+  const lastEngine = [...blocks].reverse().find((b): b is MvtuBlock => b.kind === 'mvtu');
+  const padNeurons = lastEngine?.padding ? lastEngine.padding.neurons.padded - lastEngine.padding.neurons.real : 0;
+  const classes = values.perBeat * values.beatsPerFrame - padNeurons;
   const stream = fold.output ?? 'class';
   if (stream === 'class') {
-    const idxBits = bitsFor(classes - 1);
-    blocks.push(labelSelectBlock('label_select', values.perBeat, values.beatsPerFrame, values.bits, 8 * Math.ceil(idxBits / 8), values.signed, im.output === 'highest-set-bit'));
+    const idxBits = bitsFor(values.perBeat * values.beatsPerFrame - 1);
+    blocks.push(labelSelectBlock('label_select', values.perBeat, values.beatsPerFrame, classes, values.bits, 8 * Math.ceil(idxBits / 8), values.signed, im.output === 'highest-set-bit'));
   }
   const names = new Set<string>();
   for (const b of blocks) {

@@ -40,12 +40,12 @@ describe('folding config', () => {
   it('rejects a PE that does not divide MH, listing the valid values', () => {
     const e = foldError('layers:\n  - {pe: 3, simd: 49}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n');
     expect(e.detail).toMatchObject({ code: 'FOLD_INVALID', file: 'fold.yaml', field: 'layers[0].pe', got: '3' });
-    expect(e.detail.expected).toBe('one of 1, 2, 4, 8, 16, 32, 64, 128, 256');
+    expect(e.detail.expected).toBe('one of 1, 2, 4, 8, 16, 32, 64, 128, 256, or pad: true on this layer');
   });
 
   it('rejects SIMD that does not divide MW, zero, and unknown layers', () => {
     expect(foldError('layers:\n  - {pe: 16, simd: 50}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n').detail.expected).toBe(
-      'one of 1, 2, 4, 7, 8, 14, 16, 28, 49, 56, 98, 112, 196, 392, 784',
+      'one of 1, 2, 4, 7, 8, 14, 16, 28, 49, 56, 98, 112, 196, 392, 784, or pad: true on this layer',
     );
     expect(foldError('layers:\n  - {pe: 0, simd: 49}\n  - {pe: 8, simd: 16}\n  - {pe: 8, simd: 16}\n  - {pe: 10, simd: 8}\n').detail.field).toBe('layers[0].pe');
     expect(foldError('layers:\n  fcX: {pe: 1, simd: 1}\n').detail.field).toBe('layers.fcX');

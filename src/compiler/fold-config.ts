@@ -49,8 +49,9 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
     const field = Array.isArray(d.layers) ? `layers[${i}]` : `layers.${names[i]}`;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) fail(field, 'a mapping {pe, simd}', e);
     const r = e as Record<string, unknown>;
-    for (const k of Object.keys(r)) if (k !== 'pe' && k !== 'simd') fail(`${field}.${k}`, 'only pe and simd', k, 'unknown key');
-    const f = { pe: r.pe as number, simd: r.simd as number };
+    for (const k of Object.keys(r)) if (k !== 'pe' && k !== 'simd' && k !== 'pad') fail(`${field}.${k}`, 'only pe, simd and pad', k, 'unknown key');
+    if (r.pad !== undefined && typeof r.pad !== 'boolean') fail(`${field}.pad`, 'true or false', r.pad);
+    const f: Folding = { pe: r.pe as number, simd: r.simd as number, ...(r.pad === true ? { pad: true } : {}) };
     validateEngineFold(engines[i]!, f, file, field);
     return f;
   });
@@ -65,13 +66,13 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
   return { layers, fifoDepth, source: file, ...(d.output !== undefined ? { output: d.output as OutputStream } : {}) };
 }
 
-/** PE | MH and SIMD | MW; a convolution's SIMD must also divide its input channels (the window generator moves whole channel groups). */
+/** PE | MH and SIMD | MW unless padded (whether a padding can be realized: src/compiler/padding.ts); a convolution's SIMD must also divide its input channels (the window generator moves whole channel groups). */
 export function validateEngineFold(l: IntegerEngineLayer, f: Folding, file: string, field: string): void {
   validateMvtuFold(l.inputs, l.outputs, f, file, field);
   if (l.conv && l.conv.inShape[2] % f.simd !== 0)
     throw new BnnError({
       code: 'FOLD_INVALID',
-      message: `a convolution's SIMD must divide its input channels C = ${l.conv.inShape[2]}`,
+      message: `a convolution's SIMD must divide its input channels C = ${l.conv.inShape[2]} (the window generator moves whole channel groups; padding does not apply)`,
       file,
       field: `${field}.simd`,
       expected: `one of ${divisors(l.conv.inShape[2]).join(', ')}`,

@@ -5,7 +5,7 @@ import { run } from '../../sim/engine.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import { emitScripts } from './scripts.js';
 import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
-import { expectedLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
+import { expectedLog, expectedStreamsLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
 import { emitTestbench } from './testbench.js';
 import { emitTopVerilog, TEMPLATE_OF } from './top-verilog.js';
 import { writeFolderSafe } from '../util/output-safety.js';
@@ -36,7 +36,9 @@ export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
-  files.set('tb/expected.log', expectedLog(plan, run(plan, stim)));
+  const predicted = run(plan, stim, { streams: true });
+  files.set('tb/expected.log', expectedLog(plan, predicted));
+  files.set('tb/expected_streams.log', expectedStreamsLog(plan, predicted));
   files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');
   return files;
 }

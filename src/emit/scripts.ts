@@ -24,7 +24,8 @@ cd "$(dirname "$0")"
 iverilog -g2005 -s tb_top -o tb/sim.vvp -c files.f tb/tb_top.v
 vvp -n tb/sim.vvp "$@"
 diff -u tb/expected.log tb/out.log
-echo "PASS: RTL output matches the bnn simulator beat for beat and cycle for cycle"
+diff -u tb/expected_streams.log tb/streams.log
+echo "PASS: RTL output and every inter-block stream match the bnn simulator beat for beat and cycle for cycle"
 `,
   );
   files.set(
@@ -36,7 +37,8 @@ cd "$(dirname "$0")"
 verilator --binary -j 2 -Wno-fatal --top-module tb_top -Mdir tb/obj_verilator -o Vtb_top -f files.f tb/tb_top.v
 tb/obj_verilator/Vtb_top "$@"
 diff -u tb/expected.log tb/out.log
-echo "PASS: RTL output matches the bnn simulator beat for beat and cycle for cycle"
+diff -u tb/expected_streams.log tb/streams.log
+echo "PASS: RTL output and every inter-block stream match the bnn simulator beat for beat and cycle for cycle"
 `,
   );
   files.set(

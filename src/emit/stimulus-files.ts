@@ -1,4 +1,4 @@
-import type { Plan } from '../plan/types.js';
+import { streamBits, type Plan } from '../plan/types.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import type { RunResult } from '../../sim/engine.js';
 import { beatToHex } from './hex.js';
@@ -31,4 +31,21 @@ export function expectedLog(plan: Plan, r: RunResult): string {
   const lines = events.map((e) => e[2]);
   if (r.finished && r.out.length) lines.push(`DONE ${r.out[r.out.length - 1]!.cycle}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Every inter-block stream as the simulator predicts tb_top records it in tb/streams.log: one
+ * line `S <block> <cycle> <tdata>` per beat accepted on a block's output channel, ordered by
+ * cycle, then plan order (the testbench's statement order). Needs a run with `streams`.
+ */
+export function expectedStreamsLog(plan: Plan, r: RunResult): string {
+  if (!r.streams) throw new Error('internal: expectedStreamsLog needs a run with streams recorded');
+  const events: Array<[number, number, string]> = [];
+  r.streams.forEach((beats, k) => {
+    const b = plan.blocks[k]!;
+    const w = streamBits(b.out);
+    for (const o of beats) events.push([o.cycle, k, `S ${b.name} ${o.cycle} ${beatToHex(o.data, b.out.elemBits, w)}`]);
+  });
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return events.map((e) => e[2] + '\n').join('');
 }

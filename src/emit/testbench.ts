@@ -15,6 +15,8 @@ export interface TestbenchCounts {
  * drives m_axis_tready from tb/ready.mem (period N_READY; always ready when 0) and logs every
  * accepted input beat ("I cycle") and output beat ("O cycle data") to tb/out.log. Cycle 0 is
  * the first clock edge after reset. The simulator (sim/engine.ts) models exactly this.
+ * Every block's output channel is also logged, beat by beat, to tb/streams.log (see
+ * expectedStreamsLog): a wrong internal stream is seen even when the class stays right.
  */
 export function emitTestbench(plan: Plan, c: TestbenchCounts): string {
   const inW = inAxisBits(plan);
@@ -35,11 +37,13 @@ module tb_top;
   reg [31:0] gap_mem [0:${Math.max(1, c.inBeats) - 1}];
   reg ready_mem [0:${Math.max(1, c.readyPeriod) - 1}];
   integer fd;
+  integer fs;
   initial begin
     $readmemh("tb/in.mem", in_mem);
     $readmemh("tb/gaps.mem", gap_mem);
     if (N_READY > 0) $readmemh("tb/ready.mem", ready_mem);
     fd = $fopen("tb/out.log", "w");
+    fs = $fopen("tb/streams.log", "w");
     if ($test$plusargs("vcd")) begin
       $dumpfile("tb/wave.vcd");
       $dumpvars(0, tb_top);
@@ -85,22 +89,35 @@ module tb_top;
       end else if (gap > 0) begin
         gap <= gap - 1;
       end
+${streamMonitors(plan)}
       if (m_axis_tvalid && m_axis_tready) begin
         $fwrite(fd, "O %0d %h\\n", cyc, m_axis_tdata);
         n_out <= n_out + 1;
         if (n_out + 1 == N_OUT) begin
           $fwrite(fd, "DONE %0d\\n", cyc);
           $fclose(fd);
+          $fclose(fs);
           $finish;
         end
       end
       if (cyc >= MAX_CYCLES) begin
         $fwrite(fd, "TIMEOUT %0d\\n", cyc);
         $fclose(fd);
+        $fclose(fs);
         $finish;
       end
     end
   end
 endmodule
 `;
+}
+
+/** One monitor per block output channel, probing the top's channel wires hierarchically. */
+function streamMonitors(plan: Plan): string {
+  return plan.blocks
+    .map((b, k) => {
+      const ready = k + 1 < plan.blocks.length ? `dut.${b.name}_tready` : 'm_axis_tready';
+      return `      if (dut.${b.name}_tvalid && ${ready}) $fwrite(fs, "S ${b.name} %0d %h\\n", cyc, dut.${b.name}_tdata);`;
+    })
+    .join('\n');
 }

@@ -14,7 +14,8 @@ export function valuesPerFrame(plan: Plan, beats: ArrayLike<number>[]): number[]
   for (let f = 0; (f + 1) * per <= beats.length; f++) {
     const v: number[] = [];
     for (let b = f * per; b < (f + 1) * per; b++) for (let e = 0; e < beats[b]!.length; e++) v.push(beats[b]![e]!);
-    frames.push(v);
+    // A padded last layer streams its pad neurons last: they are not classes.
+    frames.push(v.slice(0, plan.output.classes));
   }
   return frames;
 }

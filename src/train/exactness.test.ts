@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { runUnlessOptional } from '../util/ci.js';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { foldThresholds } from '../compiler/fold-thresholds.js';
@@ -52,7 +53,7 @@ describe('shipped trained models: float reference = integer model on every test 
   for (const { file, model } of shipped) {
     const dsName = String(model.metadata.dataset);
     const available = dsName !== 'fashion-mnist' || existsSync(FASHION_MNIST_DIR);
-    it.runIf(available)(`${model.name} (${dsName})`, { timeout: 300_000 }, () => {
+    it.runIf(runUnlessOptional(available))(`${model.name} (${dsName})`, { timeout: 300_000 }, () => {
       const ds = dataset(dsName);
       const folded = foldThresholds(model);
       const conv = model.layers.some((l) => l.kind !== 'dense');

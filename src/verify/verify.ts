@@ -9,6 +9,7 @@ import { beatFromHex, frameResults } from '../plan/output-values.js';
 import type { Plan } from '../plan/types.js';
 import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
+import { compareStreams, type StreamComparison } from './compare-streams.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
 import { hasTool } from './tools.js';
 
@@ -50,6 +51,8 @@ export interface VerifyReport {
   scoreMismatches: number;
   output: { rule: Plan['output']['rule']; stream: Plan['output']['stream'] };
   firstMismatch?: LogComparison['first'];
+  /** Every block's output stream, RTL against the simulator's per-block log. */
+  streams: Pick<StreamComparison, 'streams' | 'beats' | 'differences' | 'first'>;
   vcd?: string;
   timedOut: boolean;
   lint?: { clean: boolean; warnings: string[] };
@@ -90,6 +93,12 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const logFile = join(o.dir, 'tb/out.log');
   const gotText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(gotText));
+  const streamsFile = join(o.dir, 'tb/streams.log');
+  const streams = compareStreams(
+    plan.blocks.map((b) => b.name),
+    files.get('tb/expected_streams.log')!,
+    existsSync(streamsFile) ? readFileSync(streamsFile, 'utf8') : '',
+  );
   const rtlOut = parseLog(gotText).filter((e) => e.kind === 'O');
   const last = plan.blocks[plan.blocks.length - 1]!;
   const signed = plan.output.stream === 'scores' && plan.output.values.signed;
@@ -105,7 +114,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const scoreMismatches = refs.filter((r, i) => !sameValues(rtl.scores[i], r.scores)).length;
   const rtlIi = measuredIi(doneCycles(plan, rtlOut.map((e) => e.cycle)));
   let vcd: string | undefined;
-  const mismatched = cmp.outputMismatches + cmp.inputMismatches > 0;
+  const mismatched = cmp.outputMismatches + cmp.inputMismatches + streams.differences.length > 0;
   if (mismatched) {
     say('mismatch: re-running with a VCD dump');
     await runRtl(o.dir, o.sim, { vcd: true }).catch(() => undefined);
@@ -131,6 +140,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     scoreMismatches,
     output: { rule: plan.output.rule, stream: plan.output.stream },
     ...(cmp.first ? { firstMismatch: cmp.first } : {}),
+    streams,
     ...(vcd ? { vcd } : {}),
     timedOut: cmp.timedOut,
     ...(lint ? { lint } : {}),

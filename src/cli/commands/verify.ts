@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { BnnError } from '../../errors.js';
 import type { VerifyReport } from '../../verify/verify.js';
 import { verify } from '../../verify/verify.js';
+import { describeStreamDifference } from '../../verify/compare-streams.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
 import { addDesignOptions, addFrameOptions, addLabelsOption, defaultOutDir, forceOption, loadAndCompile, outputOption, type DesignOptions } from '../common.js';
@@ -16,6 +17,8 @@ export function formatVerifyReport(r: VerifyReport): string {
   if (r.lint) L.push(`  verilator -Wall lint: ${r.lint.clean ? 'clean' : r.lint.warnings.length + ' warnings'}`);
   L.push(`  II ${r.cycles.ii.measured ?? '-'} cycles/frame measured on the RTL's output beats (simulator without traffic ${r.cycles.ii.simulatorIdeal ?? '-'}, analytic ${r.cycles.ii.analytic}), latency ${r.cycles.latency ?? '-'} cycles, ${r.cycles.total} cycles with random traffic`);
   L.push(`  ${r.sim} build ${r.seconds.build}s, run ${r.seconds.run}s; files in ${r.dir}`);
+  L.push(`  streams: ${r.streams.streams} block outputs, ${r.streams.beats} beats compared, ${r.streams.differences.length} differ`);
+  if (r.streams.first) L.push(`  first differing stream: ${describeStreamDifference(r.streams.first)}`);
   if (r.firstMismatch) L.push(`  first mismatch (${r.firstMismatch.kind} #${r.firstMismatch.index}): expected "${r.firstMismatch.expected}", RTL "${r.firstMismatch.got}"`);
   if (r.vcd) L.push(`  waveform: ${r.vcd}`);
   if (r.timedOut) L.push('  the testbench timed out');
