@@ -1,5 +1,6 @@
 import type { Plan } from '../src/plan/types.js';
 import { run, type RunResult } from './engine.js';
+import { runEvents } from './event-engine.js';
 import { makeStimulus, NO_TRAFFIC, type TrafficOptions } from './stimulus.js';
 
 export interface SimReport {
@@ -52,9 +53,18 @@ export function summarize(plan: Plan, r: RunResult, frames: number): SimReport {
   };
 }
 
+/** The two engines: event-driven (the default) and the per-cycle reference it is checked against. */
+export const ENGINES = { event: runEvents, cycle: run } as const;
+export type EngineName = keyof typeof ENGINES;
+
 /** Run frames through the plan's twins (no input gaps, no backpressure unless given). */
-export function simulate(plan: Plan, frames: ArrayLike<number>[], traffic: TrafficOptions = NO_TRAFFIC): { report: SimReport; run: RunResult } {
+export function simulate(
+  plan: Plan,
+  frames: ArrayLike<number>[],
+  traffic: TrafficOptions = NO_TRAFFIC,
+  engine: EngineName = 'event',
+): { report: SimReport; run: RunResult } {
   const stim = makeStimulus(plan, frames, traffic);
-  const r = run(plan, stim);
+  const r = ENGINES[engine](plan, stim);
   return { report: summarize(plan, r, frames.length), run: r };
 }

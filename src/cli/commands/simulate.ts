@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
-import { simulate, type SimReport } from '../../../sim/simulate.js';
+import { Option, type Command } from 'commander';
+import { NO_TRAFFIC } from '../../../sim/stimulus.js';
+import { simulate, type EngineName, type SimReport } from '../../../sim/simulate.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
 import { addDesignOptions, addFrameOptions, loadAndCompile, type DesignOptions } from '../common.js';
 import { printJson, shortList } from '../output.js';
@@ -19,10 +20,11 @@ export function register(program: Command): void {
     .command('simulate')
     .description('run MODEL in the cycle-accurate simulator: predictions, II, latency, per-block busy/stall/idle')
     .argument('<model>', 'model file (models/*.yaml)');
-  addFrameOptions(addDesignOptions(cmd), 8).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; dataset?: string }) => {
+  cmd.addOption(new Option('--engine <name>', 'event-driven engine, or the per-cycle reference (same results)').choices(['event', 'cycle']).default('event'));
+  addFrameOptions(addDesignOptions(cmd), 8).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; dataset?: string; engine: EngineName }) => {
     const { model, compiled } = loadAndCompile(modelFile, o.fold);
     const input = selectFrames(model, o);
-    const { report } = simulate(compiled.plan, input.frames);
+    const { report } = simulate(compiled.plan, input.frames, NO_TRAFFIC, o.engine);
     const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
     if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, inputs: input.source, ...report, ...acc });
     else if (!o.quiet) {
