@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as demo } from './demo.js';
+import { register as fifo } from './fifo.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   synth(program);
   train(program);
   report(program);
+  fifo(program);
 }
