@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as demo } from './demo.js';
 import { register as fifo } from './fifo.js';
+import { register as fold } from './fold.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   train(program);
   report(program);
   fifo(program);
+  fold(program);
 }
