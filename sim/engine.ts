@@ -64,8 +64,13 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number } = {
       gap = stim.gaps[i] ?? 0;
     } else if (gap > 0) gap--;
   }
+  return runResult(plan, blocks, cycle, inCycles, out, expectOut);
+}
+
+/** What either engine returns once its blocks have been ticked through `cycles`. */
+export function runResult(plan: Plan, blocks: SimBlock[], cycles: number, inCycles: number[], out: OutBeat[], expectOut: number): RunResult {
   return {
-    cycles: cycle,
+    cycles,
     inCycles,
     out,
     finished: out.length >= expectOut,

@@ -1,7 +1,7 @@
 import type { Plan } from '../src/plan/types.js';
 import type { Beat, SimBlock } from './block.js';
 import { twinFor } from './build.js';
-import type { OutBeat, RunResult } from './engine.js';
+import { runResult, type OutBeat, type RunResult } from './engine.js';
 import type { Stimulus } from './stimulus.js';
 
 /**
@@ -136,18 +136,7 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: { maxCycles?: number
     c = Math.min(next, maxCycles);
   }
   for (let k = 0; k < n; k++) advance(k, c);
-  return {
-    cycles: c,
-    inCycles,
-    out,
-    finished: out.length >= expectOut,
-    blocks: blocks.map((b, k) => ({
-      name: b.name,
-      kind: plan.blocks[k]!.kind,
-      ...b.stats,
-      ...(b.maxOccupancy ? { maxOccupancy: b.maxOccupancy() } : {}),
-    })),
-  };
+  return runResult(plan, blocks, c, inCycles, out, expectOut);
 }
 
 /** For each position of the periodic ready pattern, the cycles until its value next changes. */
