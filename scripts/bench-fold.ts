@@ -29,10 +29,12 @@ interface Row {
   model: string;
 }
 const rows: Row[] = [];
+/** Yosys takes minutes on the ~26k-LUT design that fills an xc7z020: only the throughput targets are synthesized. */
+const synthesize = (r: Row) => !r.what.includes('xc7z020');
 for (const [what, file, pick] of [
   ['sfc-mnist, 100,000 frames/s at 100 MHz', 'models/sfc-mnist.yaml', (im: ReturnType<typeof foldThresholds>) => foldForThroughput(im, 100000, 100)],
   ['tfc-mnist, fastest on xc7z020', 'models/tfc-mnist.yaml', (im: ReturnType<typeof foldThresholds>) => foldForDevice(im, deviceNamed('xc7z020')!)],
-  ['tfc-mnist, 1,000,000 frames/s at 100 MHz', 'models/tfc-mnist.yaml', (im: ReturnType<typeof foldThresholds>) => foldForThroughput(im, 1e6, 100)],
+  ['tfc-mnist, 100,000 frames/s at 100 MHz', 'models/tfc-mnist.yaml', (im: ReturnType<typeof foldThresholds>) => foldForThroughput(im, 100000, 100)],
 ] as const) {
   const t = performance.now();
   const choice = pick(foldThresholds(loadModel(join(root, file))));
@@ -42,7 +44,7 @@ for (const [what, file, pick] of [
 
 // Estimates against Yosys on the chosen points.
 const checks: string[] = [];
-for (const r of rows) {
+for (const r of rows.filter(synthesize)) {
   process.stderr.write(`yosys synth_xilinx: ${r.what}…\n`);
   const c = compile(loadModel(join(root, r.model)), { fold: r.choice.fold });
   const s = await runSynth(c.plan, workDir('bench-fold'), { targets: ['xc7'], clockMHz: 100 });
