@@ -4,6 +4,7 @@ import { estimateSwg, swgBlock } from '../blocks/swg.js';
 import { BnnError } from '../errors.js';
 import type { Device } from '../synth/devices.js';
 import { estimatePlan } from '../synth/estimate.js';
+import { inAxisBits } from '../emit/top-verilog.js';
 import { divisors } from '../util/math.js';
 import { autoFifoDepth, buildPlan } from './build-plan.js';
 import { defaultFolding, validateEngineFold, type FoldConfig } from './fold-config.js';
@@ -17,6 +18,8 @@ export interface FoldPoint {
   ff: number;
   lutram: number;
   bram36: number;
+  /** Width of the top's input stream (its pins on a small package). */
+  inputBits: number;
 }
 
 interface Candidate {
@@ -71,13 +74,19 @@ export function foldFront(im: IntegerModel): { points: FoldPoint[]; considered: 
   const targets = [...new Set(cands.flat().map((c) => c.cycles))].filter((t) => t >= floor).sort((a, b) => a - b);
   const seen = new Set<string>();
   const choices: Folding[][] = [];
-  for (const t of targets) {
-    const layers = cands.map((cs) => cs.filter((c) => c.cycles <= t).reduce((a, b) => (cheaper(b.cost, a.cost) ? b : a)).fold);
-    const key = JSON.stringify(layers);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    choices.push(layers);
-  }
+  // Per II, and per cap on the first layer's SIMD (the input stream's width: pins on a small package).
+  const simd0 = [...new Set(cands[0]!.map((c) => c.fold.simd))];
+  for (const t of targets)
+    for (const cap of simd0) {
+      const first = cands[0]!.filter((c) => c.cycles <= t && c.fold.simd <= cap);
+      if (!first.length) continue;
+      const pick = (cs: Candidate[]) => cs.reduce((a, b) => (cheaper(b.cost, a.cost) ? b : a)).fold;
+      const layers = [pick(first), ...cands.slice(1).map((cs) => pick(cs.filter((c) => c.cycles <= t)))];
+      const key = JSON.stringify(layers);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      choices.push(layers);
+    }
   const sum = (layers: Folding[]) => {
     const e = { lut: 0, ff: 0, lutram: 0, bram36: 0 };
     layers.forEach((f, i) => {
@@ -90,15 +99,17 @@ export function foldFront(im: IntegerModel): { points: FoldPoint[]; considered: 
     return e;
   };
   const iiOf = (layers: Folding[]) => Math.max(...layers.map((f, i) => cands[i]!.find((x) => x.fold.pe === f.pe && x.fold.simd === f.simd)!.cycles));
-  const rough = choices.map((layers) => ({ layers, ii: iiOf(layers), ...sum(layers) }));
+  const inBits = (layers: Folding[]) => 8 * Math.ceil((layers[0]!.simd * im.input.rawBits) / 8);
+  const rough = choices.map((layers) => ({ layers, ii: iiOf(layers), ...sum(layers), inputBits: inBits(layers) }));
   // The whole-plan estimate (FIFOs, width converters, argmax) of the points kept.
   const points = paretoOf(paretoOf(rough).map((p) => exactPoint(im, p.layers))).sort((a, b) => a.ii - b.ii);
   return { points, considered: cands.reduce((a, cs) => a + cs.length, 0) };
 }
 
-type Costed = Pick<FoldPoint, 'ii' | 'lut' | 'lutram' | 'bram36'>;
+type Costed = Pick<FoldPoint, 'ii' | 'lut' | 'lutram' | 'bram36' | 'inputBits'>;
 const dominates = (q: Costed, p: Costed) =>
-  q.ii <= p.ii && q.lut + q.lutram <= p.lut + p.lutram && q.bram36 <= p.bram36 && (q.ii < p.ii || q.lut + q.lutram < p.lut + p.lutram || q.bram36 < p.bram36);
+  q.ii <= p.ii && q.lut + q.lutram <= p.lut + p.lutram && q.bram36 <= p.bram36 && q.inputBits <= p.inputBits &&
+  (q.ii < p.ii || q.lut + q.lutram < p.lut + p.lutram || q.bram36 < p.bram36 || q.inputBits < p.inputBits);
 function paretoOf<T extends Costed>(ps: T[]): T[] {
   return ps.filter((p) => !ps.some((q) => q !== p && dominates(q, p)));
 }
@@ -106,7 +117,7 @@ function paretoOf<T extends Costed>(ps: T[]): T[] {
 export function exactPoint(im: IntegerModel, layers: Folding[]): FoldPoint {
   const plan = buildPlan(im, { layers, fifoDepth: 'auto', source: 'auto-fold' }, { model: im.name });
   const t = estimatePlan(plan).total;
-  return { ii: plan.ii.cycles, layers, lut: t.lut, ff: t.ff, lutram: t.lutram, bram36: t.bram36 };
+  return { ii: plan.ii.cycles, layers, lut: t.lut, ff: t.ff, lutram: t.lutram, bram36: t.bram36, inputBits: inAxisBits(plan) };
 }
 
 export interface FoldChoice {
