@@ -70,7 +70,8 @@ Machine: ${machineLine()}.
 
 \`bnn fold\` (src/compiler/auto-fold.ts): for every II some engine can have, each layer takes its cheapest legal
 (PE, SIMD) within it by the per-block estimators (engine + input FIFO + window generator); the whole-plan estimate
-of each such point is kept if no other point is at least as good on II, LUT and BRAM36 at once. \`--fps/--clock\`
+of each such point is kept if no other point is at least as good on II, LUT, BRAM36 and input-stream width
+(pins, on small packages) at once; narrower first-layer SIMD caps add points of the same II. \`--fps/--clock\`
 takes the fewest LUTs among the points with II <= clock/fps; \`--device\` the fastest point within the device's
 LUTs, FFs and BRAM36 (7-series only: there is no iCE40 estimator yet).
 
