@@ -23,7 +23,7 @@ function chromiumArgs(profile: string): string[] {
 }
 
 describe('bnn report in a real browser', () => {
-  it.skipIf(!browser)('loads offline with no console errors and paints all four charts', { timeout: 90_000 }, async () => {
+  it.skipIf(!browser)('loads offline with no console errors and paints all five charts', { timeout: 90_000 }, async () => {
     await requireTool('chromium');
     const model = randomModel({ name: 'tfc', arch: [64, 32, 32, 10], seed: 2 });
     model.metadata.testAccuracy = 0.9;
@@ -43,7 +43,7 @@ describe('bnn report in a real browser', () => {
     // The page's script records how many charts exist and how many canvas pixels they painted.
     const charts = /data-charts="(\d+)"/.exec(r.stdout);
     const painted = /data-painted="(\d+)"/.exec(r.stdout);
-    expect(charts?.[1]).toBe('4');
+    expect(charts?.[1]).toBe('5');
     expect(Number(painted?.[1] ?? 0)).toBeGreaterThan(5000);
     // Console messages from the page are logged as CONSOLE(...) lines; uncaught errors too.
     const consoleErrors = r.stderr.split('\n').filter((l) => /CONSOLE|Uncaught|SyntaxError|ReferenceError|TypeError/.test(l));

@@ -4,7 +4,7 @@
  * Writes its section of BENCHMARKS.md.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../src/compiler/compile.js';
 import { randomFrames } from '../src/inputs/frames.js';
@@ -13,13 +13,15 @@ import { loadModel } from '../src/model/io.js';
 import { packageRoot } from '../src/util/paths.js';
 import { compareLogs, parseLog } from '../src/verify/compare-logs.js';
 import { runRtl, type RtlSimulator } from '../src/verify/run-rtl.js';
-import { run } from '../sim/engine.js';
-import { makeStimulus } from '../sim/stimulus.js';
-import { simulate } from '../sim/simulate.js';
+import type { RunResult } from '../sim/engine.js';
+import { makeStimulus, type Stimulus } from '../sim/stimulus.js';
+import { ENGINES, simulate } from '../sim/simulate.js';
+import type { Plan } from '../src/plan/types.js';
 import { cnvLike } from '../hw-tests/cases.js';
 import { machineLine, writeBenchSection } from './bench-section.js';
 
 const root = packageRoot();
+const loadAtStart = loadavg().map((x) => x.toFixed(1)).join(' ');
 const modelFile = 'models/sfc-random.yaml';
 const model = loadModel(join(root, modelFile));
 const quiet = process.argv.includes('--quiet');
@@ -48,23 +50,37 @@ function stimulusFor(frames: number) {
   return makeStimulus(plan, randomFrames(model, frames, 3), traffic);
 }
 
-// Our simulator: best of 3 runs of the stepping loop alone, then time to first result from a cold plan.
-for (const frames of [1000]) {
-  const stim = stimulusFor(frames);
-  let best = Infinity;
-  let cycles = 0;
+const ENGINE_LABEL = { event: 'bnn event engine (default)', cycle: 'bnn per-cycle engine' } as const;
+const sameRun = (a: RunResult, b: RunResult) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Best of 3 runs of one engine's stepping loop alone, and the run itself. */
+function timeEngine(engine: keyof typeof ENGINES, p: Plan, stim: Stimulus): { seconds: number; result: RunResult } {
+  let seconds = Infinity;
+  let result: RunResult | undefined;
   for (let k = 0; k < 3; k++) {
     const s = performance.now();
-    const r = run(plan, stim);
-    best = Math.min(best, (performance.now() - s) / 1000);
-    cycles = r.cycles;
+    result = ENGINES[engine](p, stim);
+    seconds = Math.min(seconds, (performance.now() - s) / 1000);
   }
-  const s = performance.now();
-  run(compile(model).plan, stim);
-  const first = (performance.now() - s) / 1000 + tCompile;
-  rows.push({ simulator: 'bnn TypeScript simulator', frames, cycles, runSeconds: best, buildSeconds: tCompile, firstResultSeconds: first, exact: 'reference' });
-  log(`ts: ${cycles} cycles in ${best.toFixed(3)} s`);
+  return { seconds, result: result! };
 }
+
+// Both engines on the same stimulus; the event engine's run must equal the per-cycle one's.
+const SIM_FRAMES = 10000;
+const tsStim = stimulusFor(SIM_FRAMES);
+const tsRuns = new Map<string, RunResult>();
+for (const engine of ['event', 'cycle'] as const) {
+  const { seconds, result } = timeEngine(engine, plan, tsStim);
+  tsRuns.set(engine, result);
+  // time to first result: compile from the model, build the twins, run, from cold
+  const s = performance.now();
+  ENGINES[engine](compile(model).plan, tsStim);
+  const first = (performance.now() - s) / 1000 + tCompile;
+  const exact = engine === 'cycle' ? 'reference' : sameRun(result, tsRuns.get('event')!) ? 'yes, identical run' : 'NO';
+  rows.push({ simulator: ENGINE_LABEL[engine], frames: SIM_FRAMES, cycles: result.cycles, runSeconds: seconds, buildSeconds: tCompile, firstResultSeconds: first, exact });
+  log(`${engine}: ${result.cycles} cycles in ${seconds.toFixed(3)} s`);
+}
+if (!sameRun(tsRuns.get('event')!, tsRuns.get('cycle')!)) rows[0]!.exact = 'NO: differs from the per-cycle engine';
 
 // Time to generate the whole design folder (plan + files + write).
 const tg = performance.now();
@@ -82,7 +98,7 @@ async function rtlRow(sim: RtlSimulator, frames: number): Promise<void> {
   // Verilator: a cold build (no ccache) so that time to first result is honest.
   const t = await runRtl(dir, sim, { cache: false });
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(readFileSync(join(dir, 'tb/out.log'), 'utf8')));
-  const cycles = run(plan, stim).cycles;
+  const cycles = ENGINES.event(plan, stim).cycles;
   rows.push({
     simulator: sim === 'verilator' ? 'Verilator 5.006 --binary' : 'Icarus Verilog 11',
     frames,
@@ -95,10 +111,11 @@ async function rtlRow(sim: RtlSimulator, frames: number): Promise<void> {
   log(`${sim}: ${cycles} cycles in ${t.runSeconds.toFixed(3)} s (build ${t.buildSeconds.toFixed(1)} s)`);
 }
 
-await rtlRow('verilator', 1000);
+await rtlRow('verilator', SIM_FRAMES);
 await rtlRow('icarus', 10);
 
-const ts = rows[0]!;
+const ev = rows[0]!;
+const cy = rows[1]!;
 const vl = rows.find((r) => r.simulator.startsWith('Verilator'))!;
 const rate = (r: Row) => r.cycles / r.runSeconds;
 const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
@@ -114,16 +131,18 @@ Design: \`${modelFile}\` (784-256-256-256-10) at the default folding
 (${compiled.fold.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}; II ${plan.ii.cycles} cycles/frame, ${plan.blocks.length} blocks).
 Stimulus: the same seeded frames and the same random input gaps (p = 0.1) and output backpressure (p = 0.1)
 for every simulator; the RTL runs are checked beat for beat and cycle for cycle against the TypeScript run.
-Icarus gets fewer frames because it is slow; rates are per simulated cycle.
+Icarus gets fewer frames because it is slow; rates are per simulated cycle. Both TypeScript engines
+run the same twins (docs/simulator.md); the event engine's run (every beat, cycle and counter) is
+compared with the per-cycle engine's.
 
 | simulator | frames | cycles | run s | cycles/s | build s | time to first result s | cycle-exact |
 |---|---|---|---|---|---|---|---|
 ${table}
 
-- TypeScript simulator / Verilator (simulation only, build excluded): **${(rate(ts) / rate(vl)).toFixed(2)}×**.
-- Time to first result (Verilator includes its C++ build, cold, no ccache): TypeScript ${ts.firstResultSeconds.toFixed(2)} s vs Verilator ${vl.firstResultSeconds.toFixed(2)} s.
+- Cycles/s relative to Verilator (simulation only, build excluded): event engine **${(rate(ev) / rate(vl)).toFixed(2)}×**, per-cycle engine **${(rate(cy) / rate(vl)).toFixed(2)}×** (event / per-cycle: ${(rate(ev) / rate(cy)).toFixed(2)}×). The issue's target is 20×.
+- Time to first result (Verilator includes its C++ build, cold, no ccache): event engine ${ev.firstResultSeconds.toFixed(2)} s, per-cycle ${cy.firstResultSeconds.toFixed(2)} s, Verilator ${vl.firstResultSeconds.toFixed(2)} s.
 - Time to generate the design folder (compile + RTL + memory images + testbench + expected log): ${tGenerate.toFixed(2)} s.
-- "run s" for our simulator is the best of 3 runs of the stepping loop; for the RTL simulators it is the testbench run alone.
+- "run s" for our engines is the best of 3 runs of the stepping loop; for the RTL simulators it is the testbench run alone.
 `;
 writeBenchSection(join(root, 'BENCHMARKS.md'), 'simulator', body);
 log(body);
@@ -134,10 +153,11 @@ const finnCnv: Array<[number, number]> = [[16, 3], [32, 32], [16, 32], [16, 32],
 const cnvCompiled = compile(cnv, { fold: { layers: finnCnv.map(([pe, simd]) => ({ pe, simd })), fifoDepth: 'auto', source: 'FINN CNV folding' } });
 const cnvPlan = cnvCompiled.plan;
 const cnvFrames = randomFrames(cnv, 4, 5);
-const tc = performance.now();
 const cnvSim = simulate(cnvPlan, cnvFrames).report;
-const cnvSimSeconds = (performance.now() - tc) / 1000;
 const cnvStim = makeStimulus(cnvPlan, cnvFrames);
+const cnvEvent = timeEngine('event', cnvPlan, cnvStim);
+const cnvCycle = timeEngine('cycle', cnvPlan, cnvStim);
+const cnvSame = sameRun(cnvEvent.result, cnvCycle.result);
 const cnvDir = mkdtempSync(join(tmpdir(), 'bnn-bench-cnv-'));
 const cnvFiles = designFiles(cnvPlan, cnvStim);
 writeDesign(cnvDir, cnvFiles);
@@ -169,8 +189,10 @@ ${cnvRows}
   **${cnvSim.cycles.ii.measured}** cycles/frame (${cnvSim.cycles.ii.steady ? 'steady' : 'not steady'}); latency of the first frame ${cnvSim.cycles.latency} cycles.
 - At 200 MHz that is ${((200e6) / cnvPlan.ii.cycles).toFixed(0)} frames/s (FINN's published CNV: 21,906 frames/s on a ZC706 at 200 MHz with its own folding).
 - The same 4 frames in Verilator (no backpressure): ${cnvCmp.outputMismatches + cnvCmp.inputMismatches === 0 ? '0 mismatches' : 'MISMATCHES: ' + cnvCmp.outputMismatches} against the simulator;
-  Verilator ${(cnvSim.cycles.total / cnvRtl.runSeconds / 1e3).toFixed(0)} k cycles/s (run ${cnvRtl.runSeconds.toFixed(2)} s, build ${cnvRtl.buildSeconds.toFixed(1)} s)
-  vs the TypeScript simulator ${(cnvSim.cycles.total / cnvSimSeconds / 1e3).toFixed(0)} k cycles/s (${cnvSimSeconds.toFixed(2)} s including building the twins).
+  Verilator ${(cnvSim.cycles.total / cnvRtl.runSeconds / 1e3).toFixed(0)} k cycles/s (run ${cnvRtl.runSeconds.toFixed(2)} s, build ${cnvRtl.buildSeconds.toFixed(1)} s, first result ${(cnvRtl.buildSeconds + cnvRtl.runSeconds).toFixed(1)} s)
+  vs the event engine ${(cnvSim.cycles.total / cnvEvent.seconds / 1e3).toFixed(0)} k cycles/s (${cnvEvent.seconds.toFixed(2)} s, **${(cnvRtl.runSeconds / cnvEvent.seconds).toFixed(2)}×** Verilator)
+  and the per-cycle engine ${(cnvSim.cycles.total / cnvCycle.seconds / 1e3).toFixed(0)} k cycles/s (${cnvCycle.seconds.toFixed(2)} s, ${(cnvRtl.runSeconds / cnvCycle.seconds).toFixed(2)}×);
+  best of 3 runs of the stepping loop each; the two engines' runs are ${cnvSame ? 'identical' : 'DIFFERENT'}.
 `;
 writeBenchSection(join(root, 'BENCHMARKS.md'), 'cnv', cnvBody);
 log(cnvBody);

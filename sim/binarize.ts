@@ -30,4 +30,10 @@ export class BinarizeSim implements SimBlock {
     if (inFire) this.stats.busy++;
     else this.stats.idle++;
   }
+  horizon(): number {
+    return Infinity;
+  }
+  skip(n: number): void {
+    this.stats.idle += n;
+  }
 }

@@ -28,6 +28,15 @@ export interface SimBlock {
   map?(inData: Beat): Beat;
   /** For buffers: the most beats held at once so far. */
   maxOccupancy?(): number;
+  /**
+   * For the event engine (sim/event-engine.ts, docs/simulator.md). A quiet cycle is one in which
+   * neither of the block's channels fires and its downstream ready is `outReady`. `horizon`: the
+   * number d >= 1 of quiet cycles after which outValid()/inReady(outReady) may first differ from
+   * their present values (Infinity: never). `skip(n)`, n <= horizon: the effect of n quiet ticks.
+   * A twin without them is ticked every cycle its neighbours are active (horizon 1).
+   */
+  horizon?(outReady: boolean): number;
+  skip?(n: number, outReady: boolean): void;
 }
 
 export function newStats(): BlockStats {
@@ -39,6 +48,15 @@ export function newStats(): BlockStats {
  * can take a result (s_tready = !m_tvalid || m_tready): label_select and pool. Counts the cycle
  * and returns whether this cycle's input beat is consumed; on an idle cycle the register empties.
  */
+/** n quiet cycles of acceptIntoOutputRegister: a full register stalls, an empty one idles. */
+export function skipOutputRegister(b: { valid: boolean; stats: BlockStats }, n: number, outReady: boolean): void {
+  if (b.valid && !outReady) b.stats.stall += n;
+  else {
+    b.stats.idle += n;
+    b.valid = false;
+  }
+}
+
 export function acceptIntoOutputRegister(b: { valid: boolean; stats: BlockStats }, inFire: boolean, outReady: boolean): boolean {
   if (b.valid && !outReady) {
     b.stats.stall++;

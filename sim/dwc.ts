@@ -39,4 +39,11 @@ export class DwcSim implements SimBlock {
       this.count += this.inW;
     }
   }
+  horizon(): number {
+    return Infinity;
+  }
+  skip(n: number, outReady: boolean): void {
+    if (this.count >= this.outW && !outReady) this.stats.stall += n;
+    else this.stats.idle += n;
+  }
 }

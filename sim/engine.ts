@@ -28,7 +28,32 @@ export interface RunResult {
  * the source offers beat i after gaps[i] idle cycles and holds it until accepted; the sink's
  * ready in cycle c is ready[c % ready.length] (always ready for an empty pattern).
  */
-export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?: number; streams?: boolean } = {}): RunResult {
+export interface RunOptions {
+  maxCycles?: number;
+  /** Record the output beats of this block (plan index). */
+  tap?: number;
+  /** Record every beat accepted on every block's output channel. */
+  streams?: boolean;
+}
+
+/** What a run records besides the top's beats; both engines feed it the same firing channels. */
+export function recorder(n: number, opts: RunOptions) {
+  const tap = opts.tap === undefined ? -1 : opts.tap + 1;
+  const tapped: Beat[] = [];
+  const streams: OutBeat[][] | undefined = opts.streams ? Array.from({ length: n }, () => []) : undefined;
+  return {
+    /** Channel k + 1 is block k's output; `fire`/`data` as the engines hold them. */
+    record(cycle: number, fire: ArrayLike<boolean | number>, data: ArrayLike<Beat | undefined>): void {
+      if (tap > 0 && fire[tap]) tapped.push(Int32Array.from(data[tap]!));
+      if (streams) for (let k = 0; k < n; k++) if (fire[k + 1]) streams[k]!.push({ cycle, data: Int32Array.from(data[k + 1]!) });
+    },
+    extras(): Pick<RunResult, 'tapped' | 'streams'> {
+      return { ...(tap > 0 ? { tapped } : {}), ...(streams ? { streams } : {}) };
+    },
+  };
+}
+
+export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResult {
   const blocks: SimBlock[] = plan.blocks.map(twinFor);
   const n = blocks.length;
   const valid = new Array<boolean>(n + 1).fill(false);
@@ -37,9 +62,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
   const data = new Array<Beat | undefined>(n + 1);
   const inCycles: number[] = [];
   const out: OutBeat[] = [];
-  const tapped: Beat[] = [];
-  const tap = opts.tap === undefined ? -1 : opts.tap + 1;
-  const streams: OutBeat[][] | undefined = opts.streams ? blocks.map(() => []) : undefined;
+  const rec = recorder(n, opts);
   const expectOut = stim.expectOutBeats;
   const maxCycles = opts.maxCycles ?? stim.maxCycles;
   let i = 0; // next input beat
@@ -63,8 +86,7 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
       data[k + 1] = fire[k + 1] ? (b.comb ? b.map!(data[k]!) : b.outData()) : undefined;
     }
     if (fire[n]) out.push({ cycle, data: data[n]! });
-    if (tap > 0 && fire[tap]) tapped.push(Int32Array.from(data[tap]!));
-    if (streams) for (let k = 0; k < n; k++) if (fire[k + 1]) streams[k]!.push({ cycle, data: Int32Array.from(data[k + 1]!) });
+    rec.record(cycle, fire, data);
     if (fire[0]) inCycles.push(cycle);
     // clock edge
     for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
@@ -73,13 +95,16 @@ export function run(plan: Plan, stim: Stimulus, opts: { maxCycles?: number; tap?
       gap = stim.gaps[i] ?? 0;
     } else if (gap > 0) gap--;
   }
+  return { ...runResult(plan, blocks, cycle, inCycles, out, expectOut), ...rec.extras() };
+}
+
+/** What either engine returns once its blocks have been ticked through `cycles`. */
+export function runResult(plan: Plan, blocks: SimBlock[], cycles: number, inCycles: number[], out: OutBeat[], expectOut: number): RunResult {
   return {
-    cycles: cycle,
+    cycles,
     inCycles,
     out,
     finished: out.length >= expectOut,
-    ...(tap > 0 ? { tapped } : {}),
-    ...(streams ? { streams } : {}),
     blocks: blocks.map((b, k) => ({
       name: b.name,
       kind: plan.blocks[k]!.kind,

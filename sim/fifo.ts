@@ -44,4 +44,11 @@ export class FifoSim implements SimBlock {
     this.count += (inFire ? 1 : 0) - (outFire ? 1 : 0);
     if (this.count > this.maxCount) this.maxCount = this.count;
   }
+  horizon(): number {
+    return Infinity;
+  }
+  skip(n: number, outReady: boolean): void {
+    if (this.count !== 0 && !outReady) this.stats.stall += n;
+    else this.stats.idle += n;
+  }
 }

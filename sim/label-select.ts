@@ -1,5 +1,5 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
-import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
+import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/label_select.v: argmax over the real classes, lowest index wins a tie (highest with TIE_HIGH). */
 export class LabelSelectSim implements SimBlock {
@@ -54,5 +54,11 @@ export class LabelSelectSim implements SimBlock {
     this.valid = last;
     if (last) this.out[0] = this.bestIdx;
     this.beat = last ? 0 : this.beat + 1;
+  }
+  horizon(): number {
+    return Infinity;
+  }
+  skip(n: number, outReady: boolean): void {
+    skipOutputRegister(this, n, outReady);
   }
 }

@@ -88,6 +88,45 @@ export class MvtuSim implements SimBlock {
     } else this.sf++;
   }
 
+  /**
+   * Quiet cycles (no input beat, no output beat): frozen behind a full output register, idle in
+   * the input fold, or folding over the stored vector until a result or the input fold comes.
+   */
+  horizon(outReady: boolean): number {
+    if (this.valid && !outReady) return Infinity;
+    if (this.bValid && this.bLast) return 1;
+    if (this.nf === 0) return Infinity;
+    // Issues sf..SF-1 of this fold; the next fold's result shows one cycle later, nf = 0 at once.
+    return this.nf === this.NF - 1 ? this.SF - this.sf : this.SF - this.sf + 1;
+  }
+
+  skip(n: number, outReady: boolean): void {
+    if (this.valid && !outReady) {
+      this.stats.stall += n;
+      return;
+    }
+    if (!(this.bValid && this.bLast) && this.nf === 0) {
+      this.stats.idle += n;
+      this.valid = false;
+      this.bValid = false;
+      return;
+    }
+    // Issue ticks that do not complete the fold only move sf; the rest go through tick().
+    let rest = n;
+    if (!(this.bValid && this.bLast) && !this.valid) {
+      const k = Math.min(n, this.SF - 1 - this.sf);
+      if (k > 0) {
+        this.stats.busy += k;
+        this.sf += k;
+        this.bValid = true;
+        this.bLast = false;
+        this.bNf = this.nf;
+        rest -= k;
+      }
+    }
+    for (; rest > 0; rest--) this.tick(false, undefined, false, outReady);
+  }
+
   private store(chunk: Beat, at: number): void {
     if (this.rawVec) {
       this.rawVec.set(chunk, at);

@@ -1,5 +1,5 @@
 import type { PoolBlock } from '../src/blocks/pool.js';
-import { acceptIntoOutputRegister, newStats, type Beat, type SimBlock } from './block.js';
+import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/pool.v. */
 export class PoolSim implements SimBlock {
@@ -56,5 +56,11 @@ export class PoolSim implements SimBlock {
     this.x = 0;
     if (++this.y < this.p.H) return;
     this.y = 0;
+  }
+  horizon(): number {
+    return Infinity;
+  }
+  skip(n: number, outReady: boolean): void {
+    skipOutputRegister(this, n, outReady);
   }
 }

@@ -1,6 +1,7 @@
 import { frameResults } from '../src/plan/output-values.js';
 import type { Plan } from '../src/plan/types.js';
 import { run, type RunResult } from './engine.js';
+import { runEvents } from './event-engine.js';
 import { makeStimulus, NO_TRAFFIC, type TrafficOptions } from './stimulus.js';
 
 export interface SimReport {
@@ -67,10 +68,19 @@ export function summarize(plan: Plan, r: RunResult, frames: number, traffic: Tra
   };
 }
 
+/** The two engines: event-driven (the default) and the per-cycle reference it is checked against. */
+export const ENGINES = { event: runEvents, cycle: run } as const;
+export type EngineName = keyof typeof ENGINES;
+
 /** Run frames through the plan's twins (no input gaps, no backpressure unless given). */
-export function simulate(plan: Plan, frames: ArrayLike<number>[], traffic: TrafficOptions = NO_TRAFFIC): { report: SimReport; run: RunResult } {
+export function simulate(
+  plan: Plan,
+  frames: ArrayLike<number>[],
+  traffic: TrafficOptions = NO_TRAFFIC,
+  engine: EngineName = 'event',
+): { report: SimReport; run: RunResult } {
   const stim = makeStimulus(plan, frames, traffic);
   const tap = valuesTap(plan);
-  const r = run(plan, stim, tap === undefined ? {} : { tap });
+  const r = ENGINES[engine](plan, stim, tap === undefined ? {} : { tap });
   return { report: summarize(plan, r, frames.length, traffic), run: r };
 }

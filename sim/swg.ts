@@ -47,6 +47,19 @@ export class SwgSim implements SimBlock {
     return this.filled !== this.R;
   }
 
+  /** A quiet cycle either steps the reader (its output changes) or changes nothing but the counters. */
+  horizon(outReady: boolean): number {
+    return (!this.valid || outReady) && this.filled >= this.want().want ? 1 : Infinity;
+  }
+  skip(n: number, outReady: boolean): void {
+    if (this.horizon(outReady) === 1) {
+      for (let k = 0; k < n; k++) this.tick(false, undefined, false, outReady);
+      return;
+    }
+    if (this.valid && !outReady) this.stats.stall += n;
+    else this.stats.idle += n;
+  }
+
   /** Rows needed and rows released by the current beat, as the template computes them. */
   private want(): { want: number; release: number; rowEnd: boolean; frameEnd: boolean } {
     const p = this.p;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { BnnError } from '../errors.js';
 import { compile, type Compiled } from '../compiler/compile.js';
+import type { FoldConfig } from '../compiler/fold-config.js';
 import { loadModel } from '../model/io.js';
 import type { Model } from '../model/types.js';
 import type { OutputStream } from '../plan/types.js';
@@ -36,7 +37,7 @@ export function addLabelsOption(cmd: Command): Command {
 }
 
 /** What the report says of the folding a run used: per engine PE/SIMD, and the fold file itself when one was given. */
-export function foldingSummary(compiled: Compiled, file?: string): { source: string; layers: Array<{ layer: string; pe: number; simd: number }>; fifoDepth: 'auto' | number; output: string; file?: string; content?: string } {
+export function foldingSummary(compiled: Compiled, file?: string): { source: string; layers: Array<{ layer: string; pe: number; simd: number }>; fifoDepth: FoldConfig['fifoDepth']; output: string; file?: string; content?: string } {
   const engines = compiled.plan.blocks.filter((b) => b.kind === 'mvtu');
   return {
     source: compiled.fold.source,

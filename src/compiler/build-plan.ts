@@ -28,7 +28,9 @@ export function autoFifoDepth(beats: number): number {
  */
 export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: string }): Plan {
   const [top, ...layerNames] = legalizeAll([im.name, ...im.layers.map((l) => l.name)], TEMPLATE_MODULES);
-  const depthFor = (beats: number) => (fold.fifoDepth === 'auto' ? autoFifoDepth(beats) : fold.fifoDepth);
+  // 'minimal' without sizes yet is the automatic start that FIFO sizing shrinks.
+  const depthFor = (beats: number) =>
+    fold.fifoDepths?.[engineIndex - 1] ?? (typeof fold.fifoDepth === 'number' ? fold.fifoDepth : autoFifoDepth(beats));
   const enc = im.input.encoding;
   const rawBits = im.input.rawBits;
   const elements = size(im.input.shape);

@@ -2,6 +2,7 @@ import { BnnError } from '../errors.js';
 import type { Model } from '../model/types.js';
 import type { OutputStream, Plan } from '../plan/types.js';
 import { buildPlan } from './build-plan.js';
+import { sizeFifos } from './fifo-sizing.js';
 import { readFinnFolding } from './finn-folding.js';
 import { defaultFolding, loadFoldConfig, validateEngineFold, type FoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
@@ -43,6 +44,11 @@ export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFo
   if (fold.layers.length !== engines.length)
     throw new BnnError({ code: 'FOLD_INVALID', message: 'one {pe, simd} per weight layer', file: fold.source, field: 'layers', expected: `${engines.length} (${engines.map((l) => l.name).join(', ')})`, got: String(fold.layers.length) });
   fold.layers.forEach((f, i) => validateEngineFold(engines[i]!, f, fold.source, `layers[${i}]`));
-  const plan = buildPlan(integer, fold, { model: model.sourceFile ?? model.name });
+  const source = { model: model.sourceFile ?? model.name };
+  if (fold.fifoDepth === 'minimal' && !fold.fifoDepths) {
+    const sized = sizeFifos(integer, fold, source);
+    return { integer, fold: { ...fold, fifoDepths: sized.fifos.map((f) => f.depth) }, plan: sized.plan };
+  }
+  const plan = buildPlan(integer, fold, source);
   return { integer, fold, plan };
 }

@@ -9,8 +9,13 @@ import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel 
 /** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
 export interface FoldConfig {
   layers: Folding[];
-  /** 'auto': every engine's input FIFO holds one input vector (why: README.md, section Cycle model). */
-  fifoDepth: 'auto' | number;
+  /**
+   * 'auto': every engine's input FIFO holds one input vector (why: README.md, section Cycle model);
+   * 'minimal': the smallest depths that keep the analytic II, found by simulation (src/compiler/fifo-sizing.ts).
+   */
+  fifoDepth: 'auto' | 'minimal' | number;
+  /** Per-FIFO depths in stream order (one per engine), set by FIFO sizing; overrides fifoDepth. */
+  fifoDepths?: number[] | undefined;
   source: string;
   /** What the top streams (default `class`); `scores` streams the last layer's values. */
   output?: OutputStream;
@@ -18,7 +23,7 @@ export interface FoldConfig {
 
 /**
  * Read a fold.yaml: `layers` is a list of {pe, simd} in layer order or a mapping from layer
- * name to {pe, simd}; optional `fifoDepth` (integer >= 2 or 'auto').
+ * name to {pe, simd}; optional `fifoDepth` (integer >= 2, 'auto' or 'minimal').
  */
 export function parseFoldConfig(text: string, file: string, im: IntegerModel): FoldConfig {
   const fail = (field: string, expected: string, got: unknown, message = 'invalid value'): never => {
@@ -56,9 +61,10 @@ export function parseFoldConfig(text: string, file: string, im: IntegerModel): F
     return f;
   });
   let fifoDepth: FoldConfig['fifoDepth'] = 'auto';
-  if (d.fifoDepth !== undefined && d.fifoDepth !== 'auto') {
+  if (d.fifoDepth === 'minimal') fifoDepth = 'minimal';
+  else if (d.fifoDepth !== undefined && d.fifoDepth !== 'auto') {
     const v = d.fifoDepth;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 2 || v > 1 << 16) fail('fifoDepth', "'auto' or an integer in [2, 65536]", v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 2 || v > 1 << 16) fail('fifoDepth', "'auto', 'minimal' or an integer in [2, 65536]", v);
     fifoDepth = v as number;
   }
   if (d.output !== undefined && d.output !== 'class' && d.output !== 'scores') fail('output', "'class' or 'scores'", d.output);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Plan } from '../plan/types.js';
 import { templatePath } from '../util/paths.js';
-import { run } from '../../sim/engine.js';
+import { runEvents } from '../../sim/event-engine.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import { emitScripts } from './scripts.js';
 import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
@@ -36,7 +36,7 @@ export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
-  const predicted = run(plan, stim, { streams: true });
+  const predicted = runEvents(plan, stim, { streams: true });
   files.set('tb/expected.log', expectedLog(plan, predicted));
   files.set('tb/expected_streams.log', expectedStreamsLog(plan, predicted));
   files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');

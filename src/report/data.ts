@@ -5,6 +5,8 @@ import { estimatePlan, type PlanEstimate } from '../synth/estimate.js';
 import { sampleFrames } from '../synth/run.js';
 import type { SynthReport } from '../synth/run.js';
 import { simulate } from '../../sim/simulate.js';
+import { foldFront } from '../compiler/auto-fold.js';
+import { foldThresholds } from '../compiler/fold-thresholds.js';
 
 /** Everything the HTML report shows, as plain data (also what `bnn report --json` prints). */
 export interface ReportData {
@@ -37,6 +39,8 @@ export interface ReportData {
   lanes: number;
   totals: { estimate: PlanEstimate['total']; yosys: { lut: number; lutram: number; ff: number; bram36: number } | null };
   targets: Array<{ target: string; fits: boolean | null; fmaxMHz: number | null; clockMHz: number; clockSource: string; framesPerSecond: number; latencyNs: number | null; note: string }>;
+  /** The foldings bnn fold considers best for each II (estimates), beside this design. */
+  pareto: Array<{ ii: number; lut: number; bram36: number; folding: string }>;
 }
 
 /** One line per layer, whatever its kind (the model format grows: dense, conv2d, maxpool2d). */
@@ -117,5 +121,11 @@ export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport
       yosys: xc7 ? { lut: xc7.total.lut, lutram: xc7.total.lutram, ff: xc7.total.ff, bram36: xc7.total.bram36 } : null,
     },
     targets,
+    pareto: foldFront(foldThresholds(model)).points.map((p) => ({
+      ii: p.ii,
+      lut: p.lut + p.lutram,
+      bram36: p.bram36,
+      folding: p.layers.map((f) => `${f.pe}/${f.simd}`).join(' '),
+    })),
   };
 }

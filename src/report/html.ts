@@ -73,6 +73,7 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 <div class="chart"><canvas id="luts"></canvas></div>
 <div class="chart"><canvas id="ffbram"></canvas></div>
 <div class="chart"><canvas id="sim"></canvas></div>
+<div class="chart"><canvas id="pareto"></canvas></div>
 </div>
 <h2>Blocks</h2>
 <p class="note">Resources: estimate (cost model in src/blocks/*.ts) vs Yosys synth_xilinx where a synthesis result was given (bnn synth --target xc7 --json). Simulator: cycles busy / stalled by the downstream / idle over ${'the sample frames'}.</p>
@@ -100,6 +101,10 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
     { label: 'stall', data: d.blocks.map(function (b) { return b.sim.stall; }), backgroundColor: '#d62728' },
     { label: 'idle', data: d.blocks.map(function (b) { return b.sim.idle; }), backgroundColor: '#c7c7c7' }] },
     options: opts('Simulator: cycles busy / stalled / idle per block', { scales: { x: { stacked: true }, y: { stacked: true } } }) }));
+  charts.push(new Chart(document.getElementById('pareto'), { type: 'scatter', data: { datasets: [
+    { label: 'bnn fold: cheapest folding per II (estimate)', data: d.pareto.map(function (p) { return { x: p.ii, y: p.lut }; }), backgroundColor: '#1f77b4', showLine: true, borderColor: '#9ecae1' },
+    { label: 'this design', data: [{ x: d.ii.measured || d.ii.analytic, y: d.totals.estimate.lut + d.totals.estimate.lutram }], backgroundColor: '#d62728', pointRadius: 7 }] },
+    options: opts('Design space: II vs LUTs (Pareto front of bnn fold)', { scales: { x: { type: 'logarithmic', title: { display: true, text: 'II (cycles/frame)' } }, y: { type: 'logarithmic', title: { display: true, text: 'LUT + LUTRAM (estimate)' } } } }) }));
   // For automated checks: how many charts exist and how many canvas pixels they painted.
   var painted = 0;
   charts.forEach(function (c) {

@@ -15,6 +15,10 @@ describe('report', () => {
     expect(d.blocks.every((b) => b.sim.busy > 0)).toBe(true);
     expect(d.model.testAccuracy).toBeNull();
     expect(d.targets[0]!.framesPerSecond).toBeCloseTo(100e6 / (d.ii.measured ?? d.ii.analytic), 3);
+    // the design space beside this design: the front reaches both ends and holds no point slower and dearer than this one
+    expect(d.pareto.length).toBeGreaterThan(2);
+    expect(d.pareto[0]!.ii).toBeLessThan(d.ii.analytic);
+    expect(d.pareto.some((p) => p.ii > d.ii.analytic && p.lut < d.totals.estimate.lut + d.totals.estimate.lutram)).toBe(true);
   });
 
   it('is one self-contained page with chart.js inlined and the data escaped', () => {

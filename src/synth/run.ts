@@ -77,7 +77,7 @@ export function synthDesignFiles(plan: Plan, clockMHz: number): { files: Map<str
   return { files, executable };
 }
 
-async function tool(dir: string, argv: string[], step: string): Promise<void> {
+export async function tool(dir: string, argv: string[], step: string): Promise<void> {
   await requireTool(argv[0]!);
   const r = await execa(argv[0]!, argv.slice(1), { cwd: dir, reject: false, all: true });
   if (r.exitCode !== 0) {
@@ -86,7 +86,7 @@ async function tool(dir: string, argv: string[], step: string): Promise<void> {
   }
 }
 
-function readJson<T>(file: string): T {
+export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 

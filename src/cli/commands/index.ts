@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { register as board } from './board.js';
 import { register as demo } from './demo.js';
+import { register as fifo } from './fifo.js';
+import { register as fold } from './fold.js';
 import { register as generate } from './generate.js';
 import { register as importOnnx } from './import.js';
 import { register as randomModel } from './random-model.js';
@@ -27,4 +29,6 @@ export function registerCommands(program: Command): void {
   report(program);
   board(program);
   run(program);
+  fifo(program);
+  fold(program);
 }

@@ -1,5 +1,6 @@
-import type { Command } from 'commander';
-import { simulate, type SimReport } from '../../../sim/simulate.js';
+import { Option, type Command } from 'commander';
+import { NO_TRAFFIC } from '../../../sim/stimulus.js';
+import { simulate, type EngineName, type SimReport } from '../../../sim/simulate.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
 import { addDesignOptions, addFrameOptions, addLabelsOption, foldingSummary, loadAndCompile, type DesignOptions } from '../common.js';
 import { printJson, shortList } from '../output.js';
@@ -27,10 +28,11 @@ export function register(program: Command): void {
     .command('simulate')
     .description('run MODEL in the cycle-accurate simulator: predictions, scores, II, latency, per-block busy/stall/idle')
     .argument('<model>', 'model file (models/*.yaml)');
-  addLabelsOption(addFrameOptions(addDesignOptions(cmd), 8)).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; labels?: string; dataset?: string }) => {
+  cmd.addOption(new Option('--engine <name>', 'event-driven engine, or the per-cycle reference (same results)').choices(['event', 'cycle']).default('event'));
+  addLabelsOption(addFrameOptions(addDesignOptions(cmd), 8)).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; engine: EngineName }) => {
     const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
     const input = selectFrames(model, o);
-    const { report } = simulate(compiled.plan, input.frames);
+    const { report } = simulate(compiled.plan, input.frames, NO_TRAFFIC, o.engine);
     const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
     const short = input.warning ? { framesRequested: input.requested, warning: input.warning } : {};
     if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, inputs: input.source, ...short, folding: foldingSummary(compiled, o.fold), ...report, ...acc });

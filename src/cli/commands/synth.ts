@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { compile } from '../../compiler/compile.js';
+import type { FoldConfig } from '../../compiler/fold-config.js';
 import { BnnError } from '../../errors.js';
 import { loadModel } from '../../model/io.js';
+import { fitIce40, type Ice40Probe } from '../../synth/fit-ice40.js';
+import { ICE40_DEVICES, type Ice40Target } from '../../synth/ice40.js';
 import { runSynth, SYNTH_TARGETS, type SynthReport, type SynthTarget } from '../../synth/run.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
 import { forceOption, outputOption } from '../common.js';
@@ -65,7 +68,7 @@ export function register(program: Command): void {
     .command('synth')
     .description('Generate the design and measure it: Yosys synth_xilinx (resources per block) or the iCE40 flow to a bitstream (Fmax)')
     .argument('<model>', 'model file (format v1)')
-    .option('--fold <file>', 'folding (fold.yaml); default: automatic')
+    .option('--fold <file>', 'folding (fold.yaml); default: automatic, and for an iCE40 target the fastest that fits it')
     .option('--target <t>', `target(s), comma-separated: ${SYNTH_TARGETS.join(', ')}`, 'xc7')
     .option('--clock <mhz>', 'clock constraint in MHz (iCE40 place and route; throughput on xc7)', '100')
     .addOption(outputOption('-o, --output <dir>', 'output folder (design, scripts, reports, bitstream): a new one, or one that bnn wrote'))
@@ -76,11 +79,20 @@ export function register(program: Command): void {
       const targets = parseTargets(o.target);
       const clockMHz = parseClock(o.clock);
       const model = loadModel(modelFile);
-      const { plan } = compile(model, o.fold ? { fold: o.fold } : {});
-      const dir = o.output ?? `${plan.top}_synth`;
-      checkFolderOutput(dir, { force: o.force });
       const p = progress(o);
       const t0 = Date.now();
+      // Without --fold an iCE40 target gets a folding that fits it (the smallest device asked for).
+      const ice40 = targets.filter((t): t is Ice40Target => t !== 'xc7').sort((a, b) => ICE40_DEVICES[a].lcs - ICE40_DEVICES[b].lcs);
+      let fit: { target: Ice40Target; probes: Ice40Probe[] } | undefined;
+      let fold: string | FoldConfig | undefined = o.fold;
+      if (fold === undefined && ice40.length) {
+        const f = await fitIce40(model, ice40[0]!, clockMHz, (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`));
+        fit = { target: ice40[0]!, probes: f.probes };
+        fold = f.fold;
+      }
+      const { plan } = compile(model, fold === undefined ? {} : { fold });
+      const dir = o.output ?? `${plan.top}_synth`;
+      checkFolderOutput(dir, { force: o.force });
       const r = await runSynth(plan, dir, {
         targets,
         clockMHz,
@@ -88,7 +100,11 @@ export function register(program: Command): void {
         onProgress: (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`),
       });
       p.done();
-      if (o.json) printJson({ ok: true, ...r });
-      else if (!o.quiet) process.stdout.write(synthText(r) + '\n');
+      const autoFold = fit ? { target: fit.target, folding: plan.source.fold, probes: fit.probes } : undefined;
+      if (o.json) printJson({ ok: true, ...r, ...(autoFold ? { autoFold } : {}) });
+      else if (!o.quiet) {
+        if (autoFold) process.stdout.write(`folding chosen to fit ${autoFold.target} (${autoFold.probes.length} synthesis probes): ${plan.blocks.flatMap((b) => (b.kind === 'mvtu' ? [`PE${b.params.PE}/SIMD${b.params.SIMD}`] : [])).join(', ')}\n`);
+        process.stdout.write(synthText(r) + '\n');
+      }
     });
 }

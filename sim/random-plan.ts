@@ -1,0 +1,41 @@
+import type { FoldConfig } from '../src/compiler/fold-config.js';
+import { foldThresholds } from '../src/compiler/fold-thresholds.js';
+import { engineLayers } from '../src/compiler/integer-model.js';
+import type { RandomModelOptions } from '../src/model/random-model.js';
+import type { Model } from '../src/model/types.js';
+import { divisors } from '../src/util/math.js';
+import type { Prng } from '../src/util/prng.js';
+
+/** Random networks and legal foldings for the engine property tests (sim/ and hw-tests/). */
+export function randomFolding(model: Model, rng: Prng): FoldConfig {
+  const layers = engineLayers(foldThresholds(model)).map((l) => {
+    const simds = divisors(l.inputs).filter((d) => !l.conv || l.conv.inShape[2] % d === 0);
+    const pes = divisors(l.outputs);
+    return { pe: pes[rng.int(pes.length)]!, simd: simds[rng.int(simds.length)]! };
+  });
+  const depth = rng.int(3);
+  return { layers, fifoDepth: depth === 0 ? 'auto' : depth === 1 ? 2 : 2 + rng.int(6), source: 'property test' };
+}
+
+export function randomArch(rng: Prng, seed: number): RandomModelOptions {
+  if (rng.float() < 0.35) {
+    const c = 1 + rng.int(4);
+    return {
+      name: 'rconv',
+      seed,
+      input: [5 + rng.int(5), 5 + rng.int(5), c],
+      ...(rng.float() < 0.5 ? { fixedInput: { signed: false } } : {}),
+      layers: [
+        { conv: 2 + rng.int(6), kernel: 1 + 2 * rng.int(2), ...(rng.float() < 0.5 ? { padding: 1 } : {}), ...(rng.float() < 0.3 ? { stride: 2 } : {}) },
+        ...(rng.float() < 0.5 ? [{ pool: 2 }] : []),
+        { dense: 4 + rng.int(12) },
+        { dense: 10 },
+      ],
+    };
+  }
+  const depth = 1 + rng.int(3);
+  const arch = [8 + rng.int(60)];
+  for (let d = 0; d < depth; d++) arch.push(2 + rng.int(40));
+  arch.push(2 + rng.int(9));
+  return { name: 'rdense', seed, arch };
+}

@@ -1,0 +1,51 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { stringify } from 'yaml';
+import { foldForDevice, foldForThroughput, type FoldChoice } from '../../compiler/auto-fold.js';
+import { foldThresholds } from '../../compiler/fold-thresholds.js';
+import { BnnError } from '../../errors.js';
+import { loadModel } from '../../model/io.js';
+import { DEVICES, deviceNamed } from '../../synth/devices.js';
+import { printJson } from '../output.js';
+
+function positiveNumber(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new BnnError({ code: 'USAGE', message: `${flag} takes a number > 0`, field: flag, got: v });
+    return n;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('fold')
+    .description('choose PE and SIMD per layer: the fewest estimated resources meeting --fps at --clock, or the fastest design that fits --device')
+    .argument('<model>', 'model file (models/*.yaml)')
+    .addOption(new Option('--fps <f>', 'frames per second to reach').argParser(positiveNumber('--fps')))
+    .addOption(new Option('--clock <mhz>', 'clock in MHz (with --fps)').argParser(positiveNumber('--clock')))
+    .addOption(new Option('--device <name>', 'fit this device').choices(DEVICES.map((d) => d.name)))
+    .option('-o, --out <fold.yaml>', 'write the chosen folding as a fold.yaml (not over an existing file)')
+    .option('--json', 'print one JSON object on stdout (stable field names)')
+    .option('--quiet', 'print nothing but errors')
+    .action((modelFile: string, o: { fps?: number; clock?: number; device?: string; out?: string; json?: boolean; quiet?: boolean }) => {
+      const byRate = o.fps !== undefined || o.clock !== undefined;
+      if (byRate === (o.device !== undefined) || (byRate && (o.fps === undefined || o.clock === undefined)))
+        throw new BnnError({ code: 'USAGE', message: 'give either --fps and --clock, or --device', field: '--fps/--clock/--device', expected: '--fps F --clock MHZ | --device NAME' });
+      if (o.out !== undefined && existsSync(o.out))
+        throw new BnnError({ code: 'USAGE', message: 'the output file exists; bnn fold does not overwrite files', file: o.out, field: '--out', expected: 'a new file' });
+      const im = foldThresholds(loadModel(modelFile));
+      const c: FoldChoice = byRate ? foldForThroughput(im, o.fps!, o.clock!) : foldForDevice(im, deviceNamed(o.device!)!);
+      if (o.out !== undefined) writeFileSync(o.out, stringify({ layers: c.fold.layers, fifoDepth: 'auto' }, { flow: false }), { flag: 'wx' });
+      if (o.json) printJson({ ok: true, target: c.target, chosen: c.chosen, pareto: c.front, considered: c.considered, ...(o.out ? { out: o.out } : {}) });
+      else if (!o.quiet) {
+        const L = [`chosen: II ${c.chosen.ii} cycles/frame, ~${c.chosen.lut} LUT + ${c.chosen.lutram} LUTRAM, ${c.chosen.ff} FF, ${c.chosen.bram36} BRAM36 (7-series estimate)`];
+        L.push(`  ${c.chosen.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}`);
+        L.push(`Pareto front (${c.front.length} of ${c.considered} per-layer candidates considered):`);
+        L.push('      II      LUT   LUTRAM       FF   BRAM36  folding');
+        for (const p of c.front)
+          L.push(`${p === c.chosen ? '*' : ' '}${String(p.ii).padStart(7)} ${String(p.lut).padStart(8)} ${String(p.lutram).padStart(8)} ${String(p.ff).padStart(8)} ${String(p.bram36).padStart(8)}  ${p.layers.map((f) => `${f.pe}/${f.simd}`).join(' ')}`);
+        if (o.out) L.push(`wrote ${o.out}`);
+        process.stdout.write(L.join('\n') + '\n');
+      }
+    });
+}
