@@ -1,5 +1,6 @@
 import type { Model } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
+import { mvtuPopcountName } from '../blocks/mvtu.js';
 import { estimatePlan, type PlanEstimate } from '../synth/estimate.js';
 import { sampleFrames } from '../synth/run.js';
 import type { SynthReport } from '../synth/run.js';
@@ -25,6 +26,8 @@ export interface ReportData {
     bottleneck: boolean;
     pe: number | null;
     simd: number | null;
+    /** MVTU popcount implementation (plan params.POPCOUNT, rtl-templates/popcount.v IMPL), by name. */
+    popcount: string | null;
     estimate: PlanEstimate['blocks'][number]['estimate'];
     yosys: { lut: number; lutram: number; ff: number; bram36: number; carry4: number } | null;
     sim: { busy: number; stall: number; idle: number };
@@ -100,6 +103,7 @@ export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport
         bottleneck: b.name === plan.ii.bottleneck,
         pe: b.kind === 'mvtu' ? b.params.PE : null,
         simd: b.kind === 'mvtu' ? b.params.SIMD : null,
+        popcount: b.kind === 'mvtu' ? mvtuPopcountName(b.params) : null,
         estimate: est.blocks[i]!.estimate,
         yosys: y ? { lut: y.lut, lutram: y.lutram, ff: y.ff, bram36: y.bram36, carry4: y.carry4 } : null,
         sim: { busy: s?.busy ?? 0, stall: s?.stall ?? 0, idle: s?.idle ?? 0 },
