@@ -20,7 +20,7 @@ module bnn_mvtu #(
   parameter integer INPUT_BITS = 1,   // 1: binary inputs (XNOR-popcount); > 1: fixed-point inputs
   parameter integer INPUT_SIGNED = 0, // fixed-point inputs are two's complement
   parameter integer OUT_W = PE,       // PE when USE_THRESH, else PE*ACC_W (set by the plan)
-  parameter integer POPCOUNT = 0,     // binary popcount: 0 plain sum, 1 compressor tree (same result)
+  parameter integer POPCOUNT = 0,     // binary popcount, bnn_popcount IMPL (rtl-templates/popcount.v)
   parameter WEIGHT_FILE = "weights.mem",
   parameter THRESH_FILE = "thresholds.mem"
 ) (
@@ -92,99 +92,13 @@ module bnn_mvtu #(
   wire [OUT_W-1:0] result;
   reg  [OUT_W-1:0] out_data;
 
-  // ---- popcount ------------------------------------------------------------------------------
-  // POPCOUNT = 0: a plain sum of the bits (not a conditional increment): Yosys merges the chain
-  // into one multi-operand adder and maps it as a carry-save tree, about 4x fewer LUTs than a
-  // chain of incrementers (BENCHMARKS.md). ACC_W >= 2 is guaranteed by the plan.
-  function [ACC_W-1:0] popcount;
-    input [SIMD-1:0] x;
-    integer i;
-    begin
-      popcount = {ACC_W{1'b0}};
-      for (i = 0; i < SIMD; i = i + 1)
-        popcount = popcount + {{(ACC_W-1){1'b0}}, x[i]};
-    end
-  endfunction
-
-  // POPCOUNT = 1: a compressor tree. Level 0: full adders (3:2) over lanes 3g..3g+2, the XNOR
-  // folded in (sum and carry each a function of w0,x0,w1,x1,w2,x2: one LUT6). Then levels of 6:3
-  // counters applied column-wise to groups of six ACC_W-bit numbers (each output bit a function
-  // of six bits: one LUT6), until two numbers are left for one carry-chain adder. Everything is
-  // exact modulo 2^ACC_W, and the popcount (<= SIMD <= MW) fits ACC_W bits. Written as a function
-  // of word-wide operations on a flat vector of fixed slots (unused slots are constant zero and
-  // vanish in synthesis): fast in Icarus, constant loop bounds for Yosys and Verilator.
-  // 6:3 levels needed to bring n numbers down to two: a group of r < 6 numbers leaves
-  // r (r <= 2), 2 (r = 3: the count of three bits is at most 3) or 3 numbers.
-  function integer pc_levels;
-    input integer n;
-    integer m;
-    begin
-      m = n;
-      pc_levels = 0;
-      while (m > 2) begin
-        m = 3 * (m / 6) + ((m % 6 <= 2) ? (m % 6) : ((m % 6 == 3) ? 2 : 3));
-        pc_levels = pc_levels + 1;
-      end
-    end
-  endfunction
-
-  localparam integer PC_G = (SIMD + 2) / 3;             // numbers after level 0
-  localparam integer PC_GROUPS = (PC_G + 5) / 6;        // 6:3 counter groups per level
-  localparam integer PC_SLOTS = 6 * PC_GROUPS;
-  localparam integer PC_LEVELS = pc_levels(PC_G);
-
-  function [ACC_W-1:0] popcount_tree;
-    input [SIMD-1:0] w;
-    input [SIMD-1:0] b;
-    reg [3*PC_G-1:0] xl;                   // XNOR lanes, zero-padded to whole groups of 3
-    reg [PC_SLOTS*ACC_W-1:0] v;
-    reg [PC_SLOTS*ACC_W-1:0] nv;
-    reg [ACC_W-1:0] a0, a1, a2, a3, a4, a5, s1, c1, s2, c2, t;
-    integer i, g, k;
-    begin
-      xl = {(3*PC_G){1'b0}};
-      for (i = 0; i < SIMD; i = i + 1)
-        xl[i] = ~(w[i] ^ b[i]);
-      v = {(PC_SLOTS*ACC_W){1'b0}};
-      for (g = 0; g < PC_G; g = g + 1) begin
-        v[g*ACC_W]     = xl[3*g] ^ xl[3*g+1] ^ xl[3*g+2];
-        v[g*ACC_W + 1] = (xl[3*g] & xl[3*g+1]) | (xl[3*g+2] & (xl[3*g] | xl[3*g+1]));
-      end
-      for (k = 0; k < PC_LEVELS; k = k + 1) begin
-        nv = {(PC_SLOTS*ACC_W){1'b0}};
-        for (g = 0; g < PC_GROUPS; g = g + 1) begin
-          a0 = v[(6*g)*ACC_W +: ACC_W];
-          a1 = v[(6*g+1)*ACC_W +: ACC_W];
-          a2 = v[(6*g+2)*ACC_W +: ACC_W];
-          a3 = v[(6*g+3)*ACC_W +: ACC_W];
-          a4 = v[(6*g+4)*ACC_W +: ACC_W];
-          a5 = v[(6*g+5)*ACC_W +: ACC_W];
-          s1 = a0 ^ a1 ^ a2;
-          c1 = (a0 & a1) | (a2 & (a0 | a1));
-          s2 = a3 ^ a4 ^ a5;
-          c2 = (a3 & a4) | (a5 & (a3 | a4));
-          t = s1 & s2;
-          // per column: count = (s1 ^ s2) + 2 * (c1 + c2 + t)
-          nv[(3*g)*ACC_W +: ACC_W]   = s1 ^ s2;
-          nv[(3*g+1)*ACC_W +: ACC_W] = (c1 ^ c2 ^ t) << 1;
-          nv[(3*g+2)*ACC_W +: ACC_W] = ((c1 & c2) | (t & (c1 | c2))) << 2;
-        end
-        v = nv;
-      end
-      popcount_tree = v[0 +: ACC_W] + v[ACC_W +: ACC_W];
-    end
-  endfunction
-
   genvar p;
   generate
     if (FIXED == 0) begin : g_binary
       for (p = 0; p < PE; p = p + 1) begin : g_pe
         wire [ACC_W-1:0] pc;
-        if (POPCOUNT == 1) begin : g_tree
-          assign pc = popcount_tree(w_q[p*SIMD +: SIMD], b_in[SIMD-1:0]);
-        end else begin : g_sum
-          assign pc = popcount(~(w_q[p*SIMD +: SIMD] ^ b_in[SIMD-1:0]));
-        end
+        bnn_popcount #(.SIMD(SIMD), .OUT_W(ACC_W), .IMPL(POPCOUNT)) u_pc (
+          .w(w_q[p*SIMD +: SIMD]), .x(b_in[SIMD-1:0]), .count(pc));
         assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + pc;
       end
     end else begin : g_fixed

@@ -1,8 +1,10 @@
 /**
  * Calibration and measurement sweep for the resource estimators (not part of the test suite):
- *   npx tsc -p . && node dist/scripts/bench-synth.js [grid|popcount|blocks|models|all]
+ *   npx tsc -p . && node dist/scripts/bench-synth.js [grid|popcount|datapath|blocks|models|all]
  * grid: one bnn_mvtu per (PE, SIMD) point under Yosys synth_xilinx, against estimateMvtu.
  * popcount: POPCOUNT = 0 (plain sum) against 1 (compressor tree), LUTs per lane on MW = MH = 256.
+ * datapath: LUTs per stage of one MVTU (1024 -> 256) at four PE x SIMD points, each popcount implementation,
+ *   xc7 and iCE40; writes the `datapath` section of BENCHMARKS.md.
  * blocks: sliding-window generator and max-pool configurations against their estimators.
  * models: models/sfc-mnist.yaml (trained) at two foldings (xc7 resources per block, LUTs per lane) and
  *   models/tfc-mnist.yaml (trained) to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
@@ -18,7 +20,7 @@ import { estimatePlan } from '../src/synth/estimate.js';
 import { packageRoot } from '../src/util/paths.js';
 import { machineLine, writeBenchSection } from './bench-section.js';
 import { spawnSync } from 'node:child_process';
-import { mvtuParamsOf, synthMvtuXc7, synthTemplateXc7, type MvtuPoint } from '../src/synth/calibrate.js';
+import { mvtuParamsOf, synthMvtuStages, synthMvtuXc7, synthTemplateXc7, type MvtuPoint } from '../src/synth/calibrate.js';
 import { estimatePool, type PoolBlock } from '../src/blocks/pool.js';
 import { estimateSwg, type SwgBlock } from '../src/blocks/swg.js';
 import { runSynth } from '../src/synth/run.js';
@@ -106,6 +108,73 @@ async function popcounts(): Promise<void> {
   console.log('MW\tMH\tPE\tSIMD\tlanes\tPOPCOUNT\tLUT\tLUT/lane\tCARRY4\tFF');
   for (const x of rows)
     console.log([x.MW, x.MH, x.PE, x.SIMD, x.PE * x.SIMD, x.POPCOUNT === 1 ? '1 tree' : '0 sum', x.r.lut, (x.r.lut / (x.PE * x.SIMD)).toFixed(2), x.r.carry4, x.r.ff].join('\t'));
+}
+
+/**
+ * Where the LUTs go in one MVTU, per stage, for each popcount implementation (docs/datapath.md):
+ * the popcount from its own module (bnn_popcount, hierarchy kept), the threshold memory and the
+ * compare/invert from two variants (thresholds in block RAM; no thresholds), the rest (accumulator,
+ * counters and address, input-buffer mux, output register) by difference; iCE40 LUT4 alongside.
+ */
+async function datapath(): Promise<void> {
+  const t00 = Date.now();
+  const base = mkdtempSync(join(tmpdir(), 'bnn-dp-'));
+  // MW = MH = 256 keeps the 24 runs near 15 minutes on one core; the lanes' share does not
+  // depend on MW beyond ACC_W (one bit more per PE at 1024).
+  const MW = 256;
+  const MH = 256;
+  const points = [[4, 8], [16, 16], [16, 32], [32, 32]] as const;
+  // Before: what the plan chose until now (tree from SIMD 16, plain sum below); after: the bit heap.
+  const before = (simd: number): 0 | 1 => (simd >= 16 ? 1 : 0);
+  type Job = { PE: number; SIMD: number; impl: 0 | 1 | 2; v: 'full' | 'tbram' | 'nothresh' | 'ice40' };
+  const jobsList: Job[] = [];
+  for (const [PE, SIMD] of points) {
+    for (const impl of [before(SIMD), 2 as const]) jobsList.push({ PE, SIMD, impl, v: 'full' }, { PE, SIMD, impl, v: 'ice40' });
+    jobsList.push({ PE, SIMD, impl: 2, v: 'tbram' }, { PE, SIMD, impl: 2, v: 'nothresh' });
+  }
+  const jobs = Number(process.env.BNN_JOBS ?? 1);
+  const res = await pool(jobsList, jobs, async (j, i) => {
+    const pt: MvtuPoint = { MW, MH, PE: j.PE, SIMD: j.SIMD, POPCOUNT: j.impl, ...(j.v === 'tbram' ? { thresholdsInBram: true } : {}), ...(j.v === 'nothresh' ? { USE_THRESH: 0 as const } : {}) };
+    const dir = join(base, String(i));
+    const r = j.v === 'ice40' ? { ice: await synthMvtuStages(pt, dir, 'ice40') } : { xc7: await synthMvtuStages(pt, dir, 'xc7') };
+    process.stderr.write(`${i + 1}/${jobsList.length} ${j.PE}x${j.SIMD} IMPL ${j.impl} ${j.v}\n`);
+    return { j, ...r };
+  });
+  const find = (PE: number, SIMD: number, impl: number, v: Job['v']) => res.find((x) => x.j.PE === PE && x.j.SIMD === SIMD && x.j.impl === impl && x.j.v === v)!;
+  const get = (PE: number, SIMD: number, impl: number, v: Job['v']) => find(PE, SIMD, impl, v).xc7!;
+  const name = ['0 plain sum', '1 tree (numbers)', '2 bit heap'];
+  const md = [
+    '## MVTU datapath: LUTs per stage and per lane, by popcount implementation',
+    '',
+    `Command: \`npx tsc -p . && BNN_JOBS=1 nice node dist/scripts/bench-synth.js datapath\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s, all figures from this one run.`,
+    `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone, MW = ${MW}, MH = ${MH}, random weights (block RAM) and thresholds, hierarchy kept.`,
+    '',
+    'xc7 = `synth_xilinx -family xc7`; LUT = LUT1..6. Stages: **popcount** = the PE `bnn_popcount` instances (own module); **thr ROM** = full − (same with the threshold memory in block RAM, `rom_style block`); ' +
+      '**cmp/inv** = (thresholds in block RAM) − (no thresholds, `USE_THRESH = 0`); **rest** = (no thresholds) − popcount: accumulators, counters and address, input-buffer read mux, output register. ' +
+      'The threshold stages are measured once per point (with the bit heap) since they do not depend on the popcount. depth = `ltp -noff` over the logic cells (LUT, CARRY4, MUXF) of the flattened netlist: cells on the longest path between flip-flops or memories. ' +
+      'iCE40 = `synth_ice40` (LUT4; no place and route: these engines do not fit an HX8K, the weights alone exceed its block RAM).',
+    '',
+    '| PE×SIMD | lanes | popcount IMPL | xc7 LUT | LUT/lane | popcount | thr ROM | cmp/inv | rest | CARRY4 | FF | depth | iCE40 LUT4 | LUT4/lane | iCE40 popcount LUT4 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [PE, SIMD] of points) {
+    const lanes = PE * SIMD;
+    const tb = get(PE, SIMD, 2, 'tbram').total;
+    const nt = get(PE, SIMD, 2, 'nothresh');
+    const full2 = get(PE, SIMD, 2, 'full').total;
+    for (const impl of [before(SIMD), 2]) {
+      const f = get(PE, SIMD, impl, 'full');
+      const ice = find(PE, SIMD, impl, 'ice40').ice!;
+      const pcLut = (f.popcount?.lut ?? 0) * PE;
+      const ntRest = nt.total.lut - (nt.popcount?.lut ?? 0) * PE;
+      const row = [`${PE}×${SIMD}`, lanes, `${impl === 2 ? 'after' : 'before'}: ${name[impl]}`, f.total.lut, (f.total.lut / lanes).toFixed(2), pcLut, full2.lut - tb.lut, tb.lut - nt.total.lut, ntRest, f.total.carry4, f.total.ff, f.depth, ice.total.lut4, (ice.total.lut4 / lanes).toFixed(2), (ice.popcount?.lut4 ?? 0) * PE];
+      md.push(`| ${row.join(' | ')} |`);
+    }
+  }
+  const body = md.join('\n');
+  if (process.env.BNN_WRITE_BENCH !== '0') writeBenchSection(join(packageRoot(), 'BENCHMARKS.md'), 'datapath', body);
+  console.log(body);
+  console.log(base);
 }
 
 /** Sliding-window generator and max-pool alone under synth_xilinx, against their estimators. */
@@ -226,5 +295,6 @@ function toolVersion(cmd: string, args: string[]): string {
 const what = process.argv[2] ?? 'all';
 if (what === 'grid' || what === 'all') await grid();
 if (what === 'popcount' || what === 'all') await popcounts();
+if (what === 'datapath' || what === 'all') await datapath();
 if (what === 'blocks' || what === 'all') await blocks();
 if (what === 'models' || what === 'all') await models();

@@ -28,17 +28,26 @@ export interface MvtuParams {
   /** 1: binary inputs; > 1: fixed-point inputs of this width (a non-binary first layer). */
   INPUT_BITS: number;
   INPUT_SIGNED: 0 | 1;
-  /** Binary popcount structure: 0 plain sum, 1 compressor tree (bit-identical; see mvtuPopcount). */
-  POPCOUNT: 0 | 1;
+  /**
+   * Binary popcount structure (rtl-templates/popcount.v IMPL): 0 plain sum, 1 compressor tree over
+   * whole numbers, 2 bit-heap compressor tree; all bit-identical (see mvtuPopcount).
+   */
+  POPCOUNT: 0 | 1 | 2;
 }
 
 /**
- * The compressor tree saves 5-21 % of the engine's LUTs under Yosys synth_xilinx from SIMD = 16
- * up and costs a little below (BENCHMARKS.md, `bench-synth.js popcount`), so the plan picks it
- * there; fixed-point engines have no popcount.
+ * The bit heap (2) is the smallest popcount at every PE×SIMD point measured, on xc7 and iCE40
+ * (BENCHMARKS.md, `bench-synth.js datapath`; docs/datapath.md), so the plan uses it for every
+ * binary engine; fixed-point engines have no popcount (0: the parameter is unused there).
  */
-export function mvtuPopcount(simd: number, inputBits: number): 0 | 1 {
-  return inputBits === 1 && simd >= 16 ? 1 : 0;
+export function mvtuPopcount(inputBits: number): 0 | 1 | 2 {
+  return inputBits === 1 ? 2 : 0;
+}
+
+/** Name of an engine's popcount implementation, as plan.json's POPCOUNT and the report show it. */
+export function mvtuPopcountName(p: Pick<MvtuParams, 'POPCOUNT' | 'INPUT_BITS'>): string {
+  if (p.INPUT_BITS > 1) return 'none (fixed-point add/subtract)';
+  return ['plain sum', 'compressor tree', 'bit heap'][p.POPCOUNT]!;
 }
 
 export interface MemoryImage {
@@ -167,7 +176,7 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): 
     in: { elems: SIMD, elemBits: layer.inputBits, beatsPerFrame: pixels * SF },
     out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: pixels * NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: pixels * NF },
     cyclesPerFrame: pixels * SF * NF,
-    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(SIMD, layer.inputBits) },
+    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits) },
     weights,
     ...(thresholds ? { thresholds } : {}),
   };

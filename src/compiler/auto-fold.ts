@@ -48,7 +48,7 @@ function candidates(l: IntegerEngineLayer, base: Folding): Candidate[] {
   for (const simd of divisors(l.inputs))
     for (const pe of divisors(l.outputs)) {
       if (!legal({ pe, simd })) continue;
-      const p: MvtuParams = { ...params, PE: pe, SIMD: simd, POPCOUNT: mvtuPopcount(simd, l.inputBits) };
+      const p: MvtuParams = { ...params, PE: pe, SIMD: simd, POPCOUNT: mvtuPopcount(l.inputBits) };
       const parts = [estimateMvtu(p), estimateFifo({ WIDTH: simd * l.inputBits, DEPTH: autoFifoDepth(l.inputs / simd) })];
       if (l.conv) parts.push(estimateSwg(swgBlock('probe', l.conv, simd, l.inputBits, l.name).params));
       const cost: BlockEstimate = { lut: 0, ff: 0, lutram: 0, bram18: 0, bram36: 0 };

@@ -19,6 +19,20 @@ describe('design emission', () => {
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
   });
 
+  it('ships the popcount module with the MVTU and records the popcount chosen in plan.json', () => {
+    const plan = compile(model).plan;
+    const files = designFiles(plan, makeStimulus(plan, frames));
+    const list = files.get('files.f')!.trim().split('\n');
+    expect(list).toContain('rtl/popcount.v');
+    expect(list.indexOf('rtl/popcount.v')).toBeLessThan(list.indexOf('rtl/mvtu.v'));
+    expect(files.get('vivado/create_project.tcl')).toContain('rtl/popcount.v');
+    const saved = JSON.parse(files.get('plan.json')!) as { blocks: Array<{ kind: string; params: { POPCOUNT?: number } }> };
+    const mvtus = saved.blocks.filter((b) => b.kind === 'mvtu');
+    expect(mvtus.length).toBeGreaterThan(0);
+    for (const b of mvtus) expect(b.params.POPCOUNT).toBe(2);
+    expect(files.get(`rtl/${plan.top}.v`)).toContain('.POPCOUNT(2)');
+  });
+
   it('uses only legalized names in paths and identifiers', () => {
     const plan = compile(model).plan;
     expect(plan.top).toBe('odd_name_x');

@@ -7,7 +7,7 @@ import { emitScripts } from './scripts.js';
 import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
 import { expectedLog, expectedStreamsLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
 import { emitTestbench } from './testbench.js';
-import { emitTopVerilog, TEMPLATE_OF } from './top-verilog.js';
+import { emitTopVerilog, templateFiles } from './top-verilog.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 
 export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
@@ -19,12 +19,10 @@ export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_veri
  */
 export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   const files = new Map<string, string>();
-  const kinds = [...new Set(plan.blocks.map((b) => b.kind))].sort();
   const rtl: string[] = [];
-  for (const k of kinds) {
-    const t = TEMPLATE_OF[k];
-    files.set(`rtl/${t.file}`, readFileSync(templatePath(t.file), 'utf8'));
-    rtl.push(`rtl/${t.file}`);
+  for (const f of templateFiles(plan)) {
+    files.set(`rtl/${f}`, readFileSync(templatePath(f), 'utf8'));
+    rtl.push(`rtl/${f}`);
   }
   files.set(`rtl/${plan.top}.v`, emitTopVerilog(plan));
   rtl.push(`rtl/${plan.top}.v`);

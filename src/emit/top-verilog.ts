@@ -1,15 +1,21 @@
 import { axisBytes, streamBits, type Plan, type PlanBlock } from '../plan/types.js';
 
 /** Verilog module of each block kind (the templates in rtl-templates/). */
-export const TEMPLATE_OF: Record<PlanBlock['kind'], { module: string; file: string }> = {
+export const TEMPLATE_OF: Record<PlanBlock['kind'], { module: string; file: string; uses?: string[] }> = {
   binarize: { module: 'bnn_binarize', file: 'binarize.v' },
   fifo: { module: 'bnn_fifo', file: 'fifo.v' },
   dwc: { module: 'bnn_dwc', file: 'dwc.v' },
-  mvtu: { module: 'bnn_mvtu', file: 'mvtu.v' },
+  mvtu: { module: 'bnn_mvtu', file: 'mvtu.v', uses: ['popcount.v'] },
   label_select: { module: 'bnn_label_select', file: 'label_select.v' },
   swg: { module: 'bnn_swg', file: 'swg.v' },
   pool: { module: 'bnn_pool', file: 'pool.v' },
 };
+
+/** Template files a plan needs (each block kind's file and the modules it instantiates), in a fixed order. */
+export function templateFiles(plan: Plan): string[] {
+  const kinds = [...new Set(plan.blocks.map((b) => b.kind))].sort();
+  return [...new Set(kinds.flatMap((k) => [...(TEMPLATE_OF[k].uses ?? []), TEMPLATE_OF[k].file]))];
+}
 
 export function inAxisBits(plan: Plan): number {
   return 8 * axisBytes(streamBits(plan.blocks[0]!.in));

@@ -1,4 +1,4 @@
-import { TEMPLATE_OF } from './top-verilog.js';
+import { templateFiles } from './top-verilog.js';
 import type { Plan } from '../plan/types.js';
 
 export const DEFAULT_PART = 'xc7z020clg400-1';
@@ -21,8 +21,7 @@ export function vivadoFiles(plan: Plan, opts: { part?: string; clockMHz?: number
   const part = opts.part ?? DEFAULT_PART;
   const mhz = opts.clockMHz ?? 100;
   const period = (1000 / mhz).toFixed(3);
-  const kinds = [...new Set(plan.blocks.map((b) => b.kind))].sort();
-  const rtl = [...kinds.map((k) => `rtl/${TEMPLATE_OF[k].file}`), `rtl/${plan.top}.v`];
+  const rtl = [...templateFiles(plan).map((f) => `rtl/${f}`), `rtl/${plan.top}.v`];
   const mems: string[] = [];
   for (const b of plan.blocks) if (b.kind === 'mvtu') for (const img of [b.weights, b.thresholds]) if (img) mems.push(`mem/${img.file}`);
   const files = new Map<string, string>();

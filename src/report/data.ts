@@ -1,6 +1,6 @@
 import type { Model } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
-import type { MvtuPadding } from '../blocks/mvtu.js';
+import { mvtuPopcountName, type MvtuPadding } from '../blocks/mvtu.js';
 import { estimatePlan, type PlanEstimate } from '../synth/estimate.js';
 import { sampleFrames } from '../synth/run.js';
 import type { SynthReport } from '../synth/run.js';
@@ -30,6 +30,8 @@ export interface ReportData {
     simd: number | null;
     /** A padded engine: real → padded MW/MH and what the pad costs (src/compiler/padding.ts). */
     padding: MvtuPadding | null;
+    /** MVTU popcount implementation (plan params.POPCOUNT, rtl-templates/popcount.v IMPL), by name. */
+    popcount: string | null;
     estimate: PlanEstimate['blocks'][number]['estimate'];
     yosys: { lut: number; lutram: number; ff: number; bram36: number; carry4: number } | null;
     sim: { busy: number; stall: number; idle: number };
@@ -108,6 +110,7 @@ export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport
         pe: b.kind === 'mvtu' ? b.params.PE : null,
         simd: b.kind === 'mvtu' ? b.params.SIMD : null,
         padding: b.kind === 'mvtu' ? (b.padding ?? null) : null,
+        popcount: b.kind === 'mvtu' ? mvtuPopcountName(b.params) : null,
         estimate: est.blocks[i]!.estimate,
         yosys: y ? { lut: y.lut, lutram: y.lutram, ff: y.ff, bram36: y.bram36, carry4: y.carry4 } : null,
         sim: { busy: s?.busy ?? 0, stall: s?.stall ?? 0, idle: s?.idle ?? 0 },

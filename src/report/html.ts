@@ -21,7 +21,7 @@ export function reportHtml(d: ReportData, chartJs: string = chartJsSource()): st
   const layerRows = m.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(l.kind)}</td><td>${esc(l.shape)}</td><td>${esc(l.activation)}</td><td>${num(l.weights)}</td></tr>`).join('');
   const blockRows = d.blocks
     .map(
-      (b) => `<tr${b.bottleneck ? ' class="bn"' : ''}><td>${esc(b.name)}${b.bottleneck ? ' ◀ bottleneck' : ''}</td><td>${b.kind}</td><td>${b.pe ?? ''}</td><td>${b.simd ?? ''}</td><td>${padCell(b.padding)}</td><td>${b.cyclesPerFrame}</td>` +
+      (b) => `<tr${b.bottleneck ? ' class="bn"' : ''}><td>${esc(b.name)}${b.bottleneck ? ' ◀ bottleneck' : ''}</td><td>${b.kind}</td><td>${b.pe ?? ''}</td><td>${b.simd ?? ''}</td><td>${padCell(b.padding)}</td><td>${esc(b.popcount ?? '')}</td><td>${b.cyclesPerFrame}</td>` +
         `<td>${b.estimate.lut}</td><td>${b.yosys ? b.yosys.lut : '–'}</td><td>${b.estimate.ff}</td><td>${b.yosys ? b.yosys.ff : '–'}</td>` +
         `<td>${b.estimate.lutram}</td><td>${b.yosys ? b.yosys.lutram : '–'}</td><td>${b.estimate.bram36}</td><td>${b.yosys ? b.yosys.bram36 : '–'}</td>` +
         `<td>${b.sim.busy}</td><td>${b.sim.stall}</td><td>${b.sim.idle}</td></tr>`,
@@ -77,8 +77,8 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 </div>
 <h2>Blocks</h2>
 <p class="note">Resources: estimate (cost model in src/blocks/*.ts) vs Yosys synth_xilinx where a synthesis result was given (bnn synth --target xc7 --json). Simulator: cycles busy / stalled by the downstream / idle over ${'the sample frames'}.</p>
-<table><tr><th>block</th><th>kind</th><th>PE</th><th>SIMD</th><th>padding</th><th>cycles/frame</th><th>LUT est</th><th>LUT Yosys</th><th>FF est</th><th>FF Yosys</th><th>LUTRAM est</th><th>LUTRAM Yosys</th><th>BRAM36 est</th><th>BRAM36 Yosys</th><th>busy</th><th>stall</th><th>idle</th></tr>${blockRows}
-<tr><td><b>total</b></td><td></td><td></td><td></td><td></td><td>${d.totals.estimate.lut}</td><td>${d.totals.yosys?.lut ?? '–'}</td><td>${d.totals.estimate.ff}</td><td>${d.totals.yosys?.ff ?? '–'}</td><td>${d.totals.estimate.lutram}</td><td>${d.totals.yosys?.lutram ?? '–'}</td><td>${d.totals.estimate.bram36}</td><td>${d.totals.yosys?.bram36 ?? '–'}</td><td></td><td></td><td></td></tr></table>
+<table><tr><th>block</th><th>kind</th><th>PE</th><th>SIMD</th><th>padding</th><th>popcount</th><th>cycles/frame</th><th>LUT est</th><th>LUT Yosys</th><th>FF est</th><th>FF Yosys</th><th>LUTRAM est</th><th>LUTRAM Yosys</th><th>BRAM36 est</th><th>BRAM36 Yosys</th><th>busy</th><th>stall</th><th>idle</th></tr>${blockRows}
+<tr><td><b>total</b></td><td></td><td></td><td></td><td></td><td></td><td></td><td>${d.totals.estimate.lut}</td><td>${d.totals.yosys?.lut ?? '–'}</td><td>${d.totals.estimate.ff}</td><td>${d.totals.yosys?.ff ?? '–'}</td><td>${d.totals.estimate.lutram}</td><td>${d.totals.yosys?.lutram ?? '–'}</td><td>${d.totals.estimate.bram36}</td><td>${d.totals.yosys?.bram36 ?? '–'}</td><td></td><td></td><td></td></tr></table>
 <script>${scriptSafe(chartJs)}</script>
 <script id="report-data" type="application/json">${dataJson}</script>
 <script>

@@ -8,6 +8,7 @@ import { requireTool } from '../verify/tools.js';
 import { BnnError } from '../errors.js';
 import type { MvtuParams } from '../blocks/mvtu.js';
 import { xilinxResources, type XilinxResources } from './xilinx.js';
+import { ice40Resources, type Ice40Resources } from './ice40.js';
 import { flattenCounts, type YosysStat } from './yosys-json.js';
 
 export interface MvtuPoint {
@@ -16,12 +17,28 @@ export interface MvtuPoint {
   PE: number;
   SIMD: number;
   USE_THRESH?: 0 | 1;
-  /** Popcount implementation (rtl-templates/mvtu.v parameter POPCOUNT), when the template has it. */
-  POPCOUNT?: 0 | 1;
+  /** Popcount implementation (mvtu.v parameter POPCOUNT = bnn_popcount IMPL). */
+  POPCOUNT?: 0 | 1 | 2;
+  /** Measurement variant: the threshold memory in block RAM (rom_style) instead of Yosys' LUT ROM. */
+  thresholdsInBram?: boolean;
+}
+
+/** One MVTU's resources, and those of one of its PE popcount instances (bnn_popcount) alone. */
+export interface MvtuSynth<R> {
+  total: R;
+  popcount: R | null;
+  /** Longest topological path through logic cells (LUT, carry, mux) of the flattened netlist (Yosys `ltp -noff`). */
+  depth: number;
 }
 
 export function mvtuParamsOf(p: MvtuPoint): MvtuParams {
   return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: p.POPCOUNT ?? 0 };
+}
+
+/** Yosys-side counts per cell type of the MVTU and of its popcount submodule. */
+function moduleCounts(stat: YosysStat, name: string): Record<string, number> | null {
+  const m = Object.keys(stat.modules).find((k) => k.endsWith(name));
+  return m ? flattenCounts(stat, m) : null;
 }
 
 function hex(rng: Prng, bits: number): string {
@@ -35,6 +52,16 @@ function hex(rng: Prng, bits: number): string {
  * `bnn synth --target xc7` and return its 7-series resources. For calibrating the estimators.
  */
 export async function synthMvtuXc7(point: MvtuPoint, dir: string, seed = 1): Promise<XilinxResources> {
+  return (await synthMvtuStages(point, dir, 'xc7', seed)).total;
+}
+
+/**
+ * The same for either target, with the popcount submodule's own count: 7-series resources, or
+ * iCE40 ones (synth_ice40; LUT4 and carries, block RAM) without place and route.
+ */
+export async function synthMvtuStages(point: MvtuPoint, dir: string, target: 'xc7', seed?: number): Promise<MvtuSynth<XilinxResources>>;
+export async function synthMvtuStages(point: MvtuPoint, dir: string, target: 'ice40', seed?: number): Promise<MvtuSynth<Ice40Resources>>;
+export async function synthMvtuStages(point: MvtuPoint, dir: string, target: 'xc7' | 'ice40', seed = 1): Promise<MvtuSynth<XilinxResources> | MvtuSynth<Ice40Resources>> {
   await requireTool('yosys');
   mkdirSync(dir, { recursive: true });
   const p = mvtuParamsOf(point);
@@ -52,22 +79,32 @@ export async function synthMvtuXc7(point: MvtuPoint, dir: string, seed = 1): Pro
     }).join('\n') + '\n',
   );
   const outW = p.USE_THRESH ? p.PE : p.PE * p.ACC_W;
-  const sets = Object.entries({ ...p, OUT_W: outW, ...(point.POPCOUNT !== undefined ? { POPCOUNT: point.POPCOUNT } : {}) })
+  const sets = Object.entries({ ...p, OUT_W: outW })
     .map(([k, v]) => `-set ${k} ${v}`)
     .join(' ');
-  const ys = `read_verilog -defer ${templatePath('mvtu.v')}
+  const roms = point.thresholdsInBram ? 'm:wmem m:g_thresh.tmem' : 'm:wmem';
+  // Hierarchy kept on both targets, so that the popcount instances are counted on their own.
+  const synth = target === 'xc7' ? 'synth_xilinx -top bnn_mvtu -family xc7 -noiopad -noclkbuf' : 'synth_ice40 -noflatten -top bnn_mvtu';
+  const logic = target === 'xc7' ? 't:LUT* t:CARRY4 t:MUXF* t:INV' : 't:SB_LUT4 t:SB_CARRY';
+  const ys = `read_verilog -defer ${templatePath('popcount.v')} ${templatePath('mvtu.v')}
 chparam ${sets} -set WEIGHT_FILE "w.mem" -set THRESH_FILE "t.mem" bnn_mvtu
 hierarchy -check -top bnn_mvtu
-setattr -set rom_style "block" m:wmem
-synth_xilinx -top bnn_mvtu -family xc7 -noiopad -noclkbuf
-tee -q -o stat.json stat -json -tech xilinx
+setattr -set rom_style "block" ${roms}
+${synth}
+tee -q -o stat.json stat -json${target === 'xc7' ? ' -tech xilinx' : ''}
+flatten
+tee -q -o ltp.txt ltp -noff ${logic} w:*
 `;
   writeFileSync(join(dir, 'synth.ys'), ys);
   const r = await execa('yosys', ['-q', '-l', 'synth.log', '-s', 'synth.ys'], { cwd: dir, reject: false, all: true });
   if (r.exitCode !== 0) throw new BnnError({ code: 'TOOL_FAILED', message: `yosys failed in ${dir}: ${String(r.all).split('\n').slice(-5).join(' ')}` });
   const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as YosysStat;
-  const top = Object.keys(stat.modules).find((m) => m.endsWith('bnn_mvtu'))!;
-  return xilinxResources(flattenCounts(stat, top));
+  const total = moduleCounts(stat, 'bnn_mvtu')!;
+  const pc = moduleCounts(stat, 'bnn_popcount');
+  // Longest path through logic cells (memories and flip-flops cut it; Yosys does not time 7-series netlists).
+  const depth = Number(/length=(\d+)/.exec(readFileSync(join(dir, 'ltp.txt'), 'utf8'))?.[1] ?? NaN);
+  if (target === 'xc7') return { total: xilinxResources(total), popcount: pc && xilinxResources(pc), depth };
+  return { total: ice40Resources(total, 0), popcount: pc && ice40Resources(pc, 0), depth };
 }
 
 /**
