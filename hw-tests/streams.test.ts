@@ -98,7 +98,9 @@ function endsInConv(): { c: Compiled; input: number[][] } {
   // pixel of the all-255 frame), neuron 1 only at s = accMin (18 · 255 = 4590).
   const acc = 18 * 255;
   (m.layers[0] as { activation: unknown }).activation = { kind: 'threshold', thresholds: [acc, -acc, 0, 1], direction: ['ge', 'le', 'ge', 'le'] };
-  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 2 }], fifoDepth: 'auto', source: 'test' } });
+  // The net ends in bits: the top streams them (output: scores), read by a bit rule.
+  m.output = { kind: 'lowest-set-bit' };
+  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 2 }], fifoDepth: 'auto', source: 'test', output: 'scores' } });
   expect(c.integer.layers[0]).toMatchObject({ accMin: -acc, accMax: acc });
   const size = 5 * 4 * 2;
   const input = [Array(size).fill(255), Array(size).fill(0), Array.from({ length: size }, (_, i) => (i % 3 ? 255 : 0)), ...frames(3, size, 5)];
@@ -108,7 +110,8 @@ function endsInConv(): { c: Compiled; input: number[][] } {
 /** Conv (stride 1, pad 1) then a 2x2 pool at the end: pool output is the top's output. */
 function endsInPool(): { c: Compiled; input: number[][] } {
   const m = randomModel({ name: 'ends_pool', seed: 7, input: [6, 6, 3], layers: [{ conv: 4, kernel: 3, padding: 1 }, { pool: 2 }] });
-  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 3 }], fifoDepth: 'auto', source: 'test' } });
+  m.output = { kind: 'lowest-set-bit' };
+  const c = compile(m, { fold: { layers: [{ pe: 2, simd: 3 }], fifoDepth: 'auto', source: 'test', output: 'scores' } });
   return { c, input: frames(6, 6 * 6 * 3, 8) };
 }
 
