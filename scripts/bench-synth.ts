@@ -74,9 +74,9 @@ async function grid(): Promise<void> {
   const jobs = Number(process.env.BNN_JOBS ?? Math.max(1, cpus().length));
   const t0 = Date.now();
   const rows = await pool(points, jobs, async (p, i) => {
-    const pt = pop !== undefined ? { ...p, POPCOUNT: Number(pop) as 0 | 1 } : p;
+    const pt = pop !== undefined ? { ...p, POPCOUNT: Number(pop) as 0 | 1 | 2 } : p;
     const m = await synthMvtuXc7(pt, join(base, String(i)));
-    const e = estimateMvtu(mvtuParamsOf(p));
+    const e = estimateMvtu(mvtuParamsOf(pt));
     return { ...pt, lanes: p.PE * p.SIMD, yosys: m, est: e };
   });
   writeFileSync(join(base, 'grid.json'), JSON.stringify(rows, null, 1));
@@ -277,7 +277,7 @@ async function models(): Promise<void> {
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}; ${toolVersion('nextpnr-ice40', ['--version'])}.`,
     '',
     'Xilinx figures: Yosys `synth_xilinx -family xc7` with the hierarchy kept (the `bnn synth --target xc7` recipe), cells counted per plan block; ' +
-      'MVTU popcount as the plan chooses it (mvtu.v `POPCOUNT`: the compressor tree where SIMD >= 16, the plain sum below; the estimate models the plain sum). The models are the trained sfc-mnist and tfc-mnist; Yosys removes any weight-memory column that happens to be constant. ' +
+      'MVTU popcount as the plan chooses it (mvtu.v `POPCOUNT`: the bit heap for binary engines; the estimate models it, `MVTU_LUT_MODEL_HEAP`). The models are the trained sfc-mnist and tfc-mnist; Yosys removes any weight-memory column that happens to be constant. ' +
       '"estimate" is `estimatePlan` (src/synth/estimate.ts).',
     '',
     ...md,

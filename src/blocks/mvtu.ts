@@ -234,7 +234,7 @@ export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' 
 }
 
 /**
- * MVTU LUT model (popcount = plain sum, mvtu.v POPCOUNT = 0): LUTs ≈ MVTU_LUT_MODEL ·
+ * MVTU LUT model (popcount = plain sum, mvtu.v POPCOUNT = 0 and 1, and fixed-point engines): LUTs ≈ MVTU_LUT_MODEL ·
  * mvtuLutFeatures(p), i.e. 2.58 per lane + 1.36 per accumulator bit + buffer mux + counters.
  * Least squares (relative error) against Yosys 0.23 synth_xilinx on 56 (MW, MH, PE, SIMD) points,
  * MW/MH ∈ {64/32, 256/64, 784/64}, PE 1..16, SIMD 4..64: mean |error| 5.7 %, worst 21.5 %
@@ -242,10 +242,21 @@ export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' 
  */
 export const MVTU_LUT_MODEL = [2.582, 1.363, 1.239, 6.471, 0.888];
 
+/**
+ * The same features with the bit-heap popcount (POPCOUNT = 2, the plan's default for binary
+ * engines): 1.39 per lane + 2.68 per accumulator bit (accumulator, comparator and the threshold
+ * ROM all scale with PE·ACC_W) + buffer mux + counters. Least squares (relative error) against
+ * Yosys 0.23 synth_xilinx on the 35 default grid points (`BNN_POPCOUNT=2 node
+ * dist/scripts/bench-synth.js grid`): mean |error| 5.8 %, worst 17.1 %; the plain-sum model above
+ * was 18.0 % / 42.3 % off on the same netlists.
+ */
+export const MVTU_LUT_MODEL_HEAP = [1.3931, 2.6808, 1.108, 5.6948, 12.5642];
+
 export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
-  const lut = Math.max(1, Math.round(mvtuLutFeatures(p).reduce((a, x, i) => a + x * MVTU_LUT_MODEL[i]!, 0)));
+  const model = p.POPCOUNT === 2 && p.INPUT_BITS === 1 ? MVTU_LUT_MODEL_HEAP : MVTU_LUT_MODEL;
+  const lut = Math.max(1, Math.round(mvtuLutFeatures(p).reduce((a, x, i) => a + x * model[i]!, 0)));
   const wBram = bram18For(p.PE * p.SIMD, SF * NF);
   // Input replay buffer (SF words of SIMD·INPUT_BITS): distributed RAM while small, else block RAM.
   const ibW = p.SIMD * p.INPUT_BITS;

@@ -9,7 +9,7 @@ import { BnnError } from '../errors.js';
 import type { MvtuParams } from '../blocks/mvtu.js';
 import { xilinxResources, type XilinxResources } from './xilinx.js';
 import { ice40Resources, type Ice40Resources } from './ice40.js';
-import { flattenCounts, type YosysStat } from './yosys-json.js';
+import { flattenCounts, parseStatJson, type YosysStat } from './yosys-json.js';
 
 export interface MvtuPoint {
   MW: number;
@@ -98,7 +98,7 @@ tee -q -o ltp.txt ltp -noff ${logic} w:*
   writeFileSync(join(dir, 'synth.ys'), ys);
   const r = await execa('yosys', ['-q', '-l', 'synth.log', '-s', 'synth.ys'], { cwd: dir, reject: false, all: true });
   if (r.exitCode !== 0) throw new BnnError({ code: 'TOOL_FAILED', message: `yosys failed in ${dir}: ${String(r.all).split('\n').slice(-5).join(' ')}` });
-  const stat = JSON.parse(readFileSync(join(dir, 'stat.json'), 'utf8')) as YosysStat;
+  const stat = parseStatJson(readFileSync(join(dir, 'stat.json'), 'utf8'));
   const total = moduleCounts(stat, 'bnn_mvtu')!;
   const pc = moduleCounts(stat, 'bnn_popcount');
   // Longest path through logic cells (memories and flip-flops cut it; Yosys does not time 7-series netlists).

@@ -14,7 +14,7 @@ import {
   type Ice40Resources, type Ice40Target, type NextpnrReport,
 } from './ice40.js';
 import { xc7Script, xilinxResult, type XilinxSynthResult } from './xilinx.js';
-import type { YosysNetlist, YosysStat } from './yosys-json.js';
+import { parseStatJson, type YosysNetlist } from './yosys-json.js';
 
 export type SynthTarget = 'xc7' | Ice40Target;
 export const SYNTH_TARGETS: SynthTarget[] = ['xc7', 'ice40-hx8k', 'ice40-up5k'];
@@ -100,7 +100,7 @@ function perf(ii: number, latencyCycles: number | null, clockMHz: number): { fra
 async function runXc7(plan: Plan, dir: string, timing: { ii: number; latencyCycles: number | null }, clockMHz: number): Promise<TargetResult> {
   const t0 = Date.now();
   await tool(dir, ['yosys', '-q', '-l', 'synth_xc7.log', '-s', 'synth_xc7.ys'], 'yosys synth_xilinx');
-  const xilinx = xilinxResult(plan, readJson<YosysStat>(join(dir, 'xc7_stat.json')), readJson<YosysNetlist>(join(dir, 'xc7_top.json')));
+  const xilinx = xilinxResult(plan, parseStatJson(readFileSync(join(dir, 'xc7_stat.json'), 'utf8')), readJson<YosysNetlist>(join(dir, 'xc7_top.json')));
   return {
     target: 'xc7',
     fits: null,
@@ -123,7 +123,7 @@ async function runIce40(
   const [synth, pnr, pack] = ice40Commands(plan, target, clockMHz);
   onProgress(`${target}: synthesis (yosys synth_ice40)`);
   await tool(dir, synth!.argv, synth!.step);
-  const res = ice40SynthResources(plan, readJson<YosysStat>(join(dir, `${target}_stat.json`)));
+  const res = ice40SynthResources(plan, parseStatJson(readFileSync(join(dir, `${target}_stat.json`), 'utf8')));
   const base = { target, fmaxMHz: null, clockMHz, clockSource: 'requested-clock' as const, ...perf(timing.ii, timing.latencyCycles, clockMHz) };
   const over = ice40Overflows(res, dev);
   if (over.length)

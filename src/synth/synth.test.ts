@@ -4,7 +4,7 @@ import { parseTargets } from '../cli/commands/synth.js';
 import { ice40Overflows, ICE40_DEVICES, readNextpnrReport } from './ice40.js';
 import { estimateBlock } from './estimate.js';
 import { xilinxResources } from './xilinx.js';
-import { flattenCounts, topInstances } from './yosys-json.js';
+import { flattenCounts, parseStatJson, topInstances } from './yosys-json.js';
 
 describe('Yosys JSON reading', () => {
   const stat = {
@@ -18,6 +18,14 @@ describe('Yosys JSON reading', () => {
     expect(flattenCounts(stat, 'top')).toEqual({ LUT6: 20, LUT2: 6, FDRE: 19, CARRY4: 4, RAMB18E1: 2, RAM32M: 5, LUT3: 4 });
     const r = xilinxResources(flattenCounts(stat, 'top'));
     expect(r).toMatchObject({ lut: 30, lutram: 20, ff: 19, carry4: 4, ramb18: 2, bram36: 1 });
+  });
+  it('reads stat -json when Yosys appends its text hierarchy after the object', () => {
+    const json = JSON.stringify({ ...stat, design: { num_cells: 3 } }, null, 3);
+    const cut = json.indexOf('"design"');
+    const text = `${json.slice(0, cut)}\n       $paramod$e5\\bnn_popcount      8\n       \\bnn_popcount      2\n${json.slice(cut)}`;
+    expect(() => JSON.parse(text)).toThrow();
+    expect(parseStatJson(text)).toEqual(JSON.parse(json));
+    expect(parseStatJson(json)).toEqual(JSON.parse(json));
   });
   it('maps instances to modules', () => {
     const net = { modules: { top: { cells: { fc0_mvtu: { type: '$paramod$abc\\bnn_mvtu' } } } } };

@@ -18,6 +18,17 @@ export interface YosysNetlist {
   modules: Record<string, { cells?: Record<string, { type: string }>; attributes?: Record<string, string> }>;
 }
 
+/**
+ * `stat -json` output. Yosys 0.23 writes its plain-text hierarchy listing (lines such as
+ * `$paramod$…\bnn_popcount      8`) into the JSON, between "modules" and "design", when the
+ * design is more than two levels deep (top → mvtu → popcount); those lines (a cell name, no
+ * quote) are dropped before parsing.
+ */
+export function parseStatJson(text: string): YosysStat {
+  const json = text.split('\n').filter((l) => !/^\s*[$\\][^"]*$/.test(l)).join('\n');
+  return JSON.parse(json) as YosysStat;
+}
+
 /** Yosys writes module names with a leading backslash for user names; `$paramod$…` stays as is. */
 export function stripName(n: string): string {
   return n.startsWith('\\') ? n.slice(1) : n;
