@@ -39,7 +39,9 @@ export function register(program: Command): void {
     const model = loadModel(modelFile);
     // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
     // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
-    const compiled = compile(model, { fold: o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold });
+    const fold = o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold;
+    // --output scores reaches the plan so that the board build refuses it (boardRtlFiles) rather than ignoring it.
+    const compiled = compile(model, { fold, ...(o.output ? { output: o.output } : {}) });
     const dir = o.out ?? defaultOutDir(compiled.plan, `board-${board.name}`);
     checkFolderOutput(dir, { force: o.force });
     const p = progress(o);
