@@ -7,7 +7,7 @@ import { compile } from '../src/compiler/compile.js';
 import { integerForward } from '../src/compiler/integer-reference.js';
 import { beatToHex } from '../src/emit/hex.js';
 import { outAxisBits } from '../src/emit/top-verilog.js';
-import { packInputBeats, unpackOutputBeats } from '../src/host/dma-layout.js';
+import { hexToBytes, packInputBeats, unpackOutputBeats } from '../src/host/dma-layout.js';
 import { randomModel } from '../src/model/random-model.js';
 import { run } from '../sim/engine.js';
 import { makeStimulus } from '../sim/stimulus.js';
@@ -17,10 +17,7 @@ import { frames, toolOrSkip, workDir } from './cases.js';
 function simOutputBytes(plan: ReturnType<typeof compile>['plan'], input: number[][]): number[] {
   const last = plan.blocks[plan.blocks.length - 1]!;
   const w = outAxisBits(plan);
-  return run(plan, makeStimulus(plan, input)).out.flatMap((o) => {
-    const hex = beatToHex(o.data, last.out.elemBits, w);
-    return Array.from({ length: w / 8 }, (_, i) => parseInt(hex.slice(hex.length - 2 * i - 2, hex.length - 2 * i), 16));
-  });
+  return run(plan, makeStimulus(plan, input)).out.flatMap((o) => Array.from(hexToBytes(beatToHex(o.data, last.out.elemBits, w), w / 8)));
 }
 
 const PY = `

@@ -1,5 +1,6 @@
+import { beatToHex } from '../emit/hex.js';
 import { inAxisBits, outAxisBits } from '../emit/top-verilog.js';
-import { frameResults, type FrameResults } from '../plan/output-values.js';
+import { beatFromHex, frameResults, type FrameResults } from '../plan/output-values.js';
 import type { Plan } from '../plan/types.js';
 import { frameBeats } from '../../sim/stimulus.js';
 
@@ -9,33 +10,31 @@ import { frameBeats } from '../../sim/stimulus.js';
  * (src/boards/pynq/driver.ts) writes and reads; its test holds it to these functions.
  */
 export function packInputBeats(plan: Plan, frames: ArrayLike<number>[]): Uint8Array {
-  const bytes = inAxisBits(plan) / 8;
+  const w = inAxisBits(plan);
   const elemBits = plan.blocks[0]!.in.elemBits;
   const beats = frameBeats(plan, frames);
-  const out = new Uint8Array(beats.length * bytes);
-  beats.forEach((beat, k) => {
-    let v = 0n;
-    for (let e = beat.length - 1; e >= 0; e--) v = (v << BigInt(elemBits)) | BigInt(beat[e]! & (2 ** elemBits - 1));
-    for (let i = 0; i < bytes; i++, v >>= 8n) out[k * bytes + i] = Number(v & 0xffn);
-  });
+  const out = new Uint8Array((beats.length * w) / 8);
+  beats.forEach((beat, k) => out.set(hexToBytes(beatToHex(beat, elemBits, w), w / 8), (k * w) / 8));
+  return out;
+}
+
+/** A tdata hex word (MSB digit first) as its `n` bytes, byte lane 0 first. */
+export function hexToBytes(hex: string, n: number): Uint8Array {
+  let v = BigInt('0x' + hex);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++, v >>= 8n) out[i] = Number(v & 0xffn);
   return out;
 }
 
 /** Classes and scores of whole frames from the output stream's bytes (the inverse layout of packInputBeats). */
 export function unpackOutputBeats(plan: Plan, data: Uint8Array): FrameResults {
-  const bytes = outAxisBits(plan) / 8;
+  const n = outAxisBits(plan) / 8;
   const last = plan.blocks[plan.blocks.length - 1]!;
   const signed = plan.output.stream === 'scores' && plan.output.values.signed;
   const beats: Int32Array[] = [];
-  for (let k = 0; (k + 1) * bytes <= data.length; k++) {
-    let v = 0n;
-    for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[k * bytes + i]!);
-    const beat = new Int32Array(last.out.elems);
-    for (let e = 0; e < beat.length; e++, v >>= BigInt(last.out.elemBits)) {
-      const x = Number(v & ((1n << BigInt(last.out.elemBits)) - 1n));
-      beat[e] = signed && x >= 2 ** (last.out.elemBits - 1) ? x - 2 ** last.out.elemBits : x;
-    }
-    beats.push(beat);
+  for (let k = 0; (k + 1) * n <= data.length; k++) {
+    const hex = Array.from(data.subarray(k * n, (k + 1) * n), (b) => b.toString(16).padStart(2, '0')).reverse().join('');
+    beats.push(beatFromHex(hex, last.out.elems, last.out.elemBits, signed)!);
   }
   return frameResults(plan, beats);
 }
