@@ -79,12 +79,27 @@ describe.skipIf(!have)('hardware-software co-verification: one host program, eve
     return out;
   }
 
-  it('identical classes on golden, sim, verilator and uart-sim; golden scores are the integer model\'s', async () => {
+  it('identical classes on golden, sim, verilator and uart-sim; golden and sim scores are the integer model\'s', async () => {
     const r = await hostProgram();
     for (const b of backends) expect(r[b]!.classes, b).toEqual(golden.map((g) => g.prediction));
-    expect(r.golden!.scores).toEqual(golden.map((g) => Array.from(g.scores)));
-    // The RTL returns the class only (the link's score count is 0): no backend below golden invents scores.
-    for (const b of ['sim', 'verilator', 'uart-sim'] as const) expect(r[b]!.scores.every((s) => s === null), b).toBe(true);
+    for (const b of ['golden', 'sim'] as const) expect(r[b]!.scores, b).toEqual(golden.map((g) => Array.from(g.scores)));
+    // This top streams the class only (the link's score count is 0): the RTL backends invent no scores.
+    for (const b of ['verilator', 'uart-sim'] as const) expect(r[b]!.scores.every((s) => s === null), b).toBe(true);
+  });
+
+  it('a score-streaming top: identical classes and scores on golden, sim and verilator; the board refuses it', async () => {
+    const scoring = compile(randomModel({ name: 'uart_small', arch: [48, 32, 24, 10], seed: 3 }), { output: 'scores' });
+    const want = { classes: golden.map((g) => g.prediction), scores: golden.map((g) => Array.from(g.scores)) };
+    for (const backend of ['golden', 'sim', 'verilator'] as const) {
+      const acc = await openAccelerator(scoring, { backend, cacheDir });
+      try {
+        const r = await acc.infer(input);
+        expect({ classes: r.classes, scores: r.scores }, backend).toEqual(want);
+      } finally {
+        await acc.close();
+      }
+    }
+    await expect(openAccelerator(scoring, { backend: 'uart-sim', cacheDir })).rejects.toMatchObject({ detail: { code: 'USAGE', expected: 'class', got: 'scores' } });
   });
 
   it('a host packing elements in the wrong byte order is caught', async () => {

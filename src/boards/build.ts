@@ -20,6 +20,14 @@ export const LINK_TEMPLATES = ['uart_rx.v', 'uart_tx.v', 'uart_link.v'];
 
 /** The RTL of a board build: the accelerator's sources and memories, the UART link, the board top. */
 export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { files: Map<string, string>; rtl: string[] } {
+  if (plan.output.stream !== 'class')
+    throw new BnnError({
+      code: 'USAGE',
+      message: "the board's UART link sends the class of each frame; an accelerator that streams scores cannot go on a board yet (docs/boards.md)",
+      field: 'output (--output or the fold file)',
+      expected: 'class',
+      got: plan.output.stream,
+    });
   const design = designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)));
   const files = new Map<string, string>();
   for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);

@@ -13,6 +13,8 @@ export function stimulusFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   files.set('tb/in.mem', stim.beats.map((b) => beatToHex(b, rawBits, inW)).join('\n') + '\n');
   files.set('tb/gaps.mem', stim.gaps.map((g) => g.toString(16)).join('\n') + '\n');
   files.set('tb/ready.mem', stim.ready.length ? Array.from(stim.ready, String).join('\n') + '\n' : '0\n');
+  const c = testbenchCounts(stim);
+  files.set('tb/counts.mem', [c.inBeats, c.outBeats, c.readyPeriod, c.maxCycles].map((n) => n.toString(16)).join('\n') + '\n');
   return files;
 }
 

@@ -5,7 +5,7 @@ import { frameLayout, packFrames, ResponseParser, type FrameLayout, type StatusN
 export interface InferResult {
   /** Class per frame; null when the device rejected the frame (see statuses). */
   classes: Array<number | null>;
-  /** Per-class scores per frame, where the backend returns them (golden; the RTL returns none yet). */
+  /** Per-class scores per frame, where the backend returns them (golden, sim; verilator for a score-streaming design; the board top none). */
   scores: Array<number[] | null>;
   statuses: StatusName[];
   seconds: number;

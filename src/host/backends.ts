@@ -8,6 +8,7 @@ import { sampleFrames } from '../synth/run.js';
 import { simulate } from '../../sim/simulate.js';
 import { frameBeats, makeStimulus } from '../../sim/stimulus.js';
 import { inAxisBits } from '../emit/top-verilog.js';
+import { beatFromHex, frameResults } from '../plan/output-values.js';
 import { answer } from './device-model.js';
 import { streamHarness, uartHarness, uartHarnessTiming } from './harness.js';
 import { LineProcess } from './line-process.js';
@@ -52,7 +53,10 @@ function golden(c: Compiled): Transport {
 }
 
 function tsSim(c: Compiled): Transport {
-  return emulated(c, async (frames) => ({ classes: simulate(c.plan, frames).report.predictions, scores: frames.map(() => null) }));
+  return emulated(c, async (frames) => {
+    const r = simulate(c.plan, frames).report;
+    return { classes: r.predictions, scores: r.scores };
+  });
 }
 
 function hex(v: ArrayLike<number>, elemBits: number, widthBits: number): string {
@@ -71,10 +75,15 @@ async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transpor
   const proc = new LineProcess(b.exe, b.dir);
   const w = inAxisBits(plan);
   const elemBits = plan.blocks[0]!.in.elemBits;
+  const last = plan.blocks[plan.blocks.length - 1]!;
+  const signed = plan.output.stream === 'scores' && plan.output.values.signed;
   const t = emulated(c, async (frames) => {
     proc.write(frameBeats(plan, frames).map((beat) => hex(beat, elemBits, w)).join('\n') + '\n.\n');
-    const lines = await proc.until('.');
-    return { classes: lines.map((l) => parseInt(l, 16)), scores: frames.map(() => null) };
+    // A class-streaming top has only the class to say; a score-streaming one, the scores (and the class by the model's rule).
+    const beats = (await proc.until('.')).map((l) => beatFromHex(l, last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
+    if (plan.output.stream === 'class') return { classes: beats.map((b) => b[0]!), scores: frames.map(() => null) };
+    const r = frameResults(plan, beats);
+    return { classes: r.predictions, scores: r.scores };
   }, () => proc.close());
   return { ...t, build: { built: b.built, seconds: b.seconds } };
 }

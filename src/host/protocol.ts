@@ -67,7 +67,7 @@ export interface Response {
   status: StatusName;
   /** The class, when status is ok. */
   class: number | null;
-  /** Per-class scores, when the device sends them (the board top sends none yet). */
+  /** Per-class scores, when the device sends them (the board top sends none: it streams the class only). */
   scores: number[] | null;
 }
 

@@ -23,6 +23,14 @@ export interface VerilatedBuild {
 
 let versionText: string | undefined;
 
+/** Hash of a set of files (names and contents) and the installed Verilator's version. */
+export async function sourcesKey(files: Map<string, string>): Promise<string> {
+  versionText ??= String((await execa('verilator', ['--version'], { reject: false })).stdout);
+  const h = createHash('sha256').update(versionText);
+  for (const k of [...files.keys()].sort()) h.update(k).update('\0').update(files.get(k)!).update('\0');
+  return h.digest('hex').slice(0, 24);
+}
+
 /**
  * `verilator --binary` of a harness and its design, once per distinct set of sources (and
  * Verilator version): the folder is named by their hash, so a second run of the same design
@@ -30,10 +38,7 @@ let versionText: string | undefined;
  */
 export async function verilateOnce(files: Map<string, string>, harnessTop: string, o: { cacheDir?: string } = {}): Promise<VerilatedBuild> {
   await requireTool('verilator');
-  versionText ??= String((await execa('verilator', ['--version'], { reject: false })).stdout);
-  const h = createHash('sha256').update(versionText);
-  for (const k of [...files.keys()].sort()) h.update(k).update('\0').update(files.get(k)!).update('\0');
-  const dir = join(o.cacheDir ?? defaultCacheDir(), 'verilator', `${harnessTop}-${h.digest('hex').slice(0, 24)}`);
+  const dir = join(o.cacheDir ?? defaultCacheDir(), 'verilator', `${harnessTop}-${await sourcesKey(files)}`);
   const exe = join(dir, 'obj', `V${harnessTop}`);
   if (existsSync(exe)) return { dir, exe, built: false, seconds: 0 };
   const t0 = performance.now();

@@ -10,7 +10,7 @@ export interface RtlRun {
   runSeconds: number;
 }
 
-async function step(cmd: string, args: string[], cwd: string, what: string): Promise<number> {
+export async function step(cmd: string, args: string[], cwd: string, what: string): Promise<number> {
   const t0 = performance.now();
   const r = await execa(cmd, args, { cwd, reject: false, all: true });
   if (r.exitCode !== 0)

@@ -11,6 +11,7 @@ import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
 import { compareStreams, type StreamComparison } from './compare-streams.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
+import { lintReusing, runVerilatorReusing } from './verilator-reuse.js';
 import { hasTool } from './tools.js';
 
 export interface VerifyOptions {
@@ -23,6 +24,8 @@ export interface VerifyOptions {
   onProgress?: (text: string) => void;
   /** Replace `dir` even when bnn did not write it. */
   force?: boolean;
+  /** Where Verilator builds are kept between verifies (src/host/verilator-cache.ts). */
+  cacheDir?: string;
 }
 
 export interface VerifyReport {
@@ -68,6 +71,8 @@ export interface VerifyReport {
     latency: number | null;
   };
   seconds: { build: number; run: number };
+  /** buildReused: Verilator ran the executable of an earlier verify of the same sources (buildSeconds 0). */
+  timing: { buildSeconds: number; runSeconds: number; buildReused: boolean };
 }
 
 /**
@@ -85,11 +90,11 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   let lint: VerifyReport['lint'];
   if (o.lint !== false && (await hasTool('verilator'))) {
     say('linting with verilator -Wall');
-    const warnings = await lintDesign(o.dir, plan.top);
+    const warnings = await lintReusing(o.dir, plan.top, files, o);
     lint = { clean: warnings.length === 0, warnings };
   }
   say(`running RTL in ${o.sim}`);
-  const t = await runRtl(o.dir, o.sim);
+  const t = o.sim === 'verilator' ? await runVerilatorReusing(o.dir, files, o) : { ...(await runRtl(o.dir, o.sim)), buildReused: false };
   const logFile = join(o.dir, 'tb/out.log');
   const gotText = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(gotText));
@@ -156,6 +161,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
       latency: ideal.cycles.latency,
     },
     seconds: { build: round3(t.buildSeconds), run: round3(t.runSeconds) },
+    timing: { buildSeconds: round3(t.buildSeconds), runSeconds: round3(t.runSeconds), buildReused: t.buildReused },
   };
 }
 

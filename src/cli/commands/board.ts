@@ -8,6 +8,25 @@ import { buildBoard, type BoardBuild } from '../../boards/build.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
 import { addDesignOptions, defaultOutDir, forceOption, outputOption, positiveInt, type DesignOptions } from '../common.js';
 import { printJson, progress } from '../output.js';
+import { writeDesign } from '../../emit/generate.js';
+import { pynqFiles } from '../../boards/pynq/files.js';
+
+const PYNQ_BOARD = 'pynq-z2';
+
+/** PYNQ-Z2: the files only (no Vivado here); the accelerator at bnn generate's folding, scores allowed (the DMA carries them). */
+function pynqBoard(modelFile: string, o: DesignOptions & { out?: string; force?: boolean }): void {
+  const model = loadModel(modelFile);
+  const compiled = compile(model, { ...(o.fold === undefined || o.fold === 'auto' ? {} : { fold: o.fold }), ...(o.output ? { output: o.output } : {}) });
+  const dir = o.out ?? defaultOutDir(compiled.plan, `board-${PYNQ_BOARD}`);
+  checkFolderOutput(dir, { force: o.force });
+  const files = pynqFiles(compiled.plan);
+  writeDesign(dir, files, { force: o.force });
+  const run = ['vivado -mode batch -source vivado/create_project.tcl', 'vivado -mode batch -source pynq/bd.tcl'];
+  const r = { board: PYNQ_BOARD, design: compiled.plan.top, dir, output: compiled.plan.output.stream, blockDesign: 'pynq/bd.tcl', driver: 'pynq/bnn_driver.py', run, built: false };
+  if (o.json) printJson({ ok: true, ...r });
+  else if (!o.quiet)
+    process.stdout.write(`${PYNQ_BOARD}: ${r.design} behind an AXI DMA; files in ${dir} (not built: Vivado is not run by bnn)\n  build: cd ${dir} && ${run.join(' && ')}\n  host: copy pynq/ to the board, then in Python: from bnn_driver import BnnAccelerator; BnnAccelerator().infer(frames)\n`);
+}
 
 export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
 
@@ -29,17 +48,20 @@ export function register(program: Command): void {
     .command('board')
     .description('a bitstream for a real board: UART frame link + accelerator, pins from the board\'s .pcf, nextpnr, icepack (docs/boards.md)')
     .argument('<model>', 'model file (models/*.yaml)')
-    .requiredOption('--board <name>', `the board: ${Object.keys(BOARDS).join(' or ')}`)
+    .requiredOption('--board <name>', `the board: ${[...Object.keys(BOARDS), PYNQ_BOARD].join(', ')} (${PYNQ_BOARD}: Vivado block design and Python driver, not built here)`)
     .addOption(new Option('--baud <n>', 'UART baud rate').default(115200).argParser(positiveInt('--baud')))
     .addOption(outputOption('-o, --out <dir>', 'output folder: a new one, or one that bnn wrote (default: out/<model>/board-<board>)'))
     .addOption(forceOption());
   // --fold here also takes 'auto' (the default): a folding small enough for the board.
   addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; out?: string; force?: boolean }) => {
+    if (o.board === PYNQ_BOARD) return pynqBoard(modelFile, o);
     const board = boardDef(o.board);
     const model = loadModel(modelFile);
     // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
     // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
-    const compiled = compile(model, { fold: o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold });
+    const fold = o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold;
+    // --output scores reaches the plan so that the board build refuses it (boardRtlFiles) rather than ignoring it.
+    const compiled = compile(model, { fold, ...(o.output ? { output: o.output } : {}) });
     const dir = o.out ?? defaultOutDir(compiled.plan, `board-${board.name}`);
     checkFolderOutput(dir, { force: o.force });
     const p = progress(o);

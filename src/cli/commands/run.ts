@@ -31,7 +31,7 @@ export function register(program: Command): void {
     for (const b of backends)
       if (!BACKENDS.includes(b as BackendName))
         throw new BnnError({ code: 'USAGE', message: 'unknown backend', field: '--backend', expected: BACKENDS.join(', '), got: JSON.stringify(b) });
-    const { model, compiled } = loadAndCompile(modelFile, o.fold);
+    const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
     const input = selectFrames(model, o);
     let labels = input.labels;
     if (o.labels) {

@@ -16,7 +16,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   L.push(`  scores (${r.scoresFrom === 'rtl' ? "the RTL's streamed scores" : "the simulator's, same stimulus"}): ${r.scoreMismatches} frames differ from the integer reference`);
   if (r.lint) L.push(`  verilator -Wall lint: ${r.lint.clean ? 'clean' : r.lint.warnings.length + ' warnings'}`);
   L.push(`  II ${r.cycles.ii.measured ?? '-'} cycles/frame measured on the RTL's output beats (simulator without traffic ${r.cycles.ii.simulatorIdeal ?? '-'}, analytic ${r.cycles.ii.analytic}), latency ${r.cycles.latency ?? '-'} cycles, ${r.cycles.total} cycles with random traffic`);
-  L.push(`  ${r.sim} build ${r.seconds.build}s, run ${r.seconds.run}s; files in ${r.dir}`);
+  L.push(`  ${r.sim} build ${r.timing.buildReused ? 'reused (same sources as an earlier verify)' : `${r.timing.buildSeconds}s`}, run ${r.timing.runSeconds}s; files in ${r.dir}`);
   L.push(`  streams: ${r.streams.streams} block outputs, ${r.streams.beats} beats compared, ${r.streams.differences.length} differ`);
   if (r.streams.first) L.push(`  first differing stream: ${describeStreamDifference(r.streams.first)}`);
   if (r.firstMismatch) L.push(`  first mismatch (${r.firstMismatch.kind} #${r.firstMismatch.index}): expected "${r.firstMismatch.expected}", RTL "${r.firstMismatch.got}"`);
