@@ -5,6 +5,7 @@ import { defaultFolding, parseFoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
 import { mvtuCycles } from '../blocks/mvtu.js';
 import { compile } from './compile.js';
+import { engineLayer } from '../testing/layers.js';
 
 const im = foldThresholds(randomModel({ name: 'm', arch: [784, 256, 256, 256, 10], seed: 1 }));
 
@@ -66,7 +67,7 @@ describe('folding config', () => {
 
   it('default folding balances every layer under the heaviest one', () => {
     const f = defaultFolding(im);
-    const cycles = f.layers.map((l, i) => mvtuCycles({ MW: im.layers[i]!.inputs, MH: im.layers[i]!.outputs, PE: l.pe, SIMD: l.simd }));
+    const cycles = f.layers.map((l, i) => mvtuCycles({ MW: engineLayer(im, i).inputs, MH: engineLayer(im, i).outputs, PE: l.pe, SIMD: l.simd }));
     expect(cycles[0]).toBe(448);
     for (const c of cycles) expect(c).toBeLessThanOrEqual(448);
     expect(f.layers[0]).toEqual({ pe: 16, simd: 28 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BnnError } from '../errors.js';
 import { parseModel, serializeModel } from './io.js';
 import { randomModel } from './random-model.js';
+import { denseLayers } from '../testing/layers.js';
 
 function errorOf(text: string): BnnError {
   try {
@@ -19,7 +20,7 @@ describe('model format v1 loading', () => {
   it('round-trips through serialize/parse unchanged', () => {
     const m = parseModel(good, 'tiny.yaml');
     expect(serializeModel(m)).toBe(good);
-    expect(m.layers.map((l) => [l.inputs, l.outputs])).toEqual([[8, 4], [4, 3]]);
+    expect(denseLayers(m).map((l) => [l.inputs, l.outputs])).toEqual([[8, 4], [4, 3]]);
   });
 
   it.each([

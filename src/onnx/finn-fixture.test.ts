@@ -12,6 +12,7 @@ import { importOnnxFile } from './import.js';
 import { interpret } from './interpret.js';
 import { readOnnxFile } from './read-onnx.js';
 import { DataType } from './schema.js';
+import { denseLayer, denseLayers } from '../testing/layers.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.resolve(projectRoot, '../shared/fixtures/finn-tfc-w1a1');
@@ -29,7 +30,7 @@ describe('FINN TFC-w1a1 fixture (../shared/fixtures/finn-tfc-w1a1)', () => {
   it('imports to a valid model v1 that round-trips through YAML', () => {
     const m = result.model;
     expect(m.input).toEqual({ shape: [1, 28, 28], encoding: { kind: 'threshold', threshold: 128 }, rawBits: 8 });
-    expect(m.layers.map((l) => [l.inputs, l.outputs, l.activation.kind])).toEqual([
+    expect(denseLayers(m).map((l) => [l.inputs, l.outputs, l.activation.kind])).toEqual([
       [784, 64, 'threshold'],
       [64, 64, 'threshold'],
       [64, 64, 'threshold'],
@@ -65,7 +66,7 @@ describe('FINN TFC-w1a1 fixture (../shared/fixtures/finn-tfc-w1a1)', () => {
       result.trace.layerOutputs.forEach((name, li) => {
         const t = values.get(name)!;
         expect(t.data.every((v) => v === 1 || v === -1)).toBe(true);
-        for (let j = 0; j < model.layers[li]!.outputs; j++)
+        for (let j = 0; j < denseLayer(model, li).outputs; j++)
           expect(t.data[j] === 1 ? 1 : 0, `sample ${s} layer ${li} neuron ${j}`).toBe(getBit(trace.layerBits[li]!, j));
       });
 

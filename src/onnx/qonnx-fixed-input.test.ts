@@ -13,6 +13,7 @@ import { dequant, quantRange } from './ops.js';
 import { readOnnx, type AttrValue } from './read-onnx.js';
 import { DataType } from './schema.js';
 import { encodeOnnx, type ModelSpec, type NodeSpec, type TensorSpec } from './write-onnx.js';
+import { denseLayer, denseLayers } from '../testing/layers.js';
 
 /**
  * QONNX graphs whose input goes through an integer Quant/IntQuant straight into the first bipolar
@@ -209,11 +210,11 @@ describe('QONNX import: 8-bit Quant input → fixed-point first layer', () => {
     const { spec } = fixedNet({ annotateUint8: true });
     const r = importOnnx(encodeOnnx(spec));
     expect(r.model.input).toEqual({ shape: [12], encoding: { kind: 'fixed', signed: false }, rawBits: 8 });
-    expect(r.model.layers.map((l) => l.activation.kind)).toEqual(['threshold', 'threshold', 'none']);
+    expect(denseLayers(r.model).map((l) => l.activation.kind)).toEqual(['threshold', 'threshold', 'none']);
     expect(r.trace.inputBits).toBe('');
     expect(r.folded[0]).toMatch(/q_in fold to input\.encoding fixed \(unsigned, rawBits 8\).*= x for integer x in range/);
     // BN with negative scale on s → `le` thresholds on s.
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     expect(a.kind === 'threshold' && a.direction.includes('le') && a.direction.includes('ge')).toBe(true);
     // Random uint8 inputs: x is q itself.
     const rng = new Prng(9);
@@ -235,7 +236,7 @@ describe('QONNX import: 8-bit Quant input → fixed-point first layer', () => {
       },
     });
     const r = importOnnx(encodeOnnx(spec));
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     expect(a.kind).toBe('threshold');
     if (a.kind !== 'threshold') return;
     expect(a.direction).toEqual(['ge', 'ge', 'ge', 'ge', 'ge']);
@@ -273,7 +274,7 @@ describe('QONNX import: 8-bit Quant input → fixed-point first layer', () => {
     expect(r.model.input.rawBits).toBe(t.bits ?? 8);
     const q = r.trace.inputQuant!;
     expect([q.min, q.max]).toEqual(t.signed ? (t.narrow ? [-127, 127] : [-128, 127]) : [0, 2 ** (t.bits ?? 8) - 1]);
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     // not all constant: the BN parameters put thresholds inside the reachable range of s
     expect(a.kind === 'threshold' && a.thresholds.some((th, j) => th !== a.thresholds[(j + 1) % a.thresholds.length])).toBe(true);
     checkFixed(spec, r, inputsFor(r, 12, 60, t.seed + 100));

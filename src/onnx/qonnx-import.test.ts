@@ -11,6 +11,7 @@ import { readOnnx, type AttrValue } from './read-onnx.js';
 import { DataType } from './schema.js';
 import { encodeOnnx, type ModelSpec, type NodeSpec, type TensorSpec } from './write-onnx.js';
 import { bnnErrorOf } from '../testing/bnn-error-of.js';
+import { denseLayer, denseLayers, thresholdEncoding } from '../testing/layers.js';
 
 /**
  * Small QONNX (and FINN-style) graphs written with our own ONNX writer. Each test names the
@@ -107,7 +108,7 @@ function checkAgainstInterpreter(spec: ModelSpec, r: ImportResult, samples = 40,
   const onnx = readOnnx(encodeOnnx(spec));
   const model = parseModel(serializeModel(r.model), 'q.yaml');
   const im = foldThresholds(model);
-  const n = model.layers[0]!.inputs;
+  const n = denseLayer(model, 0).inputs;
   const rng = new Prng(seed);
   for (let s = 0; s < samples; s++) {
     const raw = Float64Array.from({ length: n }, () => rng.int(256));
@@ -132,10 +133,10 @@ describe('QONNX import', () => {
     const spec = qonnxNet({ topk: true });
     const r = importOnnx(encodeOnnx(spec), { name: 'qnet' });
     expect(r.dialect).toBe('qonnx');
-    expect(r.model.input.encoding.threshold).toBe(128); // x/255 − 0.5 >= 0  ⇔  x >= 127.5
-    expect(r.model.layers.map((l) => l.activation.kind)).toEqual(['threshold', 'none']);
+    expect(thresholdEncoding(r.model).threshold).toBe(128); // x/255 − 0.5 >= 0  ⇔  x >= 127.5
+    expect(denseLayers(r.model).map((l) => l.activation.kind)).toEqual(['threshold', 'none']);
     // BN with negative scale flips the comparison: some neurons must be `le`.
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     expect(a.kind === 'threshold' && a.direction.includes('le')).toBe(true);
     checkAgainstInterpreter(spec, r);
   });
@@ -146,7 +147,7 @@ describe('QONNX import', () => {
     // W[i][j] at i*2 + j: column 0 = [0, -1, 0.5, -0.25] → bits 1,0,1,0; column 1 = [-3, 2, -0, 0.1] → 0,1,1,1.
     w0.data = [0, -3, -1, 2, 0.5, -0, -0.25, 0.1];
     const r = importOnnx(encodeOnnx(spec));
-    const rows = r.model.layers[0]!.weights;
+    const rows = denseLayer(r.model, 0).weights;
     expect([0, 1, 2, 3].map((i) => getBit(rows[0]!, i))).toEqual([1, 0, 1, 0]);
     expect([0, 1, 2, 3].map((i) => getBit(rows[1]!, i))).toEqual([0, 1, 1, 1]);
   });
@@ -163,7 +164,7 @@ describe('QONNX import', () => {
       },
     });
     const r = importOnnx(encodeOnnx(spec));
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     // dot = 2p − 16 >= 2  ⇔  p >= 9
     expect(a.kind === 'threshold' && a.thresholds.every((t) => t === 9) && a.direction.every((d) => d === 'ge')).toBe(true);
     checkAgainstInterpreter(spec, r);
@@ -289,11 +290,11 @@ describe('FINN-style MultiThreshold import', () => {
 
   it('MultiThreshold counts x >= t (equality fires): shared threshold 100 → raw >= 100', () => {
     const r = importOnnx(encodeOnnx(mtNet(f32('th', [1, 1], [100]), bipolar)));
-    expect(r.model.input.encoding.threshold).toBe(100);
+    expect(thresholdEncoding(r.model).threshold).toBe(100);
   });
 
   it('accepts equal per-pixel thresholds, rejects differing ones clearly', () => {
-    expect(importOnnx(encodeOnnx(mtNet(f32('th', [6, 1], [99.5, 99.5, 99.5, 99.5, 99.5, 99.5]), bipolar))).model.input.encoding.threshold).toBe(100);
+    expect(thresholdEncoding(importOnnx(encodeOnnx(mtNet(f32('th', [6, 1], [99.5, 99.5, 99.5, 99.5, 99.5, 99.5]), bipolar))).model).threshold).toBe(100);
     const e = errorOf(() => importOnnx(encodeOnnx(mtNet(f32('th', [6, 1], [1, 1, 1, 2, 1, 1]), bipolar))));
     expect(e.detail.code).toBe('IMPORT_UNSUPPORTED');
     expect(e.message).toMatch(/node mt_in.*per-element input thresholds differ \(element 0: raw >= 1, element 3: raw >= 2\)/);
@@ -307,7 +308,7 @@ describe('FINN-style MultiThreshold import', () => {
       },
     });
     const r = importOnnx(encodeOnnx(spec));
-    const a = r.model.layers[0]!.activation;
+    const a = denseLayer(r.model, 0).activation;
     // fires when dot >= t → output −1 → bit 0, so bit 1 iff dot < t: a `le` threshold.
     expect(a.kind === 'threshold' && a.direction.every((d) => d === 'le')).toBe(true);
     checkAgainstInterpreter(spec, r);
@@ -338,7 +339,7 @@ describe('FINN-style MultiThreshold import', () => {
     spec.graph.nodes.find((nd) => nd.name === 'gemm1')!.inputs.push('c1');
     spec.graph.initializers!.push(f32('w2f', [4, 4], randomFloats(rng, 16)));
     const r = importOnnx(encodeOnnx(spec));
-    expect(r.model.layers.map((l) => `${l.inputs}x${l.outputs}`)).toEqual(['16x8', '8x4', '4x4']);
+    expect(denseLayers(r.model).map((l) => `${l.inputs}x${l.outputs}`)).toEqual(['16x8', '8x4', '4x4']);
     checkAgainstInterpreter(spec, r);
   });
 });

@@ -9,6 +9,7 @@ import { parseArch, parseConvArch } from './arch.js';
 import { trainCnn } from './cnn.js';
 import { trainDense } from './dense.js';
 import { isConvConfig, train, type TrainConfig } from './trainer.js';
+import { denseLayer, denseLayers } from '../testing/layers.js';
 
 let mnist: Dataset | undefined;
 function data(): Dataset {
@@ -46,8 +47,8 @@ describe('trainer', () => {
     const yaml = serializeModel(r.model);
     const back = parseModel(yaml, 'tiny.yaml');
     expect(back.metadata).toMatchObject({ source: 'trained', dataset: 'mnist', arch: '784-64-64-10', epochs: 1, seed: 3 });
-    expect(back.layers.map((l) => l.activation.kind)).toEqual(['batchnorm', 'batchnorm', 'none']);
-    const scale = (back.layers[2]!.activation as { scale?: number }).scale;
+    expect(denseLayers(back).map((l) => l.activation.kind)).toEqual(['batchnorm', 'batchnorm', 'none']);
+    const scale = (denseLayer(back, 2).activation as { scale?: number }).scale;
     expect(scale).toBeGreaterThan(0);
     // The reported accuracy is the exported model's, as the float reference computes it.
     const n = 300;
