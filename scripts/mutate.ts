@@ -29,14 +29,14 @@ export const MUTATIONS: Mutation[] = [
   { id: 'swg-right-pad', file: 'rtl-templates/swg.v', from: '(ix < WN)', to: '(ix <= WN)', why: 'right padding column reads a stale pixel' },
   { id: 'mvtu-threshold-gt', file: 'rtl-templates/mvtu.v', from: '($signed(sum_ext) >= $signed(t_ext))', to: '($signed(sum_ext) > $signed(t_ext))', why: 'threshold off by one (BNN-PYNQ > vs FINN >=)' },
   { id: 'mvtu-no-sign-ext', file: 'rtl-templates/mvtu.v', from: '{{(CMP_W-ACC_W){FIXED != 0 && sum[ACC_W-1]}}, sum}', to: '{{(CMP_W-ACC_W){1\'b0}}, sum}', why: 'signed sum compared unsigned' },
-  { id: 'label-select-tie', file: 'rtl-templates/label_select.v', from: '(lane_ok && lane_val > best_val)', to: '(lane_ok && lane_val >= best_val)', why: 'a tie across beats goes to the higher index' },
+  { id: 'label-select-tie', file: 'rtl-templates/label_select.v', from: '(lane_ok && (lane_val > best_val', to: '(lane_ok && (lane_val >= best_val', why: 'a tie across beats goes to the higher index' },
   { id: 'label-select-pad', file: 'rtl-templates/label_select.v', from: 'base32 + i < CLASSES_N', to: 'base32 + i <= CLASSES_N', why: 'first pad neuron may win the argmax' },
   { id: 'pool-and', file: 'rtl-templates/pool.v', from: '(partial[slot] | s_axis_tdata)', to: '(partial[slot] & s_axis_tdata)', why: 'max-pool computes AND' },
   { id: 'fifo-full', file: 'rtl-templates/fifo.v', from: 'assign s_axis_tready = (count != FULL);', to: 'assign s_axis_tready = 1\'b1;', why: 'FIFO overwrites when full' },
   { id: 'dwc-valid', file: 'rtl-templates/dwc.v', from: 'assign m_axis_tvalid = (count >= OUT_N);', to: 'assign m_axis_tvalid = (count > OUT_N);', why: 'width converter holds a full beat one beat too long' },
   { id: 'twin-threshold-gt', file: 'sim/mvtu.ts', from: '(pc >= this.thresh[j]! ? 1 : 0)', to: '(pc > this.thresh[j]! ? 1 : 0)', why: 'twin threshold off by one' },
   { id: 'twin-swg-bottom', file: 'sim/swg.ts', from: 'iy < p.H && ix', to: 'iy <= p.H && ix', why: 'twin reads past the bottom edge' },
-  { id: 'twin-label-tie', file: 'sim/label-select.ts', from: 'laneVal > this.bestVal', to: 'laneVal >= this.bestVal', why: 'twin tie goes to the higher index' },
+  { id: 'twin-label-tie', file: 'sim/label-select.ts', from: 'a > b || (this.tieHigh', to: 'a >= b || (this.tieHigh', why: 'twin tie goes to the higher index' },
 ];
 
 /** The fast subset: stream-level co-simulation on Icarus and Verilator, the twins' own tests, padding. */
