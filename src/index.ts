@@ -8,7 +8,7 @@ export { outputRule, selectClass } from './model/output-rule.js';
 export { loadModel, parseModel, serializeModel } from './model/io.js';
 export { randomModel } from './model/random-model.js';
 export { floatForward } from './model/float-reference.js';
-export type { IntegerModel } from './compiler/integer-model.js';
+export type { IntegerModel } from './model/integer-model.js';
 export { foldThresholds } from './compiler/fold-thresholds.js';
 export { integerForward } from './compiler/integer-reference.js';
 export { compile, loadAnyFolding, type Compiled } from './compiler/compile.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { planMemories } from '../plan/memories.js';
 import type { Plan } from '../plan/types.js';
 import { templatePath } from '../util/paths.js';
 import { runEvents } from '../../sim/event-engine.js';
@@ -26,10 +27,7 @@ export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   }
   files.set(`rtl/${plan.top}.v`, emitTopVerilog(plan));
   rtl.push(`rtl/${plan.top}.v`);
-  for (const b of plan.blocks) {
-    if (b.kind !== 'mvtu') continue;
-    for (const img of [b.weights, b.thresholds]) if (img) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
-  }
+  for (const img of planMemories(plan)) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
   for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compiler/compile.js';
 import { defaultFolding, type FoldConfig } from '../compiler/fold-config.js';
-import { engineLayers } from '../compiler/integer-model.js';
+import { engineLayers } from '../model/integer-model.js';
 import { foldThresholds } from '../compiler/fold-thresholds.js';
 import { designFiles } from '../emit/generate.js';
 import { randomFrames } from '../inputs/frames.js';

@@ -5,7 +5,8 @@ import { integerForward } from '../compiler/integer-reference.js';
 import { designFiles, writeDesign } from '../emit/generate.js';
 import { run } from '../../sim/engine.js';
 import { doneCycles, measuredIi, simulate, valuesTap } from '../../sim/simulate.js';
-import { beatFromHex, frameResults } from '../plan/output-values.js';
+import { decodeElems } from '../blocks/memory-image.js';
+import { frameResults } from '../plan/output-values.js';
 import type { Plan } from '../plan/types.js';
 import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
@@ -103,7 +104,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const last = plan.blocks[plan.blocks.length - 1]!;
   const signed = plan.output.stream === 'scores' && plan.output.values.signed;
   // An x/z beat decodes to -1s: it can match no class and no score.
-  const rtlBeats = rtlOut.map((e) => beatFromHex(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
+  const rtlBeats = rtlOut.map((e) => decodeElems(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
   const tap = valuesTap(plan);
   const simValues = tap === undefined ? undefined : run(plan, stim, { tap }).tapped;
   const rtl = frameResults(plan, rtlBeats, simValues);
