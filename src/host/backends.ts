@@ -13,15 +13,10 @@ import { streamHarness, uartHarness, uartHarnessTiming } from './harness.js';
 import { LineProcess } from './line-process.js';
 import { frameLayout } from './protocol.js';
 import { openSerial } from './serial.js';
+import type { Transport } from './transport.js';
 import { verilateOnce } from './verilator-cache.js';
 
-/** Bytes to a device and the bytes it answers with; `responses` is how many answers to wait for. */
-export interface Transport {
-  exchange(request: Uint8Array, responses: number): Promise<Uint8Array>;
-  close(): Promise<void>;
-  /** Verilator build of this backend: how long it took, or that an earlier one was reused. */
-  build?: { built: boolean; seconds: number };
-}
+export type { Transport } from './transport.js';
 
 export type BackendName = 'golden' | 'sim' | 'verilator' | 'uart-sim' | 'uart';
 export const BACKENDS: BackendName[] = ['golden', 'sim', 'verilator', 'uart-sim', 'uart'];
