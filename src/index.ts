@@ -16,6 +16,7 @@ export { defaultFolding, parseFoldConfig, type FoldConfig } from './compiler/fol
 export type { Plan, PlanBlock, OutputStream } from './plan/types.js';
 export { frameResults, type FrameResults } from './plan/output-values.js';
 export { designFiles, writeDesign } from './emit/generate.js';
+export { generateDesign, type GeneratedDesign } from './pipeline/design.js';
 export { simulate, type SimReport } from '../sim/simulate.js';
 export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulus.js';
 export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';

@@ -7,6 +7,11 @@ export function templateFiles(plan: Plan): string[] {
   return templateFilesOf(plan.blocks);
 }
 
+/** The design's RTL sources in compile order (files.f): templates, then the top. */
+export function rtlFiles(plan: Plan): string[] {
+  return [...templateFiles(plan).map((f) => `rtl/${f}`), `rtl/${plan.top}.v`];
+}
+
 export function inAxisBits(plan: Plan): number {
   return 8 * axisBytes(streamBits(plan.blocks[0]!.in));
 }

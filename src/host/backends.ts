@@ -3,8 +3,8 @@ import { boardRtlFiles } from '../boards/build.js';
 import { linkParams } from '../boards/link-params.js';
 import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
-import { designFiles } from '../emit/generate.js';
-import { sampleFrames } from '../synth/run.js';
+import { generateDesign } from '../pipeline/design.js';
+import { randomPlanFrames } from '../inputs/frames.js';
 import { simulate } from '../../sim/simulate.js';
 import { frameBeats, makeStimulus } from '../../sim/stimulus.js';
 import { inAxisBits } from '../emit/top-verilog.js';
@@ -60,7 +60,7 @@ function hex(v: ArrayLike<number>, elemBits: number, widthBits: number): string 
 async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transport> {
   const plan = c.plan;
   const files = new Map<string, string>();
-  for (const [k, v] of designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)))) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
+  for (const [k, v] of generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1))).files) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
   files.set('tb_stream.v', streamHarness(plan));
   const b = await verilateOnce(files, 'tb_stream', o);
   const proc = new LineProcess(b.exe, b.dir);

@@ -2,7 +2,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
-import { designFiles, writeDesign } from '../emit/generate.js';
+import { writeDesign } from '../emit/generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { run } from '../../sim/engine.js';
 import { doneCycles, measuredIi, simulate, valuesTap } from '../../sim/simulate.js';
 import { decodeElems } from '../blocks/memory-image.js';
@@ -12,7 +13,7 @@ import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
 import { compareStreams, type StreamComparison } from './compare-streams.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
-import { hasTool } from './tools.js';
+import { hasTool } from '../util/tools.js';
 
 export interface VerifyOptions {
   sim: RtlSimulator;
@@ -81,7 +82,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const say = o.onProgress ?? (() => {});
   say('simulating in TypeScript');
   const stim = makeStimulus(plan, o.frames, o.traffic);
-  const files = designFiles(plan, stim);
+  const { files, predicted } = generateDesign(plan, stim);
   writeDesign(o.dir, files, { force: o.force });
   let lint: VerifyReport['lint'];
   if (o.lint !== false && (await hasTool('verilator'))) {
@@ -123,7 +124,6 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     if (existsSync(p)) vcd = p;
   }
   const ideal = simulate(plan, o.frames.length >= 2 ? o.frames : [o.frames[0]!, o.frames[0]!]).report;
-  const tsRun = parseLog(files.get('tb/expected.log')!);
   return {
     ok: !mismatched && goldenMismatches === 0 && scoreMismatches === 0 && predictions.length === o.frames.length && !cmp.timedOut,
     sim: o.sim,
@@ -146,7 +146,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     timedOut: cmp.timedOut,
     ...(lint ? { lint } : {}),
     cycles: {
-      total: tsRun.find((e) => e.kind === 'DONE')?.cycle ?? -1,
+      total: predicted.finished && predicted.out.length ? predicted.out[predicted.out.length - 1]!.cycle : -1,
       ii: {
         analytic: plan.ii.cycles,
         measured: rtlIi.measured,
