@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import type { BlockEstimate } from './cost.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -30,11 +30,4 @@ export function estimateBinarize(p: BinarizeBlock['params']): BlockEstimate {
   return { lut: oneBit ? 0 : p.LANES * Math.ceil(p.RAW_BITS / 4), ff: 0, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const binarizeKit: BlockKit<BinarizeBlock> = {
-  template: { file: 'binarize.v', module: 'bnn_binarize' },
-  uses: [],
-  clocked: false,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimateBinarize(b.params),
-};
+export const binarizeKit = plainKit<BinarizeBlock>({ file: 'binarize.v', module: 'bnn_binarize' }, false, estimateBinarize);

@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import type { BlockEstimate } from './cost.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -35,11 +35,4 @@ export function estimateDwc(p: DwcBlock['params']): BlockEstimate {
   return { lut: Math.round(1.3 * w) + 8, ff: w + Math.min(p.IN_W, p.OUT_W) + 8, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const dwcKit: BlockKit<DwcBlock> = {
-  template: { file: 'dwc.v', module: 'bnn_dwc' },
-  uses: [],
-  clocked: true,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimateDwc(b.params),
-};
+export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc);

@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import { lutramSites, type BlockEstimate } from './cost.js';
 import type { BlockBase, StreamShape } from '../plan/stream.js';
 
@@ -33,11 +33,4 @@ export function estimateFifo(p: FifoBlock['params']): BlockEstimate {
   return { lut: 8 + 3 * aw + (p.DEPTH > 32 ? Math.ceil(p.WIDTH / 3) : 0), ff: 3 * aw + 2, lutram, bram18, bram36: bram18 / 2 };
 }
 
-export const fifoKit: BlockKit<FifoBlock> = {
-  template: { file: 'fifo.v', module: 'bnn_fifo' },
-  uses: [],
-  clocked: true,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimateFifo(b.params),
-};
+export const fifoKit = plainKit<FifoBlock>({ file: 'fifo.v', module: 'bnn_fifo' }, true, estimateFifo);

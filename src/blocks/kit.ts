@@ -31,3 +31,12 @@ export interface BlockKit<B extends BlockBase> {
 export function intParams(params: object): Array<[string, string]> {
   return Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
 }
+
+/** The kit of a block whose parameters are all integers and which reads no memory image. */
+export function plainKit<B extends BlockBase & { params: object }>(
+  template: TemplateFile,
+  clocked: boolean,
+  estimate: (p: B['params']) => BlockEstimate,
+): BlockKit<B> {
+  return { template, uses: [], clocked, verilogParams: (b) => intParams(b.params), memories: () => [], estimate: (b) => estimate(b.params) };
+}

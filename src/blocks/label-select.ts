@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import type { BlockEstimate } from './cost.js';
 import { bitsFor } from '../util/math.js';
 import type { BlockBase } from '../plan/stream.js';
@@ -32,11 +32,4 @@ export function estimateLabelSelect(p: LabelSelectBlock['params']): BlockEstimat
   return { lut: 3 * p.PE * p.ACC_W + 2 * p.IDX_W + 10, ff: p.ACC_W + 2 * p.IDX_W + p.OUT_W + 2, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const labelSelectKit: BlockKit<LabelSelectBlock> = {
-  template: { file: 'label_select.v', module: 'bnn_label_select' },
-  uses: [],
-  clocked: true,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimateLabelSelect(b.params),
-};
+export const labelSelectKit = plainKit<LabelSelectBlock>({ file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect);

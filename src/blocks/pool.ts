@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import { clog2 } from '../util/math.js';
 import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
 import type { IntegerPoolLayer } from '../model/integer-model.js';
@@ -46,11 +46,4 @@ export function estimatePool(p: PoolBlock['params']): BlockEstimate {
   return { lut, ff, lutram: inLut ? lutramSites(p.SIMD, slots, false) : 0, bram18, bram36: bram18 / 2 };
 }
 
-export const poolKit: BlockKit<PoolBlock> = {
-  template: { file: 'pool.v', module: 'bnn_pool' },
-  uses: [],
-  clocked: true,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimatePool(b.params),
-};
+export const poolKit = plainKit<PoolBlock>({ file: 'pool.v', module: 'bnn_pool' }, true, estimatePool);

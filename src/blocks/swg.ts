@@ -1,4 +1,4 @@
-import { intParams, type BlockKit } from './kit.js';
+import { plainKit } from './kit.js';
 import { clog2 } from '../util/math.js';
 import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
 import type { ConvGeometry } from '../model/integer-model.js';
@@ -65,11 +65,4 @@ export function estimateSwg(p: SwgBlock['params']): BlockEstimate {
   return { lut, ff, lutram: inLut ? lutramSites(bw, depth, false) : 0, bram18, bram36: bram18 / 2 };
 }
 
-export const swgKit: BlockKit<SwgBlock> = {
-  template: { file: 'swg.v', module: 'bnn_swg' },
-  uses: [],
-  clocked: true,
-  verilogParams: (b) => intParams(b.params),
-  memories: () => [],
-  estimate: (b) => estimateSwg(b.params),
-};
+export const swgKit = plainKit<SwgBlock>({ file: 'swg.v', module: 'bnn_swg' }, true, estimateSwg);
