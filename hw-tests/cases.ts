@@ -5,7 +5,7 @@ import { loadModel } from '../src/model/io.js';
 import { randomModel } from '../src/model/random-model.js';
 import { packageRoot } from '../src/util/paths.js';
 import { Prng } from '../src/util/prng.js';
-import { hasTool } from '../src/verify/tools.js';
+import { hasTool } from '../src/util/tools.js';
 import { runUnlessOptional } from '../src/util/ci.js';
 import { datasetFrames } from '../src/inputs/frames.js';
 

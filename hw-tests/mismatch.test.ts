@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import { designFiles, writeDesign } from '../src/emit/generate.js';
+import { writeDesign } from '../src/emit/generate.js';
+import { generateDesign } from '../src/pipeline/design.js';
 import { randomModel } from '../src/model/random-model.js';
 import { compareLogs, parseLog } from '../src/verify/compare-logs.js';
 import { runRtl } from '../src/verify/run-rtl.js';
@@ -20,7 +21,7 @@ describe('a broken design is caught', async () => {
     const m = randomModel({ name: 'tamper', arch: [16, 8, 4], seed: 9 });
     const c = compile(m, { fold: { layers: [{ pe: 2, simd: 4 }, { pe: 4, simd: 8 }], fifoDepth: 'auto', source: 'test' } });
     const stim = makeStimulus(c.plan, frames(24, 16, 3), { gapProbability: 0.2, maxGap: 2, stallProbability: 0.2, seed: 1 });
-    const files = designFiles(c.plan, stim);
+    const files = generateDesign(c.plan, stim).files;
     const dir = workDir('tamper');
     writeDesign(dir, files);
     // Sanity: untouched, it matches.

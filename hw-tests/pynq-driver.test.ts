@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { emitPynqDriver } from '../src/boards/pynq/driver.js';
 import { compile } from '../src/compiler/compile.js';
 import { integerForward } from '../src/compiler/integer-reference.js';
-import { beatToHex } from '../src/emit/hex.js';
+import { encodeElems } from '../src/blocks/memory-image.js';
 import { outAxisBits } from '../src/emit/top-verilog.js';
 import { hexToBytes, packInputBeats, unpackOutputBeats } from '../src/host/dma-layout.js';
 import { randomModel } from '../src/model/random-model.js';
@@ -17,7 +17,7 @@ import { frames, toolOrSkip, workDir } from './cases.js';
 function simOutputBytes(plan: ReturnType<typeof compile>['plan'], input: number[][]): number[] {
   const last = plan.blocks[plan.blocks.length - 1]!;
   const w = outAxisBits(plan);
-  return run(plan, makeStimulus(plan, input)).out.flatMap((o) => Array.from(hexToBytes(beatToHex(o.data, last.out.elemBits, w), w / 8)));
+  return run(plan, makeStimulus(plan, input)).out.flatMap((o) => Array.from(hexToBytes(encodeElems(o.data, last.out.elemBits, w), w / 8)));
 }
 
 const PY = `

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { pynqFiles } from '../src/boards/pynq/files.js';
 import { compile } from '../src/compiler/compile.js';
-import { beatToHex } from '../src/emit/hex.js';
+import { encodeElems } from '../src/blocks/memory-image.js';
 import { writeDesign } from '../src/emit/generate.js';
 import { inAxisBits, outAxisBits } from '../src/emit/top-verilog.js';
 import { stimulusFiles } from '../src/emit/stimulus-files.js';
@@ -70,7 +70,7 @@ describe('bnn_axis_tlast after the accelerator: TLAST on the last beat of every 
     const c = compile(model, { fold: { layers: [{ pe: 4, simd: 12 }, { pe: 4, simd: 8 }, { pe: 5, simd: 8 }], fifoDepth: 'auto', source: 'test' }, output });
     const plan = c.plan;
     const stim = makeStimulus(plan, frames(4, 48, 5));
-    const want = run(plan, stim).out.map((o) => beatToHex(o.data, plan.blocks[plan.blocks.length - 1]!.out.elemBits, outAxisBits(plan)));
+    const want = run(plan, stim).out.map((o) => encodeElems(o.data, plan.blocks[plan.blocks.length - 1]!.out.elemBits, outAxisBits(plan)));
     const files = pynqFiles(plan);
     for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
     files.set('tb/tb_tlast.v', tlastBench(plan, stim.beats.length, want.length));

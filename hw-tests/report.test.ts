@@ -7,7 +7,7 @@ import { compile } from '../src/compiler/compile.js';
 import { randomModel } from '../src/model/random-model.js';
 import { reportData } from '../src/report/data.js';
 import { reportHtml } from '../src/report/html.js';
-import { hasTool, requireTool } from '../src/verify/tools.js';
+import { hasTool, requireTool } from '../src/util/tools.js';
 
 // Needs Debian's `chromium` (apt-get install -y chromium). With BNN_REQUIRE_TOOLS=1 a missing
 // browser fails the test instead of skipping it.

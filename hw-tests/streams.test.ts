@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
-import { designFiles, writeDesign } from '../src/emit/generate.js';
+import { writeDesign } from '../src/emit/generate.js';
+import { generateDesign } from '../src/pipeline/design.js';
 import { randomModel } from '../src/model/random-model.js';
 import { compareStreams } from '../src/verify/compare-streams.js';
 import { compareLogs, parseLog } from '../src/verify/compare-logs.js';
@@ -18,7 +19,7 @@ const design = () => {
   const m = randomModel({ name: 'streams', arch: [16, 8, 4], seed: 9 });
   const c = compile(m, { fold: { layers: [{ pe: 2, simd: 4 }, { pe: 4, simd: 8 }], fifoDepth: 'auto', source: 'test' } });
   const stim = makeStimulus(c.plan, frames(6, 16, 3), { gapProbability: 0.2, maxGap: 2, stallProbability: 0.2, seed: 1 });
-  return { c, files: designFiles(c.plan, stim) };
+  return { c, files: generateDesign(c.plan, stim).files };
 };
 
 describe('every inter-block stream is compared', async () => {
@@ -72,7 +73,7 @@ describe('every inter-block stream is compared', async () => {
 /** RTL against the simulator on every stream and the top's output, with gaps and backpressure (no class: these nets end in bits). */
 async function streamsMatch(c: Compiled, input: number[][], sim: RtlSimulator): Promise<void> {
   const stim = makeStimulus(c.plan, input, { gapProbability: 0.25, maxGap: 3, stallProbability: 0.35, seed: 23 });
-  const files = designFiles(c.plan, stim);
+  const files = generateDesign(c.plan, stim).files;
   const dir = workDir(`edge-${sim}`);
   writeDesign(dir, files);
   await runRtl(dir, sim);

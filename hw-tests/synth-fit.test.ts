@@ -3,7 +3,7 @@ import { foldFront } from '../src/compiler/auto-fold.js';
 import { foldThresholds } from '../src/compiler/fold-thresholds.js';
 import { randomModel } from '../src/model/random-model.js';
 import { fitIce40 } from '../src/synth/fit-ice40.js';
-import { hasTool } from '../src/verify/tools.js';
+import { hasTool } from '../src/util/tools.js';
 
 const required = process.env.BNN_REQUIRE_TOOLS === '1';
 

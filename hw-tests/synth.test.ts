@@ -7,7 +7,7 @@ import { compile } from '../src/compiler/compile.js';
 import { randomModel } from '../src/model/random-model.js';
 import { mvtuParamsOf, synthMvtuXc7, type MvtuPoint } from '../src/synth/calibrate.js';
 import { runSynth } from '../src/synth/run.js';
-import { hasTool } from '../src/verify/tools.js';
+import { hasTool } from '../src/util/tools.js';
 
 // Tests that need a tool: with BNN_REQUIRE_TOOLS=1 they run (and fail) when it is missing, else they skip.
 const required = process.env.BNN_REQUIRE_TOOLS === '1';

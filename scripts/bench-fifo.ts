@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, type Compiled } from '../src/compiler/compile.js';
 import { sizeFifos, VERIFY_TRAFFIC, type FifoSizing } from '../src/compiler/fifo-sizing.js';
-import { designFiles, writeDesign } from '../src/emit/generate.js';
+import { writeDesign } from '../src/emit/generate.js';
+import { generateDesign } from '../src/pipeline/design.js';
 import { randomFrames } from '../src/inputs/frames.js';
 import { loadModel } from '../src/model/io.js';
 import type { Model } from '../src/model/types.js';
@@ -45,7 +46,7 @@ for (const d of designs) {
   const frames = randomFrames(d.model, d.frames, 11);
   const stim = makeStimulus(s.plan, frames, VERIFY_TRAFFIC);
   const dir = workDir('bench-fifo');
-  const files = designFiles(s.plan, stim);
+  const files = generateDesign(s.plan, stim).files;
   writeDesign(dir, files);
   const t = await runRtl(dir, 'verilator');
   const cmp = compareLogs(parseLog(files.get('tb/expected.log')!), parseLog(readFileSync(join(dir, 'tb/out.log'), 'utf8')));

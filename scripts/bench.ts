@@ -8,7 +8,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../src/compiler/compile.js';
 import { randomFrames } from '../src/inputs/frames.js';
-import { designFiles, writeDesign } from '../src/emit/generate.js';
+import { writeDesign } from '../src/emit/generate.js';
+import { generateDesign } from '../src/pipeline/design.js';
 import { loadModel } from '../src/model/io.js';
 import { packageRoot } from '../src/util/paths.js';
 import { compareLogs, parseLog } from '../src/verify/compare-logs.js';
@@ -86,13 +87,13 @@ if (!sameRun(tsRuns.get('event')!, tsRuns.get('cycle')!)) rows[0]!.exact = 'NO: 
 const tg = performance.now();
 const genDir = mkdtempSync(join(tmpdir(), 'bnn-bench-gen-'));
 const genStim = stimulusFor(4);
-writeDesign(genDir, designFiles(compile(model).plan, genStim));
+writeDesign(genDir, generateDesign(compile(model).plan, genStim).files);
 const tGenerate = (performance.now() - tg) / 1000;
 
 async function rtlRow(sim: RtlSimulator, frames: number): Promise<void> {
   const stim = stimulusFor(frames);
   const dir = mkdtempSync(join(tmpdir(), `bnn-bench-${sim}-`));
-  const files = designFiles(plan, stim);
+  const files = generateDesign(plan, stim).files;
   writeDesign(dir, files);
   log(`${sim}: building and running ${frames} frames…`);
   // Verilator: a cold build (no ccache) so that time to first result is honest.
@@ -159,7 +160,7 @@ const cnvEvent = timeEngine('event', cnvPlan, cnvStim);
 const cnvCycle = timeEngine('cycle', cnvPlan, cnvStim);
 const cnvSame = sameRun(cnvEvent.result, cnvCycle.result);
 const cnvDir = mkdtempSync(join(tmpdir(), 'bnn-bench-cnv-'));
-const cnvFiles = designFiles(cnvPlan, cnvStim);
+const cnvFiles = generateDesign(cnvPlan, cnvStim).files;
 writeDesign(cnvDir, cnvFiles);
 log('verilator: CNV-like, 4 frames…');
 const cnvRtl = await runRtl(cnvDir, 'verilator', { cache: false });

@@ -4,7 +4,6 @@ import { newStats, type Beat, type SimBlock } from './block.js';
 /** Twin of rtl-templates/binarize.v: combinational, raw element >= THRESHOLD → 1. */
 export class BinarizeSim implements SimBlock {
   readonly name: string;
-  readonly comb = true;
   readonly stats = newStats();
   private readonly threshold: number;
 

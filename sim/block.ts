@@ -3,7 +3,8 @@
  * - `outValid()`/`outData()` depend on registered state only (as m_axis_tvalid/tdata do);
  * - `inReady(outReady)` may depend combinationally on the downstream ready (as s_axis_tready);
  * - `tick(...)` is the clock edge, given what fired on both sides this cycle.
- * A combinational block (`comb`) has no state: valid and ready pass through, data is mapped.
+ * A combinational block (a kit with `clocked: false`, src/blocks/kit.ts; see `twinsFor`) has no
+ * state: valid and ready pass through, data is mapped.
  */
 export type Beat = Int32Array;
 
@@ -18,7 +19,6 @@ export interface BlockStats {
 
 export interface SimBlock {
   readonly name: string;
-  readonly comb: boolean;
   readonly stats: BlockStats;
   outValid(): boolean;
   outData(): Beat;

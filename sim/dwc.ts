@@ -4,7 +4,6 @@ import { newStats, type Beat, type SimBlock } from './block.js';
 /** Twin of rtl-templates/dwc.v: a bit buffer of IN_W + OUT_W bits, LSB first. */
 export class DwcSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly inW: number;
   private readonly outW: number;

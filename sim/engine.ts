@@ -1,6 +1,6 @@
 import type { Plan } from '../src/plan/types.js';
 import type { Beat, BlockStats, SimBlock } from './block.js';
-import { twinFor } from './build.js';
+import { twinsFor } from './build.js';
 import type { Stimulus } from './stimulus.js';
 
 /** One output beat as the testbench sees it: the cycle it was accepted and its elements. */
@@ -54,7 +54,7 @@ export function recorder(n: number, opts: RunOptions) {
 }
 
 export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResult {
-  const blocks: SimBlock[] = plan.blocks.map(twinFor);
+  const { blocks, comb } = twinsFor(plan);
   const n = blocks.length;
   const valid = new Array<boolean>(n + 1).fill(false);
   const ready = new Array<boolean>(n + 1).fill(false);
@@ -73,7 +73,7 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
     valid[0] = i < stim.beats.length && gap === 0;
     for (let k = 0; k < n; k++) {
       const b = blocks[k]!;
-      valid[k + 1] = b.comb ? valid[k]! : b.outValid();
+      valid[k + 1] = comb[k] ? valid[k]! : b.outValid();
     }
     // ready: backward from the sink
     ready[n] = stim.ready.length === 0 || stim.ready[cycle % stim.ready.length] === 1;
@@ -83,7 +83,7 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
     data[0] = fire[0] ? stim.beats[i] : undefined;
     for (let k = 0; k < n; k++) {
       const b = blocks[k]!;
-      data[k + 1] = fire[k + 1] ? (b.comb ? b.map!(data[k]!) : b.outData()) : undefined;
+      data[k + 1] = fire[k + 1] ? (comb[k] ? b.map!(data[k]!) : b.outData()) : undefined;
     }
     if (fire[n]) out.push({ cycle, data: data[n]! });
     rec.record(cycle, fire, data);

@@ -1,6 +1,6 @@
 import type { Plan } from '../src/plan/types.js';
 import type { Beat, SimBlock } from './block.js';
-import { twinFor } from './build.js';
+import { twinsFor } from './build.js';
 import { recorder, runResult, type OutBeat, type RunOptions, type RunResult } from './engine.js';
 import type { Stimulus } from './stimulus.js';
 
@@ -14,9 +14,8 @@ import type { Stimulus } from './stimulus.js';
  * jumps over the rest. docs/simulator.md explains why this is exact.
  */
 export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResult {
-  const blocks: SimBlock[] = plan.blocks.map(twinFor);
+  const { blocks, comb } = twinsFor(plan);
   const n = blocks.length;
-  const comb = blocks.map((b) => b.comb);
   const valid = new Uint8Array(n + 1);
   const ready = new Uint8Array(n + 1);
   const fire = new Uint8Array(n + 1);

@@ -4,7 +4,6 @@ import { newStats, type Beat, type SimBlock } from './block.js';
 /** Twin of rtl-templates/fifo.v. */
 export class FifoSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly slots: Beat[];
   private rd = 0;

@@ -4,7 +4,6 @@ import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type
 /** Twin of rtl-templates/label_select.v: argmax over the real classes, lowest index wins a tie (highest with TIE_HIGH). */
 export class LabelSelectSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly pe: number;
   private readonly nf: number;

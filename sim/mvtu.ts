@@ -1,4 +1,5 @@
-import type { MemoryImage, MvtuBlock } from '../src/blocks/mvtu.js';
+import type { MvtuBlock } from '../src/blocks/mvtu.js';
+import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
 import { wordsFor, xnorPopcount } from '../src/model/bits.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
 
@@ -11,7 +12,6 @@ import { newStats, type Beat, type SimBlock } from './block.js';
  */
 export class MvtuSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly MW: number;
   private readonly PE: number;
@@ -44,10 +44,10 @@ export class MvtuSim implements SimBlock {
     this.SF = p.MW / p.SIMD;
     this.NF = p.MH / p.PE;
     this.useThresh = p.USE_THRESH === 1;
-    this.rows = rowsFromImage(b.weights, p.MW, p.MH, p.PE, p.SIMD);
-    this.thresh = new Int32Array(p.MH);
-    this.invert = new Uint8Array(p.MH);
-    if (b.thresholds) thresholdsFromImage(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1, this.thresh, this.invert);
+    this.rows = decodeWeightRows(b.weights, p);
+    const th = b.thresholds ? decodeThresholds(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1) : undefined;
+    this.thresh = th?.thresh ?? new Int32Array(p.MH);
+    this.invert = th?.invert ?? new Uint8Array(p.MH);
     this.vec = new Uint32Array(wordsFor(p.MW));
     this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
     this.data = new Int32Array(p.PE);
@@ -156,54 +156,4 @@ function signedSum(row: Uint32Array, x: Int32Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += (row[i >>> 5]! >>> (i & 31)) & 1 ? x[i]! : -x[i]!;
   return s;
-}
-
-function hexBit(word: string, i: number): number {
-  const d = word.length - 1 - (i >>> 2);
-  return (parseInt(word[d]!, 16) >>> (i & 3)) & 1;
-}
-
-/** A hex word (MSB digit first) as packed bits, 8 digits per 32-bit word. */
-function hexWordBits(word: string): Uint32Array {
-  const out = new Uint32Array(wordsFor(word.length * 4));
-  for (let w = 0; w < out.length; w++) {
-    const end = word.length - 8 * w;
-    out[w] = parseInt(word.slice(Math.max(0, end - 8), end), 16) >>> 0;
-  }
-  return out;
-}
-
-function rowsFromImage(img: MemoryImage, mw: number, mh: number, pe: number, simd: number): Uint32Array[] {
-  const sfN = mw / simd;
-  const rows = Array.from({ length: mh }, () => new Uint32Array(wordsFor(mw)));
-  img.words.forEach((word, addr) => {
-    const nf = Math.floor(addr / sfN);
-    const sf = addr % sfN;
-    const bits = hexWordBits(word);
-    for (let p = 0; p < pe; p++) {
-      const row = rows[nf * pe + p]!;
-      for (let s = 0; s < simd; s++) {
-        const i = p * simd + s;
-        if ((bits[i >>> 5]! >>> (i & 31)) & 1) {
-          const col = sf * simd + s;
-          row[col >>> 5]! |= 1 << (col & 31);
-        }
-      }
-    }
-  });
-  return rows;
-}
-
-function thresholdsFromImage(img: MemoryImage, pe: number, tW: number, signed: boolean, thresh: Int32Array, invert: Uint8Array): void {
-  const lane = tW + 1;
-  img.words.forEach((word, nf) => {
-    for (let p = 0; p < pe; p++) {
-      let t = 0;
-      for (let b = 0; b < tW; b++) t |= hexBit(word, p * lane + b) << b;
-      // Fixed-point thresholds are two's complement in T_W bits.
-      if (signed && (t >>> (tW - 1)) & 1) t -= 2 ** tW;
-      thresh[nf * pe + p] = t;
-      invert[nf * pe + p] = hexBit(word, p * lane + tW);
-    }
-  });
 }

@@ -4,7 +4,6 @@ import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type
 /** Twin of rtl-templates/pool.v. */
 export class PoolSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly p: PoolBlock['params'];
   private readonly cbN: number;

@@ -1,6 +1,6 @@
 import type { FoldConfig } from '../src/compiler/fold-config.js';
 import { foldThresholds } from '../src/compiler/fold-thresholds.js';
-import { engineLayers } from '../src/compiler/integer-model.js';
+import { engineLayers } from '../src/model/integer-model.js';
 import type { RandomModelOptions } from '../src/model/random-model.js';
 import type { Model } from '../src/model/types.js';
 import { divisors } from '../src/util/math.js';

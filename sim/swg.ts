@@ -5,7 +5,6 @@ import { newStats, type Beat, type SimBlock } from './block.js';
 /** Twin of rtl-templates/swg.v: the same ring of rows, the same release rule, cycle for cycle. */
 export class SwgSim implements SimBlock {
   readonly name: string;
-  readonly comb = false;
   readonly stats = newStats();
   private readonly p: SwgBlock['params'];
   private readonly R: number;

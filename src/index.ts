@@ -8,7 +8,7 @@ export { outputRule, selectClass } from './model/output-rule.js';
 export { loadModel, parseModel, serializeModel } from './model/io.js';
 export { randomModel } from './model/random-model.js';
 export { floatForward } from './model/float-reference.js';
-export type { IntegerModel } from './compiler/integer-model.js';
+export type { IntegerModel } from './model/integer-model.js';
 export { foldThresholds } from './compiler/fold-thresholds.js';
 export { integerForward } from './compiler/integer-reference.js';
 export { compile, loadAnyFolding, type Compiled } from './compiler/compile.js';
@@ -16,6 +16,7 @@ export { defaultFolding, parseFoldConfig, type FoldConfig } from './compiler/fol
 export type { Plan, PlanBlock, OutputStream } from './plan/types.js';
 export { frameResults, type FrameResults } from './plan/output-values.js';
 export { designFiles, writeDesign } from './emit/generate.js';
+export { generateDesign, type GeneratedDesign } from './pipeline/design.js';
 export { simulate, type SimReport } from '../sim/simulate.js';
 export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulus.js';
 export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';

@@ -1,4 +1,6 @@
-import type { BlockBase } from '../plan/types.js';
+import { plainKit } from './kit.js';
+import type { BlockEstimate } from './cost.js';
+import type { BlockBase } from '../plan/stream.js';
 
 /**
  * `rtl-templates/binarize.v` / `sim/binarize.ts`: combinational input quantizer, raw unsigned
@@ -21,10 +23,11 @@ export function binarizeBlock(name: string, lanes: number, rawBits: number, thre
 }
 
 // ---- cost model (7-series): a comparator per lane unless the threshold is one bit of a power of two
-import type { BlockEstimate } from './mvtu.js';
 
 export function estimateBinarize(p: BinarizeBlock['params']): BlockEstimate {
   const t = p.THRESHOLD;
   const oneBit = t > 0 && (t & (t - 1)) === 0 && 2 * t === 2 ** p.RAW_BITS;
   return { lut: oneBit ? 0 : p.LANES * Math.ceil(p.RAW_BITS / 4), ff: 0, lutram: 0, bram18: 0, bram36: 0 };
 }
+
+export const binarizeKit = plainKit<BinarizeBlock>({ file: 'binarize.v', module: 'bnn_binarize' }, false, estimateBinarize);

@@ -1,4 +1,6 @@
-import type { BlockBase } from '../plan/types.js';
+import { plainKit } from './kit.js';
+import type { BlockEstimate } from './cost.js';
+import type { BlockBase } from '../plan/stream.js';
 
 /**
  * `rtl-templates/dwc.v` / `sim/dwc.ts`: stream width converter between an engine's PE-wide
@@ -27,9 +29,10 @@ export function dwcBlock(name: string, vectorBits: number, inW: number, outW: nu
 }
 
 // ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
-import type { BlockEstimate } from './mvtu.js';
 
 export function estimateDwc(p: DwcBlock['params']): BlockEstimate {
   const w = Math.max(p.IN_W, p.OUT_W);
   return { lut: Math.round(1.3 * w) + 8, ff: w + Math.min(p.IN_W, p.OUT_W) + 8, lutram: 0, bram18: 0, bram36: 0 };
 }
+
+export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc);

@@ -1,4 +1,6 @@
-import type { BlockBase, StreamShape } from '../plan/types.js';
+import { plainKit } from './kit.js';
+import { lutramSites, type BlockEstimate } from './cost.js';
+import type { BlockBase, StreamShape } from '../plan/stream.js';
 
 /**
  * `rtl-templates/fifo.v` / `sim/fifo.ts`: synchronous stream FIFO. Registered valid and ready
@@ -23,7 +25,6 @@ export function fifoBlock(name: string, shape: StreamShape, depth: number, layer
 }
 
 // ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
-import { lutramSites, type BlockEstimate } from './mvtu.js';
 
 export function estimateFifo(p: FifoBlock['params']): BlockEstimate {
   const aw = Math.max(1, Math.ceil(Math.log2(p.DEPTH)));
@@ -31,3 +32,5 @@ export function estimateFifo(p: FifoBlock['params']): BlockEstimate {
   const bram18 = p.DEPTH > 64 ? Math.ceil(p.WIDTH / 36) * Math.ceil(p.DEPTH / 512) : 0;
   return { lut: 8 + 3 * aw + (p.DEPTH > 32 ? Math.ceil(p.WIDTH / 3) : 0), ff: 3 * aw + 2, lutram, bram18, bram36: bram18 / 2 };
 }
+
+export const fifoKit = plainKit<FifoBlock>({ file: 'fifo.v', module: 'bnn_fifo' }, true, estimateFifo);

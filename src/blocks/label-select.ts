@@ -1,5 +1,7 @@
+import { plainKit } from './kit.js';
+import type { BlockEstimate } from './cost.js';
 import { bitsFor } from '../util/math.js';
-import type { BlockBase } from '../plan/types.js';
+import type { BlockBase } from '../plan/stream.js';
 
 /**
  * `rtl-templates/label_select.v` / `sim/label-select.ts`: argmax over the last layer's scores,
@@ -25,8 +27,9 @@ export function labelSelectBlock(name: string, pe: number, nf: number, classes: 
 }
 
 // ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------
-import type { BlockEstimate } from './mvtu.js';
 
 export function estimateLabelSelect(p: LabelSelectBlock['params']): BlockEstimate {
   return { lut: 3 * p.PE * p.ACC_W + 2 * p.IDX_W + 10, ff: p.ACC_W + 2 * p.IDX_W + p.OUT_W + 2, lutram: 0, bram18: 0, bram36: 0 };
 }
+
+export const labelSelectKit = plainKit<LabelSelectBlock>({ file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect);

@@ -1,8 +1,10 @@
-import { BnnError } from '../errors.js';
-import { getBit } from '../model/bits.js';
-import { bitsFor, divisors } from '../util/math.js';
-import { enginePixels, type IntegerEngineLayer } from '../compiler/integer-model.js';
-import type { BlockBase } from '../plan/types.js';
+import { bitsFor, clog2 } from '../util/math.js';
+import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import type { MemoryImage } from './memory-image.js';
+import { thresholdImage, weightImage } from './mvtu-images.js';
+import { enginePixels, type IntegerEngineLayer } from '../model/integer-model.js';
+import { streamBits, type BlockBase } from '../plan/stream.js';
+import { intParams, type BlockKit } from './kit.js';
 
 /**
  * `rtl-templates/mvtu.v` / `sim/mvtu.ts`: the matrix-vector-threshold unit. PE neurons in
@@ -50,15 +52,6 @@ export function mvtuPopcountName(p: Pick<MvtuParams, 'POPCOUNT' | 'INPUT_BITS'>)
   return ['plain sum', 'compressor tree', 'bit heap'][p.POPCOUNT]!;
 }
 
-export interface MemoryImage {
-  /** File name under mem/ (legal: derived from the legalized block name). */
-  file: string;
-  width: number;
-  depth: number;
-  /** One hex word per address, ceil(width/4) digits, MSB first (as $readmemh reads). */
-  words: string[];
-}
-
 /** A padded engine (src/compiler/padding.ts): real and padded MW/MH and what the pad costs. */
 export interface MvtuPadding {
   inputs: { real: number; padded: number };
@@ -77,61 +70,13 @@ export interface MvtuBlock extends BlockBase {
   thresholds?: MemoryImage;
 }
 
-export interface Folding {
-  pe: number;
-  simd: number;
-  /** Pad the fan-in up to a multiple of SIMD and the neurons up to a multiple of PE (src/compiler/padding.ts). */
-  pad?: boolean;
-}
-
-/** Most lanes (PE·SIMD) one engine may have: beyond this the weight word is impractically wide. */
-export const MAX_LANES = 1 << 16;
-
-export function validateMvtuFold(mw: number, mh: number, f: Folding, file: string, field: string): void {
-  const check = (v: number, n: number, what: 'pe' | 'simd', dim: string) => {
-    if (!Number.isInteger(v) || v < 1 || (!f.pad && n % v !== 0))
-      throw new BnnError({
-        code: 'FOLD_INVALID',
-        message: f.pad ? `${what.toUpperCase()} must be a positive integer` : `${what.toUpperCase()} must divide ${dim} = ${n}, unless the layer is padded (pad: true)`,
-        file,
-        field: `${field}.${what}`,
-        expected: f.pad ? 'an integer >= 1' : `one of ${divisors(n).join(', ')}, or pad: true on this layer`,
-        got: String(v),
-      });
-  };
-  check(f.pe, mh, 'pe', 'the neuron count MH');
-  check(f.simd, mw, 'simd', 'the fan-in MW');
-  if (f.pe * f.simd > MAX_LANES)
-    throw new BnnError({
-      code: 'FOLD_INVALID',
-      message: `PE·SIMD = ${f.pe * f.simd} lanes is too wide for one engine`,
-      file,
-      field,
-      expected: `PE·SIMD <= ${MAX_LANES}`,
-      got: `PE=${f.pe}, SIMD=${f.simd}`,
-    });
-}
-
 /** Cycles per output pixel (the whole frame for a dense layer): NF·SF. */
 export function mvtuCycles(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD'>): number {
   return (p.MH / p.PE) * (p.MW / p.SIMD);
 }
 
-function hexWord(bitAt: (i: number) => number, width: number): string {
-  let s = '';
-  for (let d = Math.ceil(width / 4) - 1; d >= 0; d--) {
-    let nib = 0;
-    for (let k = 0; k < 4; k++) {
-      const i = d * 4 + k;
-      if (i < width && bitAt(i)) nib |= 1 << k;
-    }
-    s += nib.toString(16);
-  }
-  return s;
-}
-
 /** Build the engine for one layer: parameters, weight image (addr nf·SF+sf, bit p·SIMD+s) and threshold image. */
-export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): MvtuBlock {
+export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: number; simd: number }): MvtuBlock {
   const MW = layer.inputs;
   const MH = layer.outputs;
   const { pe: PE, simd: SIMD } = f;
@@ -144,31 +89,9 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): 
   const T_W = fixed ? bitsFor(Math.max(-layer.accMin, layer.accMax + 1)) + 1 : bitsFor(MW + 1);
   const USE_THRESH = layer.thresholds ? 1 : 0;
   const pixels = enginePixels(layer);
-  const words: string[] = [];
-  for (let nf = 0; nf < NF; nf++)
-    for (let sf = 0; sf < SF; sf++)
-      words.push(hexWord((i) => getBit(layer.weights[nf * PE + Math.floor(i / SIMD)]!, sf * SIMD + (i % SIMD)), PE * SIMD));
-  const weights: MemoryImage = { file: `${name}_weights.mem`, width: PE * SIMD, depth: NF * SF, words };
-  let thresholds: MemoryImage | undefined;
-  if (layer.thresholds) {
-    const { value, direction } = layer.thresholds;
-    const lane = T_W + 1;
-    const tw: string[] = [];
-    for (let nf = 0; nf < NF; nf++) {
-      tw.push(
-        hexWord((i) => {
-          const j = nf * PE + Math.floor(i / lane);
-          const bit = i % lane;
-          // 'le T' is stored as 'not (>= T+1)': one comparator and an inverting bit per neuron.
-          const le = direction[j] === 'le';
-          if (bit === T_W) return le ? 1 : 0;
-          const t = le ? value[j]! + 1 : value[j]!;
-          return (t >>> bit) & 1;
-        }, PE * lane),
-      );
-    }
-    thresholds = { file: `${name}_thresholds.mem`, width: PE * lane, depth: NF, words: tw };
-  }
+  const shape = { MW, MH, PE, SIMD };
+  const weights = weightImage(`${name}_weights.mem`, layer.weights, shape);
+  const thresholds = layer.thresholds ? thresholdImage(`${name}_thresholds.mem`, layer.thresholds, PE, NF, T_W) : undefined;
   return {
     kind: 'mvtu',
     name,
@@ -183,43 +106,6 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: Folding): 
 }
 
 // ---- cost model (7-series, Yosys synth_xilinx; calibrated by scripts/bench-synth.ts) ---------
-
-/** Estimated 7-series resources of one block. */
-export interface BlockEstimate {
-  /** LUTs used as logic. */
-  lut: number;
-  ff: number;
-  /** LUT sites used as distributed RAM. */
-  lutram: number;
-  /** Block RAM in RAMB18 units, and RAMB36 equivalents (bram18 / 2). */
-  bram18: number;
-  bram36: number;
-}
-
-/** RAMB18 count for a width × depth ROM/RAM (7-series aspect ratios, SDP up to 36 bits wide). */
-export function bram18For(width: number, depth: number): number {
-  if (depth <= 1 || width * depth === 0) return 0;
-  const aspect: Array<[number, number]> = [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]];
-  let best = Infinity;
-  for (const [d, w] of aspect) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
-  return best;
-}
-
-/** LUT sites of a distributed RAM of width × depth (RAM32M: 32 × 6 SDP / 32 × 8 SP; RAM64M: 64 × 3 / 64 × 4). */
-export function lutramSites(width: number, depth: number, singlePort: boolean): number {
-  if (depth <= 32) return 4 * Math.ceil(width / (singlePort ? 8 : 6));
-  if (depth <= 64) return 4 * Math.ceil(width / (singlePort ? 4 : 3));
-  return 4 * Math.ceil(depth / 64) * Math.ceil(width / (singlePort ? 4 : 3));
-}
-
-/**
- * Whether Yosys 0.23 (synth_xilinx) puts an inferred RAM in LUTs rather than block RAM: seen up to
- * 60 LUT sites (308 × 8, 98 × 8), block RAM from 128 sites on (224 × 24); the cut is placed at 64.
- */
-export function yosysPrefersLutram(width: number, depth: number, singlePort: boolean): boolean {
-  return lutramSites(width, depth, singlePort) <= 64;
-}
-
 /** Features of the MVTU LUT model (coefficients in MVTU_LUT_MODEL, same order). */
 export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' | 'ACC_W'>): number[] {
   const SF = p.MW / p.SIMD;
@@ -265,10 +151,23 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const ibufBram = NF > 1 && !ibufLut ? bram18For(ibW, SF) : 0;
   // Accumulators, input register, output register, threshold register, counters and pipeline
   // flags; the weight register sits in the block RAM.
-  const bits = (n: number) => (n > 1 ? Math.ceil(Math.log2(n)) : 1);
-  const counters = bits(SF) + bits(NF) + bits(SF * NF) + 4;
+  const counters = clog2(SF) + clog2(NF) + clog2(SF * NF) + 4;
   const ff =
     p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE : p.PE * p.ACC_W) + (p.USE_THRESH && NF > 1 ? p.PE * p.T_W : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
   const bram18 = wBram + ibufBram;
   return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }
+
+export const mvtuKit: BlockKit<MvtuBlock> = {
+  template: { file: 'mvtu.v', module: 'bnn_mvtu' },
+  uses: [{ file: 'popcount.v', module: 'bnn_popcount' }],
+  clocked: true,
+  verilogParams: (b) => [
+    ...intParams(b.params),
+    ['OUT_W', String(streamBits(b.out))],
+    ['WEIGHT_FILE', `"mem/${b.weights.file}"`],
+    ['THRESH_FILE', b.thresholds ? `"mem/${b.thresholds.file}"` : '""'],
+  ],
+  memories: (b) => (b.thresholds ? [b.weights, b.thresholds] : [b.weights]),
+  estimate: (b) => estimateMvtu(b.params),
+};

@@ -1,5 +1,8 @@
-import type { IntegerPoolLayer } from '../compiler/integer-model.js';
-import type { BlockBase } from '../plan/types.js';
+import { plainKit } from './kit.js';
+import { clog2 } from '../util/math.js';
+import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import type { IntegerPoolLayer } from '../model/integer-model.js';
+import type { BlockBase } from '../plan/stream.js';
 
 /**
  * `rtl-templates/pool.v` / `sim/pool.ts`: binary max-pool (OR of bits) over K×K windows with
@@ -26,7 +29,6 @@ export function poolBlock(name: string, l: IntegerPoolLayer, simd: number, layer
 }
 
 // ---- cost model (7-series, Yosys synth_xilinx; `node dist/scripts/bench-synth.js blocks`) ----------
-import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './mvtu.js';
 
 /**
  * Row of OW·C/SIMD partial results (SIMD bits each; distributed RAM while small), counters and
@@ -35,7 +37,6 @@ import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from '
  * +6.2 %). LUTRAM exact on all 6; FF 6-7 under (`bench-synth.js blocks`).
  */
 export function estimatePool(p: PoolBlock['params']): BlockEstimate {
-  const clog2 = (n: number) => (n > 1 ? Math.ceil(Math.log2(n)) : 1);
   const CB = p.C / p.SIMD;
   const slots = Math.floor(p.W / p.K) * CB;
   const inLut = yosysPrefersLutram(p.SIMD, slots, false);
@@ -44,3 +45,5 @@ export function estimatePool(p: PoolBlock['params']): BlockEstimate {
   const bram18 = inLut ? 0 : bram18For(p.SIMD, slots);
   return { lut, ff, lutram: inLut ? lutramSites(p.SIMD, slots, false) : 0, bram18, bram36: bram18 / 2 };
 }
+
+export const poolKit = plainKit<PoolBlock>({ file: 'pool.v', module: 'bnn_pool' }, true, estimatePool);

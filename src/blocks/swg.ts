@@ -1,5 +1,8 @@
-import type { ConvGeometry } from '../compiler/integer-model.js';
-import type { BlockBase } from '../plan/types.js';
+import { plainKit } from './kit.js';
+import { clog2 } from '../util/math.js';
+import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import type { ConvGeometry } from '../model/integer-model.js';
+import type { BlockBase } from '../plan/stream.js';
 
 /**
  * `rtl-templates/swg.v` / `sim/swg.ts`: sliding-window generator. Streams an H×W×C image
@@ -38,9 +41,6 @@ export function swgBlock(name: string, g: ConvGeometry, simd: number, elemBits: 
 }
 
 // ---- cost model (7-series, Yosys synth_xilinx; `node dist/scripts/bench-synth.js blocks`) ----------
-import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './mvtu.js';
-
-const clog2 = (n: number) => (n > 1 ? Math.ceil(Math.log2(n)) : 1);
 
 /**
  * Line buffer of R·W·C/SIMD words of SIMD·ELEM_BITS bits (distributed RAM while small, else block
@@ -64,3 +64,5 @@ export function estimateSwg(p: SwgBlock['params']): BlockEstimate {
   const bram18 = inLut ? 0 : bram18For(bw, depth);
   return { lut, ff, lutram: inLut ? lutramSites(bw, depth, false) : 0, bram18, bram36: bram18 / 2 };
 }
+
+export const swgKit = plainKit<SwgBlock>({ file: 'swg.v', module: 'bnn_swg' }, true, estimateSwg);

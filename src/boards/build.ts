@@ -2,14 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
-import { designFiles } from '../emit/generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 import type { Plan } from '../plan/types.js';
 import { ICE40_DEVICES, ice40Resources, readNextpnrReport, type Ice40Resources, type NextpnrReport } from '../synth/ice40.js';
-import { measureTiming, sampleFrames } from '../synth/run.js';
+import { measureTiming } from '../synth/run.js';
+import { randomPlanFrames } from '../inputs/frames.js';
 import { flattenCounts, type YosysStat } from '../synth/yosys-json.js';
 import { templatePath } from '../util/paths.js';
-import { requireTool } from '../verify/tools.js';
+import { requireTool } from '../util/tools.js';
 import { makeStimulus } from '../../sim/stimulus.js';
 import { BOARD_TOP, emitBoardTop, emitPcf } from './board-top.js';
 import type { BoardDef } from './boards.js';
@@ -28,7 +29,7 @@ export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { fil
       expected: 'class',
       got: plan.output.stream,
     });
-  const design = designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)));
+  const design = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1))).files;
   const files = new Map<string, string>();
   for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
   for (const t of LINK_TEMPLATES) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));

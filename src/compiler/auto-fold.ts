@@ -1,5 +1,7 @@
 import { estimateFifo } from '../blocks/fifo.js';
-import { estimateMvtu, mvtuBlock, mvtuCycles, mvtuPopcount, type BlockEstimate, type Folding, type MvtuParams } from '../blocks/mvtu.js';
+import type { BlockEstimate } from '../blocks/cost.js';
+import { estimateMvtu, mvtuBlock, mvtuCycles, mvtuPopcount, type MvtuParams } from '../blocks/mvtu.js';
+import type { Folding } from './fold-rules.js';
 import { estimateSwg, swgBlock } from '../blocks/swg.js';
 import { BnnError } from '../errors.js';
 import type { Device } from '../synth/devices.js';
@@ -8,7 +10,7 @@ import { inAxisBits } from '../emit/top-verilog.js';
 import { divisors } from '../util/math.js';
 import { autoFifoDepth, buildPlan } from './build-plan.js';
 import { defaultFolding, validateEngineFold, type FoldConfig } from './fold-config.js';
-import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from './integer-model.js';
+import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from '../model/integer-model.js';
 
 /** One folding of the whole network and what the estimators say it costs (7-series figures). */
 export interface FoldPoint {

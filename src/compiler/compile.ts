@@ -6,7 +6,7 @@ import { sizeFifos } from './fifo-sizing.js';
 import { readFinnFolding } from './finn-folding.js';
 import { defaultFolding, loadFoldConfig, validateEngineFold, type FoldConfig } from './fold-config.js';
 import { foldThresholds } from './fold-thresholds.js';
-import { engineLayers, type IntegerModel } from './integer-model.js';
+import { engineLayers, type IntegerModel } from '../model/integer-model.js';
 
 export interface Compiled {
   integer: IntegerModel;

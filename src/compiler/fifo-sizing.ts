@@ -7,7 +7,7 @@ import { rawRangeOf } from '../inputs/raw-range.js';
 import { makeStimulus, NO_TRAFFIC, type TrafficOptions } from '../../sim/stimulus.js';
 import { buildPlan } from './build-plan.js';
 import type { FoldConfig } from './fold-config.js';
-import type { IntegerModel } from './integer-model.js';
+import type { IntegerModel } from '../model/integer-model.js';
 
 /** The smallest depth fifo.v takes. */
 export const MIN_FIFO_DEPTH = 2;

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { BnnError, describeValue } from '../errors.js';
 import { divisors } from '../util/math.js';
-import { mvtuCycles, validateMvtuFold, type Folding } from '../blocks/mvtu.js';
+import { mvtuCycles } from '../blocks/mvtu.js';
+import { validateMvtuFold, type Folding } from './fold-rules.js';
 import type { OutputStream } from '../plan/types.js';
-import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from './integer-model.js';
+import { engineLayers, enginePixels, type IntegerEngineLayer, type IntegerModel } from '../model/integer-model.js';
 
 /** Folding for a whole network: PE/SIMD per layer in layer order, plus FIFO sizing. */
 export interface FoldConfig {

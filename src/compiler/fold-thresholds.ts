@@ -4,7 +4,7 @@ import { layerShapes } from '../model/shapes.js';
 import type { Activation, Direction, Model } from '../model/types.js';
 import { stepEdge } from '../util/step-edge.js';
 import { outputRule } from '../model/output-rule.js';
-import type { IntegerLayer, IntegerModel } from './integer-model.js';
+import type { IntegerLayer, IntegerModel } from '../model/integer-model.js';
 
 type Thresholding = Exclude<Activation, { kind: 'none' }>;
 

@@ -1,6 +1,6 @@
 import { selectClass } from '../model/output-rule.js';
 import { getBit, wordsFor, xnorPopcount } from '../model/bits.js';
-import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from './integer-model.js';
+import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from '../model/integer-model.js';
 
 /** Bit-packed integer reference: XNOR-popcount on 32-bit words, integer thresholds. */
 export interface IntegerTrace {

@@ -3,7 +3,7 @@ import { setBit, getBit, wordsFor } from '../model/bits.js';
 import { size } from '../model/shapes.js';
 import type { MvtuPadding } from '../blocks/mvtu.js';
 import type { FoldConfig } from './fold-config.js';
-import { enginePixels, type IntegerEngineLayer, type IntegerModel } from './integer-model.js';
+import { enginePixels, type IntegerEngineLayer, type IntegerModel } from '../model/integer-model.js';
 
 /**
  * Padded folds (`pad: true` on a layer of the fold): an engine whose PE does not divide its

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
 import { randomModel } from '../model/random-model.js';
 import { makeStimulus } from '../../sim/stimulus.js';
-import { designFiles, writeDesign } from './generate.js';
+import { writeDesign } from './generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 
 const model = randomModel({ name: 'Odd Name/../x', arch: [20, 12, 6], seed: 4 });
@@ -13,15 +14,15 @@ const frames = [Array.from({ length: 20 }, (_, i) => (i * 37) % 256)];
 
 describe('design emission', () => {
   it('is byte-identical for the same input', () => {
-    const a = designFiles(compile(model).plan, makeStimulus(compile(model).plan, frames));
-    const b = designFiles(compile(model).plan, makeStimulus(compile(model).plan, frames));
+    const a = generateDesign(compile(model).plan, makeStimulus(compile(model).plan, frames)).files;
+    const b = generateDesign(compile(model).plan, makeStimulus(compile(model).plan, frames)).files;
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
   });
 
   it('ships the popcount module with the MVTU and records the popcount chosen in plan.json', () => {
     const plan = compile(model).plan;
-    const files = designFiles(plan, makeStimulus(plan, frames));
+    const files = generateDesign(plan, makeStimulus(plan, frames)).files;
     const list = files.get('files.f')!.trim().split('\n');
     expect(list).toContain('rtl/popcount.v');
     expect(list.indexOf('rtl/popcount.v')).toBeLessThan(list.indexOf('rtl/mvtu.v'));
@@ -36,7 +37,7 @@ describe('design emission', () => {
   it('uses only legalized names in paths and identifiers', () => {
     const plan = compile(model).plan;
     expect(plan.top).toBe('odd_name_x');
-    const files = designFiles(plan, makeStimulus(plan, frames));
+    const files = generateDesign(plan, makeStimulus(plan, frames)).files;
     for (const k of files.keys()) expect(k).toMatch(/^[a-z_]+\/?[a-z0-9_.]*(\/[a-z0-9_.]+)?$/);
     expect(files.get('rtl/odd_name_x.v')).toContain('module odd_name_x (');
     for (const [k, v] of files) if (!k.endsWith('.json')) expect(v, k).not.toContain('Odd Name');

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { planMemories } from '../plan/memories.js';
 import type { Plan } from '../plan/types.js';
 import { templatePath } from '../util/paths.js';
-import { runEvents } from '../../sim/event-engine.js';
+import type { RunResult } from '../../sim/engine.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import { emitScripts } from './scripts.js';
 import { VIVADO_EXECUTABLE, vivadoFiles } from './vivado.js';
 import { expectedLog, expectedStreamsLog, stimulusFiles, testbenchCounts } from './stimulus-files.js';
 import { emitTestbench } from './testbench.js';
-import { emitTopVerilog, templateFiles } from './top-verilog.js';
+import { emitTopVerilog, rtlFiles, templateFiles } from './top-verilog.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 
 export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
@@ -15,26 +16,19 @@ export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_veri
 /**
  * Every file of a generated design, by relative path: RTL (templates used + top), memory
  * images, file list, scripts, the plan itself, and a testbench with its stimulus and the log
- * the simulator predicts for it. Pure: same plan and stimulus, byte-identical files.
+ * `predicted` (the simulator's run of that stimulus, with streams) says it must write. Pure:
+ * same plan, stimulus and run, byte-identical files. src/pipeline/design.ts runs the simulator.
  */
-export function designFiles(plan: Plan, stim: Stimulus): Map<string, string> {
+export function designFiles(plan: Plan, stim: Stimulus, predicted: RunResult): Map<string, string> {
   const files = new Map<string, string>();
-  const rtl: string[] = [];
-  for (const f of templateFiles(plan)) {
-    files.set(`rtl/${f}`, readFileSync(templatePath(f), 'utf8'));
-    rtl.push(`rtl/${f}`);
-  }
+  for (const f of templateFiles(plan)) files.set(`rtl/${f}`, readFileSync(templatePath(f), 'utf8'));
   files.set(`rtl/${plan.top}.v`, emitTopVerilog(plan));
-  rtl.push(`rtl/${plan.top}.v`);
-  for (const b of plan.blocks) {
-    if (b.kind !== 'mvtu') continue;
-    for (const img of [b.weights, b.thresholds]) if (img) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
-  }
+  const rtl = rtlFiles(plan);
+  for (const img of planMemories(plan)) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
   for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
-  const predicted = runEvents(plan, stim, { streams: true });
   files.set('tb/expected.log', expectedLog(plan, predicted));
   files.set('tb/expected_streams.log', expectedStreamsLog(plan, predicted));
   files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');

@@ -1,7 +1,8 @@
-import { streamBits, type Plan } from '../plan/types.js';
+import { streamBits } from '../plan/stream.js';
+import type { Plan } from '../plan/types.js';
 import type { Stimulus } from '../../sim/stimulus.js';
 import type { RunResult } from '../../sim/engine.js';
-import { beatToHex } from './hex.js';
+import { encodeElems } from '../blocks/memory-image.js';
 import { inAxisBits, outAxisBits } from './top-verilog.js';
 import type { TestbenchCounts } from './testbench.js';
 
@@ -10,7 +11,7 @@ export function stimulusFiles(plan: Plan, stim: Stimulus): Map<string, string> {
   const inW = inAxisBits(plan);
   const rawBits = plan.blocks[0]!.in.elemBits;
   const files = new Map<string, string>();
-  files.set('tb/in.mem', stim.beats.map((b) => beatToHex(b, rawBits, inW)).join('\n') + '\n');
+  files.set('tb/in.mem', stim.beats.map((b) => encodeElems(b, rawBits, inW)).join('\n') + '\n');
   files.set('tb/gaps.mem', stim.gaps.map((g) => g.toString(16)).join('\n') + '\n');
   files.set('tb/ready.mem', stim.ready.length ? Array.from(stim.ready, String).join('\n') + '\n' : '0\n');
   const c = testbenchCounts(stim);
@@ -28,7 +29,7 @@ export function expectedLog(plan: Plan, r: RunResult): string {
   const last = plan.blocks[plan.blocks.length - 1]!;
   const events: Array<[number, number, string]> = [];
   r.inCycles.forEach((c) => events.push([c, 0, `I ${c}`]));
-  r.out.forEach((o) => events.push([o.cycle, 1, `O ${o.cycle} ${beatToHex(o.data, last.out.elemBits, outW)}`]));
+  r.out.forEach((o) => events.push([o.cycle, 1, `O ${o.cycle} ${encodeElems(o.data, last.out.elemBits, outW)}`]));
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const lines = events.map((e) => e[2]);
   if (r.finished && r.out.length) lines.push(`DONE ${r.out[r.out.length - 1]!.cycle}`);
@@ -46,7 +47,7 @@ export function expectedStreamsLog(plan: Plan, r: RunResult): string {
   r.streams.forEach((beats, k) => {
     const b = plan.blocks[k]!;
     const w = streamBits(b.out);
-    for (const o of beats) events.push([o.cycle, k, `S ${b.name} ${o.cycle} ${beatToHex(o.data, b.out.elemBits, w)}`]);
+    for (const o of beats) events.push([o.cycle, k, `S ${b.name} ${o.cycle} ${encodeElems(o.data, b.out.elemBits, w)}`]);
   });
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return events.map((e) => e[2] + '\n').join('');

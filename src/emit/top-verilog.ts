@@ -1,20 +1,15 @@
-import { axisBytes, streamBits, type Plan, type PlanBlock } from '../plan/types.js';
-
-/** Verilog module of each block kind (the templates in rtl-templates/). */
-export const TEMPLATE_OF: Record<PlanBlock['kind'], { module: string; file: string; uses?: string[] }> = {
-  binarize: { module: 'bnn_binarize', file: 'binarize.v' },
-  fifo: { module: 'bnn_fifo', file: 'fifo.v' },
-  dwc: { module: 'bnn_dwc', file: 'dwc.v' },
-  mvtu: { module: 'bnn_mvtu', file: 'mvtu.v', uses: ['popcount.v'] },
-  label_select: { module: 'bnn_label_select', file: 'label_select.v' },
-  swg: { module: 'bnn_swg', file: 'swg.v' },
-  pool: { module: 'bnn_pool', file: 'pool.v' },
-};
+import { axisBytes, streamBits } from '../plan/stream.js';
+import { kitOf, templateFilesOf } from '../blocks/registry.js';
+import type { Plan } from '../plan/types.js';
 
 /** Template files a plan needs (each block kind's file and the modules it instantiates), in a fixed order. */
 export function templateFiles(plan: Plan): string[] {
-  const kinds = [...new Set(plan.blocks.map((b) => b.kind))].sort();
-  return [...new Set(kinds.flatMap((k) => [...(TEMPLATE_OF[k].uses ?? []), TEMPLATE_OF[k].file]))];
+  return templateFilesOf(plan.blocks);
+}
+
+/** The design's RTL sources in compile order (files.f): templates, then the top. */
+export function rtlFiles(plan: Plan): string[] {
+  return [...templateFiles(plan).map((f) => `rtl/${f}`), `rtl/${plan.top}.v`];
 }
 
 export function inAxisBits(plan: Plan): number {
@@ -23,23 +18,6 @@ export function inAxisBits(plan: Plan): number {
 
 export function outAxisBits(plan: Plan): number {
   return 8 * axisBytes(plan.output.beatBits);
-}
-
-function paramList(b: PlanBlock): Array<[string, string]> {
-  const ints = (o: object) => Object.entries(o).map(([k, v]) => [k, String(v)] as [string, string]);
-  switch (b.kind) {
-    case 'mvtu': {
-      const p = b.params;
-      return [
-        ...ints(p),
-        ['OUT_W', String(streamBits(b.out))],
-        ['WEIGHT_FILE', `"mem/${b.weights.file}"`],
-        ['THRESH_FILE', b.thresholds ? `"mem/${b.thresholds.file}"` : '""'],
-      ];
-    }
-    default:
-      return ints(b.params);
-  }
 }
 
 /** The top level: AXI4-Stream slave → blocks in plan order → AXI4-Stream master. */
@@ -90,15 +68,15 @@ export function emitTopVerilog(plan: Plan): string {
     const inValid = prev ? `${prev.name}_tvalid` : 's_axis_tvalid';
     const inReady = prev ? `${prev.name}_tready` : 's_axis_tready';
     const outReady = next ? `${b.name}_tready` : 'm_axis_tready';
-    const t = TEMPLATE_OF[b.kind];
-    const params = paramList(b);
+    const kit = kitOf(b);
+    const params = kit.verilogParams(b);
     L.push('');
     L.push(`  // ${b.kind}${b.layer ? ` (layer ${b.layer})` : ''}: ${b.cyclesPerFrame} cycles/frame`);
-    L.push(`  ${t.module} #(`);
+    L.push(`  ${kit.template.module} #(`);
     L.push(params.map(([k2, v]) => `    .${k2}(${v})`).join(',\n'));
     L.push(`  ) ${b.name} (`);
     const ports: string[] = [];
-    if (b.kind !== 'binarize') ports.push('    .ap_clk(ap_clk)', '    .ap_rst_n(ap_rst_n)');
+    if (kit.clocked) ports.push('    .ap_clk(ap_clk)', '    .ap_rst_n(ap_rst_n)');
     ports.push(
       `    .s_axis_tdata(${inData})`,
       `    .s_axis_tvalid(${inValid})`,

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
 import { randomModel } from '../model/random-model.js';
 import { makeStimulus } from '../../sim/stimulus.js';
-import { designFiles } from './generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { DEFAULT_PART, vivadoFiles } from './vivado.js';
 
 describe('vivadoFiles', () => {
   const { plan } = compile(randomModel({ name: 'tfc', arch: [32, 16, 16, 8], seed: 1 }));
-  const design = designFiles(plan, makeStimulus(plan, [new Array(plan.input.elements).fill(0)]));
+  const design = generateDesign(plan, makeStimulus(plan, [new Array(plan.input.elements).fill(0)])).files;
   const viv = vivadoFiles(plan);
 
   it('emits the project, build, constraint and launcher files', () => {

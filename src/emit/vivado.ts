@@ -1,4 +1,5 @@
-import { templateFiles } from './top-verilog.js';
+import { rtlFiles } from './top-verilog.js';
+import { planMemories } from '../plan/memories.js';
 import type { Plan } from '../plan/types.js';
 
 export const DEFAULT_PART = 'xc7z020clg400-1';
@@ -21,9 +22,8 @@ export function vivadoFiles(plan: Plan, opts: { part?: string; clockMHz?: number
   const part = opts.part ?? DEFAULT_PART;
   const mhz = opts.clockMHz ?? 100;
   const period = (1000 / mhz).toFixed(3);
-  const rtl = [...templateFiles(plan).map((f) => `rtl/${f}`), `rtl/${plan.top}.v`];
-  const mems: string[] = [];
-  for (const b of plan.blocks) if (b.kind === 'mvtu') for (const img of [b.weights, b.thresholds]) if (img) mems.push(`mem/${img.file}`);
+  const rtl = rtlFiles(plan);
+  const mems = planMemories(plan).map((img) => `mem/${img.file}`);
   const files = new Map<string, string>();
   files.set(
     'vivado/clocks.xdc',

@@ -3,26 +3,22 @@ import { boardRtlFiles } from '../boards/build.js';
 import { linkParams } from '../boards/link-params.js';
 import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
-import { designFiles } from '../emit/generate.js';
-import { sampleFrames } from '../synth/run.js';
+import { generateDesign } from '../pipeline/design.js';
+import { randomPlanFrames } from '../inputs/frames.js';
 import { simulate } from '../../sim/simulate.js';
 import { frameBeats, makeStimulus } from '../../sim/stimulus.js';
 import { inAxisBits } from '../emit/top-verilog.js';
-import { beatFromHex, frameResults } from '../plan/output-values.js';
+import { decodeElems } from '../blocks/memory-image.js';
+import { frameResults } from '../plan/output-values.js';
 import { answer } from './device-model.js';
 import { streamHarness, uartHarness, uartHarnessTiming } from './harness.js';
 import { LineProcess } from './line-process.js';
 import { frameLayout } from './protocol.js';
 import { openSerial } from './serial.js';
+import type { Transport } from './transport.js';
 import { verilateOnce } from './verilator-cache.js';
 
-/** Bytes to a device and the bytes it answers with; `responses` is how many answers to wait for. */
-export interface Transport {
-  exchange(request: Uint8Array, responses: number): Promise<Uint8Array>;
-  close(): Promise<void>;
-  /** Verilator build of this backend: how long it took, or that an earlier one was reused. */
-  build?: { built: boolean; seconds: number };
-}
+export type { Transport } from './transport.js';
 
 export type BackendName = 'golden' | 'sim' | 'verilator' | 'uart-sim' | 'uart';
 export const BACKENDS: BackendName[] = ['golden', 'sim', 'verilator', 'uart-sim', 'uart'];
@@ -69,7 +65,7 @@ function hex(v: ArrayLike<number>, elemBits: number, widthBits: number): string 
 async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transport> {
   const plan = c.plan;
   const files = new Map<string, string>();
-  for (const [k, v] of designFiles(plan, makeStimulus(plan, sampleFrames(plan, 1)))) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
+  for (const [k, v] of generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1))).files) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
   files.set('tb_stream.v', streamHarness(plan));
   const b = await verilateOnce(files, 'tb_stream', o);
   const proc = new LineProcess(b.exe, b.dir);
@@ -80,7 +76,7 @@ async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transpor
   const t = emulated(c, async (frames) => {
     proc.write(frameBeats(plan, frames).map((beat) => hex(beat, elemBits, w)).join('\n') + '\n.\n');
     // A class-streaming top has only the class to say; a score-streaming one, the scores (and the class by the model's rule).
-    const beats = (await proc.until('.')).map((l) => beatFromHex(l, last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
+    const beats = (await proc.until('.')).map((l) => decodeElems(l, last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
     if (plan.output.stream === 'class') return { classes: beats.map((b) => b[0]!), scores: frames.map(() => null) };
     const r = frameResults(plan, beats);
     return { classes: r.predictions, scores: r.scores };

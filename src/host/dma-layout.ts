@@ -1,6 +1,6 @@
-import { beatToHex } from '../emit/hex.js';
 import { inAxisBits, outAxisBits } from '../emit/top-verilog.js';
-import { beatFromHex, frameResults, type FrameResults } from '../plan/output-values.js';
+import { decodeElems, encodeElems } from '../blocks/memory-image.js';
+import { frameResults, type FrameResults } from '../plan/output-values.js';
 import type { Plan } from '../plan/types.js';
 import { frameBeats } from '../../sim/stimulus.js';
 
@@ -14,7 +14,7 @@ export function packInputBeats(plan: Plan, frames: ArrayLike<number>[]): Uint8Ar
   const elemBits = plan.blocks[0]!.in.elemBits;
   const beats = frameBeats(plan, frames);
   const out = new Uint8Array((beats.length * w) / 8);
-  beats.forEach((beat, k) => out.set(hexToBytes(beatToHex(beat, elemBits, w), w / 8), (k * w) / 8));
+  beats.forEach((beat, k) => out.set(hexToBytes(encodeElems(beat, elemBits, w), w / 8), (k * w) / 8));
   return out;
 }
 
@@ -34,7 +34,7 @@ export function unpackOutputBeats(plan: Plan, data: Uint8Array): FrameResults {
   const beats: Int32Array[] = [];
   for (let k = 0; (k + 1) * n <= data.length; k++) {
     const hex = Array.from(data.subarray(k * n, (k + 1) * n), (b) => b.toString(16).padStart(2, '0')).reverse().join('');
-    beats.push(beatFromHex(hex, last.out.elems, last.out.elemBits, signed)!);
+    beats.push(decodeElems(hex, last.out.elems, last.out.elemBits, signed)!);
   }
   return frameResults(plan, beats);
 }

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
-import { requireTool } from '../verify/tools.js';
-import type { Transport } from './backends.js';
+import { requireTool } from '../util/tools.js';
+import type { Transport } from './transport.js';
 import { ResponseParser } from './protocol.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
 import { writeFolderSafe } from '../util/output-safety.js';
-import { hasTool, requireTool } from '../verify/tools.js';
+import { hasTool, requireTool } from '../util/tools.js';
 
 /** Where verilated harnesses are kept between runs: $BNN_CACHE_DIR, else ~/.cache/bnn. */
 export function defaultCacheDir(): string {

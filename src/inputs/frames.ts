@@ -1,9 +1,10 @@
 import { BnnError } from '../errors.js';
 import { loadDataset } from '../datasets/index.js';
 import type { Model } from '../model/types.js';
+import type { Plan } from '../plan/types.js';
 import { isUnsignedDtype, readNpy } from '../npy/read-npy.js';
 import { Prng } from '../util/prng.js';
-import { checkRawFrames, rawRange } from './raw-range.js';
+import { checkRawFrames, rawRange, rawRangeOf } from './raw-range.js';
 import { checkLimit } from '../limits.js';
 
 /**
@@ -17,10 +18,18 @@ export function checkFrameCount(frames: number, elements: number, where: { file?
 
 /** Seeded random raw frames (uniform over the raw input range). */
 export function randomFrames(model: Pick<Model, 'input'>, n: number, seed: number): number[][] {
+  return drawFrames(model.input.shape.reduce((a, b) => a * b, 1), rawRange(model.input), n, seed);
+}
+
+/** randomFrames for a compiled design (same draw: one seed gives the same frames as for its model). */
+export function randomPlanFrames(plan: Pick<Plan, 'input'>, n: number, seed: number): number[][] {
+  return drawFrames(plan.input.elements, rawRangeOf(plan.input.rawBits, plan.input.signed), n, seed);
+}
+
+function drawFrames(elements: number, range: { min: number; max: number }, n: number, seed: number): number[][] {
   const rng = new Prng(seed);
-  const elements = model.input.shape.reduce((a, b) => a * b, 1);
   checkFrameCount(n, elements, { field: '--frames' });
-  const { min, max } = rawRange(model.input);
+  const { min, max } = range;
   return Array.from({ length: n }, () => Array.from({ length: elements }, () => min + rng.int(max - min + 1)));
 }
 

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { simulate, type SimReport } from '../../sim/simulate.js';
 import { makeStimulus } from '../../sim/stimulus.js';
 import { compile, type Compiled } from '../compiler/compile.js';
-import { designFiles, writeDesign } from '../emit/generate.js';
+import { writeDesign } from '../emit/generate.js';
+import { generateDesign } from './design.js';
 import { selectFrames, type FrameSet } from '../inputs/frames.js';
 import { loadModel } from '../model/io.js';
 import type { Model } from '../model/types.js';
 import { checkFolderOutput } from '../util/output-safety.js';
 import { packageRoot } from '../util/paths.js';
-import { hasTool } from '../verify/tools.js';
+import { hasTool } from '../util/tools.js';
 import { verify, type VerifyReport } from '../verify/verify.js';
 
 /** The shipped model the quick start runs on: the first of these that exists. */
@@ -83,7 +84,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const verifyDir = (simulator: DemoSimulator) => join(o.out, plan.name, `verify-${simulator}`);
   // Every destination is checked before the first is written: a refusal leaves nothing half-done.
   for (const d of [rtlDir, ...SIMULATORS.map(([s]) => verifyDir(s))]) checkFolderOutput(d, { force: o.force });
-  writeDesign(rtlDir, designFiles(plan, makeStimulus(plan, frames)), { force: o.force });
+  writeDesign(rtlDir, generateDesign(plan, makeStimulus(plan, frames)).files, { force: o.force });
   o.onStep?.({ kind: 'generated', modelFile, model, compiled, rtlDir });
   const sim = simulate(plan, frames).report;
   o.onStep?.({ kind: 'simulated', input, report: sim });

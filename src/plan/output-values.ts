@@ -21,24 +21,6 @@ export function valuesPerFrame(plan: Plan, beats: ArrayLike<number>[]): number[]
 }
 
 /**
- * Elements of an output beat from its hex tdata (LSB first, `bits` each, two's complement when
- * signed); undefined when the simulator printed x or z.
- */
-export function beatFromHex(hex: string, elems: number, bits: number, signed: boolean): Int32Array | undefined {
-  if (!/^[0-9a-f]+$/i.test(hex)) return undefined;
-  let v = BigInt('0x' + hex);
-  const mask = (1n << BigInt(bits)) - 1n;
-  const out = new Int32Array(elems);
-  for (let e = 0; e < elems; e++) {
-    let x = Number(v & mask);
-    if (signed && x >= 2 ** (bits - 1)) x -= 2 ** bits;
-    out[e] = x;
-    v >>= BigInt(bits);
-  }
-  return out;
-}
-
-/**
  * What the top's output beats say per frame. Streaming classes, each frame's one beat is the
  * class and `lastValues` (the beats the block before label_select emitted) gives the values;
  * streaming scores, the beats are the values and the class follows by the model's rule.

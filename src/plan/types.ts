@@ -7,36 +7,13 @@
  * output channel is block i+1's input channel. Vectors travel LSB-first (element e of a
  * beat sits at bits [e*elemBits, (e+1)*elemBits)).
  */
-import type { BinarizeBlock } from '../blocks/binarize.js';
-import type { DwcBlock } from '../blocks/dwc.js';
-import type { FifoBlock } from '../blocks/fifo.js';
-import type { LabelSelectBlock } from '../blocks/label-select.js';
-import type { MvtuBlock } from '../blocks/mvtu.js';
-import type { PoolBlock } from '../blocks/pool.js';
-import type { SwgBlock } from '../blocks/swg.js';
+import type { PlanBlock } from '../blocks/registry.js';
 import type { OutputRule } from '../model/types.js';
 
 export type OutputStream = 'class' | 'scores';
 
-export type PlanBlock = BinarizeBlock | FifoBlock | MvtuBlock | DwcBlock | LabelSelectBlock | SwgBlock | PoolBlock;
-
-/** Shape of one stream: `elems` elements of `elemBits` bits per beat, `beatsPerFrame` beats. */
-export interface StreamShape {
-  elems: number;
-  elemBits: number;
-  beatsPerFrame: number;
-}
-
-export interface BlockBase {
-  /** Legal Verilog identifier, unique in the plan; also the instance name. */
-  name: string;
-  /** The layer this block serves, if any (legalized name). */
-  layer?: string;
-  in: StreamShape;
-  out: StreamShape;
-  /** Cycles this block needs per frame when never starved or stalled. */
-  cyclesPerFrame: number;
-}
+/** The blocks and their kits live in src/blocks/registry.ts; the plan only lists them. */
+export type { BlockKind, PlanBlock } from '../blocks/registry.js';
 
 export interface Plan {
   planVersion: 1;
@@ -69,13 +46,4 @@ export interface Plan {
   blocks: PlanBlock[];
   /** Analytic initiation interval: the largest cyclesPerFrame over blocks, and which block. */
   ii: { cycles: number; bottleneck: string };
-}
-
-/** AXI4-Stream tdata widths are whole bytes. */
-export function axisBytes(bits: number): number {
-  return Math.max(1, Math.ceil(bits / 8));
-}
-
-export function streamBits(s: StreamShape): number {
-  return s.elems * s.elemBits;
 }

@@ -2,7 +2,7 @@ import type { Model } from '../model/types.js';
 import type { Plan } from '../plan/types.js';
 import { mvtuPopcountName, type MvtuPadding } from '../blocks/mvtu.js';
 import { estimatePlan, type PlanEstimate } from '../synth/estimate.js';
-import { sampleFrames } from '../synth/run.js';
+import { randomFrames } from '../inputs/frames.js';
 import type { SynthReport } from '../synth/run.js';
 import { simulate } from '../../sim/simulate.js';
 import { foldFront } from '../compiler/auto-fold.js';
@@ -59,7 +59,7 @@ function layerSummary(l: Model['layers'][number]): ReportData['model']['layers']
 
 export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport; frames?: number; clockMHz?: number; now?: Date } = {}): ReportData {
   const frames = opts.frames ?? 4;
-  const { report } = simulate(plan, sampleFrames(plan, frames));
+  const { report } = simulate(plan, randomFrames(model, frames, 1));
   const est = estimatePlan(plan);
   const xc7 = opts.synth?.targets.find((t) => t.target === 'xc7')?.xilinx;
   const sims = new Map(report.blocks.map((b) => [b.name, b]));

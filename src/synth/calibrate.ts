@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { bitsFor } from '../util/math.js';
 import { Prng } from '../util/prng.js';
 import { templatePath } from '../util/paths.js';
-import { requireTool } from '../verify/tools.js';
+import { requireTool } from '../util/tools.js';
 import { BnnError } from '../errors.js';
 import type { MvtuParams } from '../blocks/mvtu.js';
 import { xilinxResources, type XilinxResources } from './xilinx.js';

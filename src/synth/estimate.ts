@@ -1,30 +1,10 @@
-import { estimateBinarize } from '../blocks/binarize.js';
-import { estimateDwc } from '../blocks/dwc.js';
-import { estimateFifo } from '../blocks/fifo.js';
-import { estimateLabelSelect } from '../blocks/label-select.js';
-import { estimateMvtu, type BlockEstimate } from '../blocks/mvtu.js';
-import { estimatePool } from '../blocks/pool.js';
-import { estimateSwg } from '../blocks/swg.js';
+import type { BlockEstimate } from '../blocks/cost.js';
+import { kitOf } from '../blocks/registry.js';
 import type { Plan, PlanBlock } from '../plan/types.js';
 
 /** The cost model of each block kind (the model lives beside the block it describes). */
 export function estimateBlock(b: PlanBlock): BlockEstimate {
-  switch (b.kind) {
-    case 'mvtu':
-      return estimateMvtu(b.params);
-    case 'fifo':
-      return estimateFifo(b.params);
-    case 'dwc':
-      return estimateDwc(b.params);
-    case 'label_select':
-      return estimateLabelSelect(b.params);
-    case 'binarize':
-      return estimateBinarize(b.params);
-    case 'swg':
-      return estimateSwg(b.params);
-    case 'pool':
-      return estimatePool(b.params);
-  }
+  return kitOf(b).estimate(b);
 }
 
 export interface PlanEstimate {

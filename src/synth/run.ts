@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
-import { designFiles, EXECUTABLE_SCRIPTS } from '../emit/generate.js';
+import { EXECUTABLE_SCRIPTS } from '../emit/generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 import type { Plan } from '../plan/types.js';
 import { Prng } from '../util/prng.js';
-import { requireTool } from '../verify/tools.js';
+import { requireTool } from '../util/tools.js';
+import { randomPlanFrames } from '../inputs/frames.js';
 import { simulate } from '../../sim/simulate.js';
 import { makeStimulus } from '../../sim/stimulus.js';
 import {
@@ -47,16 +49,9 @@ export interface SynthReport {
   targets: TargetResult[];
 }
 
-/** A few deterministic input frames (raw element values) for the simulator and the testbench. */
-export function sampleFrames(plan: Plan, n: number, seed = 1): number[][] {
-  const rng = new Prng(seed);
-  const max = 2 ** plan.input.rawBits;
-  return Array.from({ length: n }, () => Array.from({ length: plan.input.elements }, () => Math.floor(rng.float() * max)));
-}
-
 /** II and latency from the cycle-accurate simulator (steady state over a few frames). */
 export function measureTiming(plan: Plan, frames = 4): { ii: number; iiSource: 'simulator' | 'analytic'; latencyCycles: number | null } {
-  const { report } = simulate(plan, sampleFrames(plan, frames));
+  const { report } = simulate(plan, randomPlanFrames(plan, frames, 1));
   const m = report.cycles.ii.measured;
   return m !== null && report.finished
     ? { ii: m, iiSource: 'simulator', latencyCycles: report.cycles.latency }
@@ -65,8 +60,7 @@ export function measureTiming(plan: Plan, frames = 4): { ii: number; iiSource: '
 
 /** The design's files plus the synthesis scripts for every target: reproducible without bnn. */
 export function synthDesignFiles(plan: Plan, clockMHz: number): { files: Map<string, string>; executable: Set<string> } {
-  const files = designFiles(plan, makeStimulus(plan, sampleFrames(plan, 2)));
-  const rtl = files.get('files.f')!.trim().split('\n');
+  const { files, rtl } = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 2, 1)));
   files.set('synth_xc7.ys', xc7Script(plan, rtl));
   const executable = new Set(EXECUTABLE_SCRIPTS);
   for (const t of ['ice40-hx8k', 'ice40-up5k'] as const) {

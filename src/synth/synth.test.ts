@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bram18For } from '../blocks/mvtu.js';
+import { bram18For } from '../blocks/cost.js';
 import { parseTargets } from '../cli/commands/synth.js';
 import { ice40Overflows, ICE40_DEVICES, readNextpnrReport } from './ice40.js';
 import { estimateBlock } from './estimate.js';

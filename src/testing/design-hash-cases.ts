@@ -3,9 +3,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compiler/compile.js';
 import { defaultFolding, type FoldConfig } from '../compiler/fold-config.js';
-import { engineLayers } from '../compiler/integer-model.js';
+import { engineLayers } from '../model/integer-model.js';
 import { foldThresholds } from '../compiler/fold-thresholds.js';
-import { designFiles } from '../emit/generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { randomFrames } from '../inputs/frames.js';
 import { loadModel } from '../model/io.js';
 import { divisors } from '../util/math.js';
@@ -54,7 +54,7 @@ export function designHashes(modelName: string): Record<string, Record<string, s
   for (const [tag, fold] of foldings(file)) {
     const model = { ...loadModel(file), sourceFile: `models/${modelName}` };
     const { plan } = compile(model, { fold });
-    const files = designFiles(plan, makeStimulus(plan, randomFrames(model, 2, 7)));
+    const files = generateDesign(plan, makeStimulus(plan, randomFrames(model, 2, 7))).files;
     const h: Record<string, string> = {};
     for (const k of [...files.keys()].sort()) h[k] = createHash('sha256').update(files.get(k)!).digest('hex').slice(0, 16);
     out[`${modelName} ${tag}`] = h;

@@ -1,4 +1,4 @@
-import type { IntegerEngineLayer, IntegerModel } from '../compiler/integer-model.js';
+import type { IntegerEngineLayer, IntegerModel } from '../model/integer-model.js';
 import type { DenseLayer, Model, ThresholdEncoding } from '../model/types.js';
 
 /**

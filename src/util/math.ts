@@ -10,3 +10,8 @@ export function divisors(n: number): number[] {
   for (let d = 1; d <= n; d++) if (n % d === 0) out.push(d);
   return out;
 }
+
+/** Address bits for n entries, at least 1: Verilog's $clog2(n) floored at 1. */
+export function clog2(n: number): number {
+  return n > 1 ? Math.ceil(Math.log2(n)) : 1;
+}

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { resolve } from 'node:path';
 import { BnnError } from '../errors.js';
-import { hasTool, requireTool } from './tools.js';
+import { hasTool, requireTool } from '../util/tools.js';
 
 export type RtlSimulator = 'icarus' | 'verilator';
 

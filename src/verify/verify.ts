@@ -2,17 +2,19 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
-import { designFiles, writeDesign } from '../emit/generate.js';
+import { writeDesign } from '../emit/generate.js';
+import { generateDesign } from '../pipeline/design.js';
 import { run } from '../../sim/engine.js';
 import { doneCycles, measuredIi, simulate, valuesTap } from '../../sim/simulate.js';
-import { beatFromHex, frameResults } from '../plan/output-values.js';
+import { decodeElems } from '../blocks/memory-image.js';
+import { frameResults } from '../plan/output-values.js';
 import type { Plan } from '../plan/types.js';
 import { makeStimulus, type TrafficOptions } from '../../sim/stimulus.js';
 import { compareLogs, parseLog, type LogComparison } from './compare-logs.js';
 import { compareStreams, type StreamComparison } from './compare-streams.js';
 import { lintDesign, runRtl, type RtlSimulator } from './run-rtl.js';
 import { lintReusing, runVerilatorReusing } from './verilator-reuse.js';
-import { hasTool } from './tools.js';
+import { hasTool } from '../util/tools.js';
 
 export interface VerifyOptions {
   sim: RtlSimulator;
@@ -85,7 +87,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const say = o.onProgress ?? (() => {});
   say('simulating in TypeScript');
   const stim = makeStimulus(plan, o.frames, o.traffic);
-  const files = designFiles(plan, stim);
+  const { files, predicted } = generateDesign(plan, stim);
   writeDesign(o.dir, files, { force: o.force });
   let lint: VerifyReport['lint'];
   if (o.lint !== false && (await hasTool('verilator'))) {
@@ -108,7 +110,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   const last = plan.blocks[plan.blocks.length - 1]!;
   const signed = plan.output.stream === 'scores' && plan.output.values.signed;
   // An x/z beat decodes to -1s: it can match no class and no score.
-  const rtlBeats = rtlOut.map((e) => beatFromHex(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
+  const rtlBeats = rtlOut.map((e) => decodeElems(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
   const tap = valuesTap(plan);
   const simValues = tap === undefined ? undefined : run(plan, stim, { tap }).tapped;
   const rtl = frameResults(plan, rtlBeats, simValues);
@@ -127,7 +129,6 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     if (existsSync(p)) vcd = p;
   }
   const ideal = simulate(plan, o.frames.length >= 2 ? o.frames : [o.frames[0]!, o.frames[0]!]).report;
-  const tsRun = parseLog(files.get('tb/expected.log')!);
   return {
     ok: !mismatched && goldenMismatches === 0 && scoreMismatches === 0 && predictions.length === o.frames.length && !cmp.timedOut,
     sim: o.sim,
@@ -150,7 +151,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
     timedOut: cmp.timedOut,
     ...(lint ? { lint } : {}),
     cycles: {
-      total: tsRun.find((e) => e.kind === 'DONE')?.cycle ?? -1,
+      total: predicted.finished && predicted.out.length ? predicted.out[predicted.out.length - 1]!.cycle : -1,
       ii: {
         analytic: plan.ii.cycles,
         measured: rtlIi.measured,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { designFiles, writeDesign } from '../../emit/generate.js';
+import { writeDesign } from '../../emit/generate.js';
+import { generateDesign } from '../../pipeline/design.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
 import { selectFrames } from '../../inputs/frames.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     checkFolderOutput(o.out, { force: o.force });
     const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
     const plan = compiled.plan;
-    const files = designFiles(plan, makeStimulus(plan, selectFrames(model, o).frames));
+    const files = generateDesign(plan, makeStimulus(plan, selectFrames(model, o).frames)).files;
     writeDesign(o.out, files, { force: o.force });
     const summary = {
       ok: true,

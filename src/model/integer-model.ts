@@ -1,4 +1,4 @@
-import type { Direction, Model, OutputRule } from '../model/types.js';
+import type { Direction, Model, OutputRule } from './types.js';
 
 /** Geometry of a convolution engine (channels last; im2col order ky, kx, c). */
 export interface ConvGeometry {

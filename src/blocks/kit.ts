@@ -1,0 +1,42 @@
+import type { BlockEstimate } from './cost.js';
+import type { MemoryImage } from './memory-image.js';
+import type { BlockBase } from '../plan/stream.js';
+
+/** A Verilog template file in rtl-templates/ and the module it defines. */
+export interface TemplateFile {
+  file: string;
+  module: string;
+}
+
+/**
+ * Everything the backends need to know about one block kind, asked of the kind instead of
+ * switched on: the emitter instantiates `template.module` with `verilogParams`, copies the
+ * template and its `uses`, writes `memories`; the simulator treats a combinational kind as a
+ * pass-through, exactly where the emitter gives it no clock; the estimator sums `estimate`.
+ */
+export interface BlockKit<B extends BlockBase> {
+  template: TemplateFile;
+  /** Templates the module instantiates, copied before it (in this order). */
+  uses: TemplateFile[];
+  /** false: no ap_clk/ap_rst_n ports, valid and ready pass straight through. */
+  clocked: boolean;
+  /** The instance's parameters, in the order the top lists them. */
+  verilogParams(b: B): Array<[string, string]>;
+  /** Images the instance reads with $readmemh (files under mem/). */
+  memories(b: B): MemoryImage[];
+  estimate(b: B): BlockEstimate;
+}
+
+/** Each integer parameter as a Verilog literal, in declaration order. */
+export function intParams(params: object): Array<[string, string]> {
+  return Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string]);
+}
+
+/** The kit of a block whose parameters are all integers and which reads no memory image. */
+export function plainKit<B extends BlockBase & { params: object }>(
+  template: TemplateFile,
+  clocked: boolean,
+  estimate: (p: B['params']) => BlockEstimate,
+): BlockKit<B> {
+  return { template, uses: [], clocked, verilogParams: (b) => intParams(b.params), memories: () => [], estimate: (b) => estimate(b.params) };
+}
