@@ -29,12 +29,12 @@ export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { fil
       expected: 'class',
       got: plan.output.stream,
     });
-  const design = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1))).files;
+  const { files: design, rtl: accelRtl } = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1)));
   const files = new Map<string, string>();
   for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
   for (const t of LINK_TEMPLATES) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));
   files.set(`rtl/${BOARD_TOP}.v`, emitBoardTop(plan, board, p));
-  const rtl = design.get('files.f')!.trim().split('\n').concat(LINK_TEMPLATES.map((t) => `rtl/${t}`), [`rtl/${BOARD_TOP}.v`]);
+  const rtl = accelRtl.concat(LINK_TEMPLATES.map((t) => `rtl/${t}`), [`rtl/${BOARD_TOP}.v`]);
   files.set('files.f', rtl.join('\n') + '\n');
   return { files, rtl };
 }
