@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/util/paths.js';
@@ -42,5 +43,63 @@ describe('bnn fold and bnn fifo', () => {
     expect(j.bitsSaved).toBe(j.autoBits - j.totalBits);
     expect(j.bitsSaved).toBeGreaterThan(0);
     expect(j.underVerifyTraffic.finished).toBe(true);
+  });
+});
+
+describe('--fold auto on the design commands', () => {
+  const rate = ['--fps', '100000', '--clock', '100'];
+  it("generate --fold auto --fps --clock: plan II <= 1000, bnn fold's folding, and its choice under autoFold", async () => {
+    const dir = join(workDir('cli-fold-auto'), 'gen');
+    const [g, f] = await Promise.all([
+      bnn(['generate', 'models/sfc-mnist.yaml', '--fold', 'auto', ...rate, '-o', dir, '--frames', '1', '--json']),
+      bnn(['fold', 'models/sfc-mnist.yaml', ...rate, '--json']),
+    ]);
+    expect(g.exitCode).toBe(0);
+    const gen = JSON.parse(g.stdout);
+    const fold = JSON.parse(f.stdout);
+    expect(gen.ii.cycles).toBeLessThanOrEqual(1000);
+    const engines = gen.blocks.filter((b: { kind: string }) => b.kind === 'mvtu').map((b: { params: { PE: number; SIMD: number } }) => ({ pe: b.params.PE, simd: b.params.SIMD }));
+    expect(engines).toEqual(fold.chosen.layers);
+    expect(gen.ii.cycles).toBe(fold.chosen.ii);
+    const { ok: _ok, ...record } = fold;
+    expect(gen.autoFold).toEqual(record);
+  });
+
+  it('simulate --fold auto --device --json: the choice inside the folding summary, and the run at that folding', async () => {
+    const r = await bnn(['simulate', 'models/sfc-mnist.yaml', '--fold', 'auto', '--device', 'xc7z020', '--frames', '2', '--json']);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const a = j.folding.autoFold;
+    expect(a.target).toEqual({ device: 'xc7z020' });
+    expect(a.chosen.lut + a.chosen.lutram).toBeLessThanOrEqual(53200);
+    expect(a.chosen.bram36).toBeLessThanOrEqual(140);
+    expect(j.folding.layers.map((l: { pe: number; simd: number }) => ({ pe: l.pe, simd: l.simd }))).toEqual(a.chosen.layers);
+    expect(j.folding.file).toBeUndefined();
+    expect(j.cycles.ii.analytic).toBe(a.chosen.ii);
+  });
+
+  it('--fold auto without a target, or a target without --fold auto: USAGE errors naming the option', async () => {
+    const never = join(workDir('cli-fold-auto'), 'never');
+    const [noTarget, noAuto, halfRate, synthNoAuto] = await Promise.all([
+      bnn(['simulate', 'models/sfc-mnist.yaml', '--fold', 'auto', '--json']),
+      bnn(['generate', 'models/sfc-mnist.yaml', ...rate, '-o', never, '--json']),
+      bnn(['verify', 'models/sfc-mnist.yaml', '--fold', 'auto', '--fps', '100000', '--json']),
+      bnn(['synth', 'models/sfc-mnist.yaml', '--device', 'xc7z020', '-o', join(workDir('cli-fold-auto'), 'never-synth'), '--json']),
+    ]);
+    for (const r of [noTarget, noAuto, halfRate, synthNoAuto]) expect(r.exitCode).toBe(2);
+    expect(JSON.parse(noTarget.stdout).error).toMatchObject({ code: 'USAGE', field: '--fps/--clock or --device' });
+    expect(JSON.parse(noAuto.stdout).error).toMatchObject({ code: 'USAGE', field: '--fold', expected: 'auto' });
+    expect(existsSync(never)).toBe(false);
+    expect(JSON.parse(halfRate.stdout).error).toMatchObject({ code: 'USAGE', field: '--fps/--clock/--device' });
+    expect(JSON.parse(synthNoAuto.stdout).error).toMatchObject({ code: 'USAGE', field: '--fold', expected: 'auto' });
+  });
+
+  it('report --fold auto --fps takes its --clock for the target', async () => {
+    const out = join(workDir('cli-fold-auto'), 'report.html');
+    const r = await bnn(['report', 'models/sfc-mnist.yaml', '--fold', 'auto', '--fps', '200000', '--clock', '100', '-o', out, '--json']);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.autoFold.target).toEqual({ iiMax: 500, fps: 200000, clockMHz: 100 });
+    expect(j.autoFold.chosen.ii).toBeLessThanOrEqual(500);
   });
 });

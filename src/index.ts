@@ -12,6 +12,7 @@ export type { IntegerModel } from './model/integer-model.js';
 export { foldThresholds } from './compiler/fold-thresholds.js';
 export { integerForward } from './compiler/integer-reference.js';
 export { compile, loadAnyFolding, type Compiled } from './compiler/compile.js';
+export { autoFoldRecord, chooseFolding, type AutoFoldRecord, type FoldTarget } from './compiler/fold-target.js';
 export { defaultFolding, parseFoldConfig, type FoldConfig } from './compiler/fold-config.js';
 export type { Plan, PlanBlock, OutputStream } from './plan/types.js';
 export { frameResults, type FrameResults } from './plan/output-values.js';

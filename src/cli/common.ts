@@ -4,6 +4,9 @@ import { Option, type Command } from 'commander';
 import { BnnError } from '../errors.js';
 import { compile, type Compiled } from '../compiler/compile.js';
 import type { FoldConfig } from '../compiler/fold-config.js';
+import { foldThresholds } from '../compiler/fold-thresholds.js';
+import { autoFoldRecord, chooseFolding, type AutoFoldRecord, type FoldTarget } from '../compiler/fold-target.js';
+import { DEVICES } from '../synth/devices.js';
 import { loadModel } from '../model/io.js';
 import type { Model } from '../model/types.js';
 import type { OutputStream } from '../plan/types.js';
@@ -23,6 +26,54 @@ export function addDesignOptions(cmd: Command): Command {
     .option('--quiet', 'print nothing but errors');
 }
 
+export interface FoldTargetOptions {
+  fold?: string;
+  fps?: number;
+  clock?: number;
+  device?: string;
+}
+
+export function positiveNumber(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new BnnError({ code: 'USAGE', message: `${flag} takes a number > 0`, field: flag, got: v });
+    return n;
+  };
+}
+
+/**
+ * `bnn fold`'s target options, for `--fold auto`. synth and report already own a --clock (with a
+ * default), so for them `clock: false` adds only --fps and --device and their --clock is the target's.
+ */
+export function addFoldTargetOptions(cmd: Command, { clock }: { clock: boolean }): Command {
+  cmd.addOption(new Option('--fps <f>', 'frames per second to reach (with --fold auto)').argParser(positiveNumber('--fps')));
+  if (clock) cmd.addOption(new Option('--clock <mhz>', 'clock in MHz (with --fold auto --fps)').argParser(positiveNumber('--clock')));
+  return cmd.addOption(new Option('--device <name>', 'fit this device (with --fold auto)').choices(DEVICES.map((d) => d.name)));
+}
+
+/** --fps with --clock, or --device; undefined when none is given. A mix, or half a rate, is a usage error. */
+export function parseFoldTarget(o: { fps?: number; clock?: number; device?: string }): FoldTarget | undefined {
+  const byRate = o.fps !== undefined || o.clock !== undefined;
+  if (!byRate && o.device === undefined) return undefined;
+  if ((byRate && o.device !== undefined) || (byRate && (o.fps === undefined || o.clock === undefined)))
+    throw new BnnError({ code: 'USAGE', message: 'give either --fps and --clock, or --device', field: '--fps/--clock/--device', expected: '--fps F --clock MHZ | --device NAME' });
+  return o.device !== undefined ? { device: o.device } : { fps: o.fps!, clockMHz: o.clock! };
+}
+
+/**
+ * The target of `--fold auto`, or undefined without it. A target option without `--fold auto` would
+ * be silently ignored, and `--fold auto` without one has nothing to aim at: both are refused.
+ */
+export function foldTargetOf(o: FoldTargetOptions): FoldTarget | undefined {
+  const target = parseFoldTarget(o);
+  if (o.fold !== 'auto') {
+    if (target) throw new BnnError({ code: 'USAGE', message: '--fps/--clock and --device choose the folding, so they need --fold auto', field: '--fold', expected: 'auto', got: o.fold === undefined ? 'no --fold' : JSON.stringify(o.fold) });
+    return undefined;
+  }
+  if (!target) throw new BnnError({ code: 'USAGE', message: '--fold auto needs a target', field: '--fps/--clock or --device', expected: '--fps F --clock MHZ | --device NAME' });
+  return target;
+}
+
 export function addFrameOptions(cmd: Command, defaultFrames: number): Command {
   return cmd
     .addOption(new Option('--frames <n>', 'number of input frames').default(defaultFrames).argParser(positiveInt('--frames')))
@@ -37,15 +88,22 @@ export function addLabelsOption(cmd: Command): Command {
 }
 
 /** What the report says of the folding a run used: per engine PE/SIMD, and the fold file itself when one was given. */
-export function foldingSummary(compiled: Compiled, file?: string): { source: string; layers: Array<{ layer: string; pe: number; simd: number }>; fifoDepth: FoldConfig['fifoDepth']; output: string; file?: string; content?: string } {
+export function foldingSummary(compiled: Compiled, file?: string, autoFold?: AutoFoldRecord): { source: string; layers: Array<{ layer: string; pe: number; simd: number }>; fifoDepth: FoldConfig['fifoDepth']; output: string; file?: string; content?: string; autoFold?: AutoFoldRecord } {
   const engines = compiled.plan.blocks.filter((b) => b.kind === 'mvtu');
   return {
     source: compiled.fold.source,
     layers: compiled.fold.layers.map((f, i) => ({ layer: engines[i]?.layer ?? `layer ${i}`, pe: f.pe, simd: f.simd })),
     fifoDepth: compiled.fold.fifoDepth,
     output: compiled.plan.output.stream,
-    ...(file ? { file, content: readFileSync(file, 'utf8') } : {}),
+    ...(file && !autoFold ? { file, content: readFileSync(file, 'utf8') } : {}),
+    ...(autoFold ? { autoFold } : {}),
   };
+}
+
+/** One line for a human: what `--fold auto` chose. */
+export function autoFoldLine(a: AutoFoldRecord): string {
+  const aim = 'device' in a.target ? `the fastest that fits ${a.target.device}` : `II <= ${a.target.iiMax} (${a.target.fps} frames/s at ${a.target.clockMHz} MHz)`;
+  return `folding chosen (--fold auto, ${aim}): II ${a.chosen.ii} cycles/frame, ~${a.chosen.lut} LUT, ${a.chosen.bram36} BRAM36 estimated; ${a.chosen.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}`;
 }
 
 export function positiveInt(flag: string) {
@@ -84,9 +142,20 @@ export function forceOption(): Option {
   return new Option('--force', 'replace the output folder even when bnn did not write it (its contents are deleted)');
 }
 
-export function loadAndCompile(modelFile: string, fold?: string, output?: OutputStream): { model: Model; compiled: Compiled } {
+/** With a target, the folding is `--fold auto`'s choice and autoFold says what was chosen among what. */
+export function loadAndCompile(modelFile: string, fold?: string, output?: OutputStream, target?: FoldTarget): { model: Model; compiled: Compiled; autoFold?: AutoFoldRecord } {
   const model = loadModel(modelFile);
-  return { model, compiled: compile(model, { ...(fold === undefined ? {} : { fold }), ...(output ? { output } : {}) }) };
+  const auto = autoFolding(model, target);
+  const folding = auto ? auto.fold : fold;
+  const compiled = compile(model, { ...(folding === undefined ? {} : { fold: folding }), ...(output ? { output } : {}) });
+  return { model, compiled, ...(auto ? { autoFold: auto.record } : {}) };
+}
+
+/** `--fold auto`'s folding for MODEL and the record a run reports of it; undefined without a target. */
+export function autoFolding(model: Model, target?: FoldTarget): { fold: FoldConfig; record: AutoFoldRecord } | undefined {
+  if (!target) return undefined;
+  const c = chooseFolding(foldThresholds(model), target);
+  return { fold: c.fold, record: autoFoldRecord(c) };
 }
 
 export function defaultOutDir(plan: { name: string }, what: string): string {

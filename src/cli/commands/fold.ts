@@ -1,20 +1,13 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
-import { foldForDevice, foldForThroughput, type FoldChoice } from '../../compiler/auto-fold.js';
 import { foldThresholds } from '../../compiler/fold-thresholds.js';
+import { autoFoldRecord, chooseFolding } from '../../compiler/fold-target.js';
 import { BnnError } from '../../errors.js';
 import { loadModel } from '../../model/io.js';
-import { DEVICES, deviceNamed } from '../../synth/devices.js';
+import { DEVICES } from '../../synth/devices.js';
+import { parseFoldTarget, positiveNumber } from '../common.js';
 import { printJson } from '../output.js';
-
-function positiveNumber(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new BnnError({ code: 'USAGE', message: `${flag} takes a number > 0`, field: flag, got: v });
-    return n;
-  };
-}
 
 export function register(program: Command): void {
   program
@@ -28,15 +21,15 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout (stable field names)')
     .option('--quiet', 'print nothing but errors')
     .action((modelFile: string, o: { fps?: number; clock?: number; device?: string; out?: string; json?: boolean; quiet?: boolean }) => {
-      const byRate = o.fps !== undefined || o.clock !== undefined;
-      if (byRate === (o.device !== undefined) || (byRate && (o.fps === undefined || o.clock === undefined)))
+      const target = parseFoldTarget(o);
+      if (!target)
         throw new BnnError({ code: 'USAGE', message: 'give either --fps and --clock, or --device', field: '--fps/--clock/--device', expected: '--fps F --clock MHZ | --device NAME' });
       if (o.out !== undefined && existsSync(o.out))
         throw new BnnError({ code: 'USAGE', message: 'the output file exists; bnn fold does not overwrite files', file: o.out, field: '--out', expected: 'a new file' });
       const im = foldThresholds(loadModel(modelFile));
-      const c: FoldChoice = byRate ? foldForThroughput(im, o.fps!, o.clock!) : foldForDevice(im, deviceNamed(o.device!)!);
+      const c = chooseFolding(im, target);
       if (o.out !== undefined) writeFileSync(o.out, stringify({ layers: c.fold.layers, fifoDepth: 'auto' }, { flow: false }), { flag: 'wx' });
-      if (o.json) printJson({ ok: true, target: c.target, chosen: c.chosen, pareto: c.front, considered: c.considered, ...(o.out ? { out: o.out } : {}) });
+      if (o.json) printJson({ ok: true, ...autoFoldRecord(c), ...(o.out ? { out: o.out } : {}) });
       else if (!o.quiet) {
         const L = [`chosen: II ${c.chosen.ii} cycles/frame, ~${c.chosen.lut} LUT + ${c.chosen.lutram} LUTRAM, ${c.chosen.ff} FF, ${c.chosen.bram36} BRAM36 (7-series estimate)`];
         L.push(`  ${c.chosen.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}`);

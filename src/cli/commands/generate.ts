@@ -4,7 +4,7 @@ import { generateDesign } from '../../pipeline/design.js';
 import { makeStimulus } from '../../../sim/stimulus.js';
 import { selectFrames } from '../../inputs/frames.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
-import { addDesignOptions, addFrameOptions, forceOption, loadAndCompile, outputOption, type DesignOptions } from '../common.js';
+import { addDesignOptions, addFoldTargetOptions, foldTargetOf, addFrameOptions, autoFoldLine, forceOption, loadAndCompile, outputOption, type DesignOptions, type FoldTargetOptions } from '../common.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -14,9 +14,9 @@ export function register(program: Command): void {
     .argument('<model>', 'model file (models/*.yaml)')
     .addOption(outputOption('-o, --out <dir>', 'output folder: a new one, or one that bnn wrote (replaced atomically)').makeOptionMandatory())
     .addOption(forceOption());
-  addFrameOptions(addDesignOptions(cmd), 4).action((modelFile: string, o: DesignOptions & { out: string; force?: boolean; frames: number; seed: number; inputs?: string; dataset?: string }) => {
+  addFrameOptions(addFoldTargetOptions(addDesignOptions(cmd), { clock: true }), 4).action((modelFile: string, o: DesignOptions & FoldTargetOptions & { out: string; force?: boolean; frames: number; seed: number; inputs?: string; dataset?: string }) => {
     checkFolderOutput(o.out, { force: o.force });
-    const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
+    const { model, compiled, autoFold } = loadAndCompile(modelFile, o.fold, o.output, foldTargetOf(o));
     const plan = compiled.plan;
     const files = generateDesign(plan, makeStimulus(plan, selectFrames(model, o).frames)).files;
     writeDesign(o.out, files, { force: o.force });
@@ -27,9 +27,11 @@ export function register(program: Command): void {
       files: [...files.keys()].sort(),
       ii: plan.ii,
       blocks: plan.blocks.map((b) => ({ name: b.name, kind: b.kind, cyclesPerFrame: b.cyclesPerFrame, params: b.params })),
+      ...(autoFold ? { autoFold } : {}),
     };
     if (o.json) printJson(summary);
     else if (!o.quiet) {
+      if (autoFold) process.stdout.write(autoFoldLine(autoFold) + '\n');
       process.stdout.write(`generated ${plan.top} in ${o.out}: ${files.size} files, II ${plan.ii.cycles} cycles/frame (bottleneck ${plan.ii.bottleneck})\n`);
       process.stdout.write(`  run the testbench: ${o.out}/run_icarus.sh  or  ${o.out}/run_verilator.sh\n`);
     }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { NO_TRAFFIC } from '../../../sim/stimulus.js';
 import { simulate, type EngineName, type SimReport } from '../../../sim/simulate.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
-import { addDesignOptions, addFrameOptions, addLabelsOption, foldingSummary, loadAndCompile, type DesignOptions } from '../common.js';
+import { addDesignOptions, addFoldTargetOptions, foldTargetOf, addFrameOptions, addLabelsOption, autoFoldLine, foldingSummary, loadAndCompile, type DesignOptions, type FoldTargetOptions } from '../common.js';
 import { printJson, shortList } from '../output.js';
 
 /** The first frames' scores for a human; --json has them all. */
@@ -29,15 +29,16 @@ export function register(program: Command): void {
     .description('run MODEL in the cycle-accurate simulator: predictions, scores, II, latency, per-block busy/stall/idle')
     .argument('<model>', 'model file (models/*.yaml)');
   cmd.addOption(new Option('--engine <name>', 'event-driven engine, or the per-cycle reference (same results)').choices(['event', 'cycle']).default('event'));
-  addLabelsOption(addFrameOptions(addDesignOptions(cmd), 8)).action((modelFile: string, o: DesignOptions & { frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; engine: EngineName }) => {
-    const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
+  addLabelsOption(addFrameOptions(addFoldTargetOptions(addDesignOptions(cmd), { clock: true }), 8)).action((modelFile: string, o: DesignOptions & FoldTargetOptions & { frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; engine: EngineName }) => {
+    const { model, compiled, autoFold } = loadAndCompile(modelFile, o.fold, o.output, foldTargetOf(o));
     const input = selectFrames(model, o);
     const { report } = simulate(compiled.plan, input.frames, NO_TRAFFIC, o.engine);
     const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
     const short = input.warning ? { framesRequested: input.requested, warning: input.warning } : {};
-    if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, inputs: input.source, ...short, folding: foldingSummary(compiled, o.fold), ...report, ...acc });
+    if (o.json) printJson({ ok: report.finished, design: compiled.plan.top, inputs: input.source, ...short, folding: foldingSummary(compiled, o.fold, autoFold), ...report, ...acc });
     else if (!o.quiet) {
       if (input.warning) process.stderr.write(`bnn: warning: ${input.warning}\n`);
+      if (autoFold) process.stdout.write(autoFoldLine(autoFold) + '\n');
       process.stdout.write(`inputs: ${input.source}\n` + formatSimReport(report));
       if (acc.labels) process.stdout.write(`accuracy against the labels: ${(100 * acc.accuracy!).toFixed(2)}% of ${acc.labels.length}\n`);
     }

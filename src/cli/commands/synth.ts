@@ -7,11 +7,13 @@ import { fitIce40, type Ice40Probe } from '../../synth/fit-ice40.js';
 import { ICE40_DEVICES, type Ice40Target } from '../../synth/ice40.js';
 import { runSynth, SYNTH_TARGETS, type SynthReport, type SynthTarget } from '../../synth/run.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
-import { forceOption, outputOption } from '../common.js';
+import { addFoldTargetOptions, autoFolding, autoFoldLine, foldTargetOf, forceOption, outputOption } from '../common.js';
 import { printJson, progress } from '../output.js';
 
 interface SynthOpts {
   fold?: string;
+  fps?: number;
+  device?: string;
   target: string;
   clock: string;
   output?: string;
@@ -64,47 +66,50 @@ export function synthText(r: SynthReport): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('synth')
     .description('Generate the design and measure it: Yosys synth_xilinx (resources per block) or the iCE40 flow to a bitstream (Fmax)')
     .argument('<model>', 'model file (format v1)')
-    .option('--fold <file>', 'folding (fold.yaml); default: automatic, and for an iCE40 target the fastest that fits it')
+    .option('--fold <file>', "folding (fold.yaml), or 'auto' with --fps (at --clock) or --device; default: automatic, and for an iCE40 target the fastest that fits it")
     .option('--target <t>', `target(s), comma-separated: ${SYNTH_TARGETS.join(', ')}`, 'xc7')
     .option('--clock <mhz>', 'clock constraint in MHz (iCE40 place and route; throughput on xc7)', '100')
     .addOption(outputOption('-o, --output <dir>', 'output folder (design, scripts, reports, bitstream): a new one, or one that bnn wrote'))
     .addOption(forceOption())
     .option('--json', 'print the results as JSON')
-    .option('--quiet', 'print nothing but errors')
-    .action(async (modelFile: string, o: SynthOpts) => {
-      const targets = parseTargets(o.target);
-      const clockMHz = parseClock(o.clock);
-      const model = loadModel(modelFile);
-      const p = progress(o);
-      const t0 = Date.now();
-      // Without --fold an iCE40 target gets a folding that fits it (the smallest device asked for).
-      const ice40 = targets.filter((t): t is Ice40Target => t !== 'xc7').sort((a, b) => ICE40_DEVICES[a].lcs - ICE40_DEVICES[b].lcs);
-      let fit: { target: Ice40Target; probes: Ice40Probe[] } | undefined;
-      let fold: string | FoldConfig | undefined = o.fold;
-      if (fold === undefined && ice40.length) {
-        const f = await fitIce40(model, ice40[0]!, clockMHz, (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`));
-        fit = { target: ice40[0]!, probes: f.probes };
-        fold = f.fold;
-      }
-      const { plan } = compile(model, fold === undefined ? {} : { fold });
-      const dir = o.output ?? `${plan.top}_synth`;
-      checkFolderOutput(dir, { force: o.force });
-      const r = await runSynth(plan, dir, {
-        targets,
-        clockMHz,
-        force: o.force,
-        onProgress: (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`),
-      });
-      p.done();
-      const autoFold = fit ? { target: fit.target, folding: plan.source.fold, probes: fit.probes } : undefined;
-      if (o.json) printJson({ ok: true, ...r, ...(autoFold ? { autoFold } : {}) });
-      else if (!o.quiet) {
-        if (autoFold) process.stdout.write(`folding chosen to fit ${autoFold.target} (${autoFold.probes.length} synthesis probes): ${plan.blocks.flatMap((b) => (b.kind === 'mvtu' ? [`PE${b.params.PE}/SIMD${b.params.SIMD}`] : [])).join(', ')}\n`);
-        process.stdout.write(synthText(r) + '\n');
-      }
+    .option('--quiet', 'print nothing but errors');
+  addFoldTargetOptions(cmd, { clock: false }).action(async (modelFile: string, o: SynthOpts) => {
+    const targets = parseTargets(o.target);
+    const clockMHz = parseClock(o.clock);
+    const foldTarget = foldTargetOf({ fold: o.fold, fps: o.fps, device: o.device, ...(o.fps !== undefined ? { clock: clockMHz } : {}) });
+    const model = loadModel(modelFile);
+    const p = progress(o);
+    const t0 = Date.now();
+    // Without --fold an iCE40 target gets a folding that fits it (the smallest device asked for).
+    const ice40 = targets.filter((t): t is Ice40Target => t !== 'xc7').sort((a, b) => ICE40_DEVICES[a].lcs - ICE40_DEVICES[b].lcs);
+    let fit: { target: Ice40Target; probes: Ice40Probe[] } | undefined;
+    const auto = autoFolding(model, foldTarget);
+    let fold: string | FoldConfig | undefined = auto ? auto.fold : o.fold;
+    if (fold === undefined && ice40.length) {
+      const f = await fitIce40(model, ice40[0]!, clockMHz, (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`));
+      fit = { target: ice40[0]!, probes: f.probes };
+      fold = f.fold;
+    }
+    const { plan } = compile(model, fold === undefined ? {} : { fold });
+    const dir = o.output ?? `${plan.top}_synth`;
+    checkFolderOutput(dir, { force: o.force });
+    const r = await runSynth(plan, dir, {
+      targets,
+      clockMHz,
+      force: o.force,
+      onProgress: (s) => p.update(`bnn synth: ${s} (${Math.round((Date.now() - t0) / 1000)} s)`),
     });
+    p.done();
+    const autoFold = fit ? { target: fit.target, folding: plan.source.fold, probes: fit.probes } : auto?.record;
+    if (o.json) printJson({ ok: true, ...r, ...(autoFold ? { autoFold } : {}) });
+    else if (!o.quiet) {
+      if (auto) process.stdout.write(autoFoldLine(auto.record) + '\n');
+      if (fit) process.stdout.write(`folding chosen to fit ${fit.target} (${fit.probes.length} synthesis probes): ${plan.blocks.flatMap((b) => (b.kind === 'mvtu' ? [`PE${b.params.PE}/SIMD${b.params.SIMD}`] : [])).join(', ')}\n`);
+      process.stdout.write(synthText(r) + '\n');
+    }
+  });
 }

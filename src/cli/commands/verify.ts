@@ -5,7 +5,7 @@ import { verify } from '../../verify/verify.js';
 import { describeStreamDifference } from '../../verify/compare-streams.js';
 import { accuracy, selectFrames } from '../../inputs/frames.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
-import { addDesignOptions, addFrameOptions, addLabelsOption, defaultOutDir, forceOption, loadAndCompile, outputOption, type DesignOptions } from '../common.js';
+import { addDesignOptions, addFoldTargetOptions, foldTargetOf, addFrameOptions, addLabelsOption, autoFoldLine, defaultOutDir, forceOption, loadAndCompile, outputOption, type DesignOptions, type FoldTargetOptions } from '../common.js';
 import { formatScores } from './simulate.js';
 import { printJson, progress, shortList } from '../output.js';
 
@@ -34,9 +34,9 @@ export function register(program: Command): void {
     .addOption(outputOption('-o, --out <dir>', 'work folder for the design, stimulus and logs: a new one, or one that bnn wrote (default out/<design>/verify-<sim>)'))
     .addOption(forceOption())
     .option('--no-traffic', 'no random input gaps or output backpressure');
-  addLabelsOption(addFrameOptions(addDesignOptions(cmd), 4)).action(
-    async (modelFile: string, o: DesignOptions & { sim: 'icarus' | 'verilator'; out?: string; force?: boolean; frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; traffic: boolean }) => {
-      const { model, compiled } = loadAndCompile(modelFile, o.fold, o.output);
+  addLabelsOption(addFrameOptions(addFoldTargetOptions(addDesignOptions(cmd), { clock: true }), 4)).action(
+    async (modelFile: string, o: DesignOptions & FoldTargetOptions & { sim: 'icarus' | 'verilator'; out?: string; force?: boolean; frames: number; seed: number; inputs?: string; labels?: string; dataset?: string; traffic: boolean }) => {
+      const { model, compiled, autoFold } = loadAndCompile(modelFile, o.fold, o.output, foldTargetOf(o));
       const dir = o.out ?? defaultOutDir(compiled.plan, `verify-${o.sim}`);
       checkFolderOutput(dir, { force: o.force });
       const p = progress(o);
@@ -54,9 +54,10 @@ export function register(program: Command): void {
       p.done();
       const acc = input.labels ? { labels: input.labels, accuracy: accuracy(report.predictions, input.labels) } : {};
       const short = input.warning ? { framesRequested: input.requested, warning: input.warning } : {};
-      if (o.json) printJson({ ...report, inputs: input.source, ...short, ...acc });
+      if (o.json) printJson({ ...report, inputs: input.source, ...short, ...acc, ...(autoFold ? { autoFold } : {}) });
       else if (!o.quiet) {
         if (input.warning) process.stderr.write(`bnn: warning: ${input.warning}\n`);
+        if (autoFold) process.stdout.write(autoFoldLine(autoFold) + '\n');
         process.stdout.write(formatVerifyReport(report));
         process.stdout.write(`  inputs: ${input.source}${acc.labels ? `; RTL accuracy against the labels ${(100 * acc.accuracy!).toFixed(2)}%` : ''}\n`);
       }
