@@ -1,7 +1,7 @@
 import { BnnError } from '../errors.js';
 import { deviceNamed } from '../synth/devices.js';
 import { foldForDevice, foldForThroughput, type FoldChoice, type FoldPoint } from './auto-fold.js';
-import type { IntegerModel } from './integer-model.js';
+import type { IntegerModel } from '../model/integer-model.js';
 
 /** What `--fold auto` aims at: a frame rate at a clock, or a device to fill. */
 export type FoldTarget = { fps: number; clockMHz: number } | { device: string };
