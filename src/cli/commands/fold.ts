@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import { foldThresholds } from '../../compiler/fold-thresholds.js';
@@ -6,7 +6,8 @@ import { autoFoldRecord, chooseFolding } from '../../compiler/fold-target.js';
 import { BnnError } from '../../errors.js';
 import { loadModel } from '../../model/io.js';
 import { DEVICES } from '../../synth/devices.js';
-import { parseFoldTarget, positiveNumber } from '../common.js';
+import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
+import { outputOption, parseFoldTarget, positiveNumber } from '../common.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -17,18 +18,22 @@ export function register(program: Command): void {
     .addOption(new Option('--fps <f>', 'frames per second to reach').argParser(positiveNumber('--fps')))
     .addOption(new Option('--clock <mhz>', 'clock in MHz (with --fps)').argParser(positiveNumber('--clock')))
     .addOption(new Option('--device <name>', 'fit this device').choices(DEVICES.map((d) => d.name)))
-    .option('-o, --out <fold.yaml>', 'write the chosen folding as a fold.yaml (not over an existing file)')
+    .addOption(outputOption('-o, --out <fold.yaml>', 'write the chosen folding as a fold.yaml (not over an existing file)'))
     .option('--json', 'print one JSON object on stdout (stable field names)')
     .option('--quiet', 'print nothing but errors')
     .action((modelFile: string, o: { fps?: number; clock?: number; device?: string; out?: string; json?: boolean; quiet?: boolean }) => {
       const target = parseFoldTarget(o);
       if (!target)
         throw new BnnError({ code: 'USAGE', message: 'give either --fps and --clock, or --device', field: '--fps/--clock/--device', expected: '--fps F --clock MHZ | --device NAME' });
-      if (o.out !== undefined && existsSync(o.out))
-        throw new BnnError({ code: 'USAGE', message: 'the output file exists; bnn fold does not overwrite files', file: o.out, field: '--out', expected: 'a new file' });
+      if (o.out !== undefined) {
+        checkFileOutput(o.out, { field: '--out' });
+        // A fold file is often hand-edited: never replace one.
+        if (existsSync(o.out))
+          throw new BnnError({ code: 'USAGE', message: 'the output file exists; bnn fold does not overwrite fold files', file: o.out, field: '--out', expected: 'a new file path' });
+      }
       const im = foldThresholds(loadModel(modelFile));
       const c = chooseFolding(im, target);
-      if (o.out !== undefined) writeFileSync(o.out, stringify({ layers: c.fold.layers, fifoDepth: 'auto' }, { flow: false }), { flag: 'wx' });
+      if (o.out !== undefined) writeFileSafe(o.out, stringify({ layers: c.fold.layers, fifoDepth: 'auto' }, { flow: false }), { field: '--out' });
       if (o.json) printJson({ ok: true, ...autoFoldRecord(c), ...(o.out ? { out: o.out } : {}) });
       else if (!o.quiet) {
         const L = [`chosen: II ${c.chosen.ii} cycles/frame, ~${c.chosen.lut} LUT + ${c.chosen.lutram} LUTRAM, ${c.chosen.ff} FF, ${c.chosen.bram36} BRAM36 (7-series estimate)`];
