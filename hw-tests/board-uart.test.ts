@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compile, type Compiled } from '../src/compiler/compile.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { compile, withOutput, type Compiled } from '../src/compiler/compile.js';
+import { boardRtlFiles } from '../src/boards/build.js';
+import { BOARD_TOP } from '../src/boards/board-top.js';
+import { BOARDS } from '../src/boards/boards.js';
+import { linkParams } from '../src/boards/link-params.js';
 import { integerForward } from '../src/compiler/integer-reference.js';
 import { uartCommands, uartSimBuild } from '../src/host/backends.js';
 import { openAccelerator } from '../src/host/accelerator.js';
@@ -9,6 +16,7 @@ import { randomModel } from '../src/model/random-model.js';
 import { frames, toolOrSkip, workDir } from './cases.js';
 
 const have = await toolOrSkip('verilator');
+const haveIcarus = await toolOrSkip('iverilog');
 // A small net keeps the two Verilator builds short; the protocol does not depend on the size.
 const design: Compiled = compile(randomModel({ name: 'uart_small', arch: [48, 32, 24, 10], seed: 3 }));
 const input = frames(6, 48, 11);
@@ -16,6 +24,26 @@ const golden = input.map((f) => integerForward(design.integer, f));
 const cacheDir = workDir('board-uart');
 const layout = frameLayout(design.plan);
 const goldenScores = golden.map((g) => Array.from(g.scores));
+// A fixed-point last layer: signed 15-bit values, one beat per frame (the link's other generate branches).
+const fixed = compile(randomModel({ name: 'uart_signed', arch: [48, 10], seed: 5, fixedInput: { signed: false } }), { output: 'scores' });
+
+describe.skipIf(!have || !haveIcarus)('board top RTL: Verilator -Wall clean, Icarus accepts it', () => {
+  it.each([['popcount scores, 2 beats per frame', design], ['signed two-byte scores, 1 beat', fixed]] as const)('%s', async (_, c) => {
+    const plan = withOutput(c, 'scores').plan;
+    const { files } = boardRtlFiles(plan, BOARDS['hx8k-breakout'], linkParams(plan, { clockHz: 12e6, baud: 115200 }));
+    const dir = workDir('board-lint');
+    for (const [k, v] of files) {
+      mkdirSync(dirname(join(dir, k)), { recursive: true });
+      writeFileSync(join(dir, k), v);
+    }
+    const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', BOARD_TOP, '-f', 'files.f'], { cwd: dir, reject: false, all: true });
+    expect(r.all, 'verilator --lint-only -Wall').toBe('');
+    expect(r.exitCode).toBe(0);
+    const ic = await execa('iverilog', ['-g2005', '-o', 'board.vvp', '-s', BOARD_TOP, '-c', 'files.f'], { cwd: dir, reject: false, all: true });
+    expect(ic.all, 'iverilog -g2005').toBe('');
+    expect(ic.exitCode).toBe(0);
+  });
+});
 
 describe.skipIf(!have)('board top at the bit level: bytes on the UART pins', () => {
   let proc: LineProcess;
@@ -107,7 +135,6 @@ describe.skipIf(!have)('hardware-software co-verification: one host program, eve
   });
 
   it('a fixed-point last layer: signed 15-bit scores, two bytes each, sign-extended, equal on every backend', async () => {
-    const fixed = compile(randomModel({ name: 'uart_signed', arch: [48, 10], seed: 5, fixedInput: { signed: false } }), { output: 'scores' });
     expect(fixed.plan.output.values).toMatchObject({ signed: true, bits: 15, beatsPerFrame: 1 });
     const ref = input.map((f) => integerForward(fixed.integer, f));
     const want = { classes: ref.map((g) => g.prediction), scores: ref.map((g) => Array.from(g.scores)) };

@@ -265,12 +265,19 @@ module bnn_uart_link #(
       assign score_ext = score;
     end
   endgenerate
-  wire [EXT_W-1:0] score_shr = score_ext >> {t_byte, 3'b000};
+  wire [7:0] score_byte;
+  generate
+    if (SCORE_BYTES > 1) begin : g_bytes
+      assign score_byte = score_ext[{t_byte, 3'b000} +: 8];
+    end else begin : g_byte
+      assign score_byte = score_ext;
+    end
+  endgenerate
   wire has_scores = (t_code == ST_OK);
   wire [3:0] q_head = q_mem[q_rd];
   wire tx_ready;
   wire [7:0] head_byte = (t_idx == 2'd0) ? 8'hC3 : (t_idx == 2'd1) ? {5'd0, t_code} : (t_idx == 2'd2) ? t_class : (has_scores ? N_SCORES : 8'd0);
-  wire [7:0] tx_byte = (t_state == T_SCORES) ? score_shr[7:0] : head_byte;
+  wire [7:0] tx_byte = (t_state == T_SCORES) ? score_byte : head_byte;
   wire tx_valid = (t_state == T_SEND) || (t_state == T_SCORES);
 
   assign q_pop = (t_state == T_IDLE) && (q_n != 3'd0);
