@@ -1,8 +1,7 @@
 import type { Plan } from '../plan/types.js';
 import { STATUS_LEDS, type BoardDef } from './boards.js';
 import type { LinkParams } from './link-params.js';
-import { labelSelectBlock, labelSelectKit } from '../blocks/label-select.js';
-import { bitsFor } from '../util/math.js';
+import { labelSelectFor, labelSelectKit } from '../blocks/label-select.js';
 
 export const BOARD_TOP = 'bnn_board_top';
 
@@ -17,8 +16,7 @@ export const BOARD_TOP = 'bnn_board_top';
 export function emitBoardTop(plan: Plan, board: BoardDef, p: LinkParams): string {
   if (plan.output.stream !== 'scores') throw new Error('internal: the board top wraps the score-streaming accelerator (withOutput(c, "scores"))');
   const v = plan.output.values;
-  const idxBits = bitsFor(v.perBeat * v.beatsPerFrame - 1);
-  const sel = labelSelectBlock('label_select', v.perBeat, v.beatsPerFrame, plan.output.classes, v.bits, 8 * Math.ceil(idxBits / 8), v.signed, plan.output.rule === 'highest-set-bit');
+  const sel = labelSelectFor(v, plan.output.classes, plan.output.rule);
   const selParams = labelSelectKit.verilogParams(sel);
   const clsW = sel.params.OUT_W;
   const valBits = v.perBeat * v.bits;
