@@ -17,11 +17,11 @@ describe('bnn board: the PYNQ-Z2 files, and --output scores', () => {
     for (const f of ['pynq/bd.tcl', 'pynq/bnn_driver.py', 'rtl/axis_tlast.v', 'vivado/create_project.tcl', 'rtl/tfc_random.v']) expect(existsSync(join(dir, f)), f).toBe(true);
   });
 
-  it('a UART board refuses --output scores before writing anything', async () => {
+  it('a UART board (it sends class and scores) refuses any --output before writing anything', async () => {
     const dir = join(workDir('cli-board-scores'), 'b');
     const r = await bnn(['board', 'models/tfc-random.yaml', '--board', 'icebreaker', '--output', 'scores', '-o', dir, '--json']);
     expect(r.exitCode).toBe(2);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'USAGE', expected: 'class', got: 'scores' });
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'USAGE', field: '--output', got: 'scores' });
     expect(existsSync(dir)).toBe(false);
   });
 });

@@ -4,8 +4,12 @@
 // accelerator's AXI4-Stream ports. Host → board, per frame:
 //   A5 5A | length (2 bytes, little-endian) = FRAME_BYTES | FRAME_BYTES payload bytes | XOR of the payload
 // one payload byte per raw input element (its low ELEM_BITS bits), in the accelerator's element
-// order. Board → host, one response per frame or per rejected header:
-//   C3 | status | class | score count (0: this top returns the class only)
+// order. Board → host (protocol version 2), one response per frame or per rejected header:
+//   C3 | status | class | score count S | S scores of SCORE_BYTES bytes each
+// S = CLASSES for an ok frame, else 0; each score little-endian, sign-extended (SIGNED) or
+// zero-extended from VAL_W bits. The scores arrive on s_axis (PE values per beat, NF beats per
+// frame, pad lanes last); the class arrives on c_t* one cycle after the frame's last score beat
+// (a bnn_label_select beside the link on the same stream).
 // status 0 ok, 1 bad length, 2 bad checksum, 3 timeout (more than TIMEOUT clocks between two bytes
 // of a frame), 4 overrun. Every path returns to hunting for A5 5A, so no byte sequence hangs it.
 // Payload bytes go to the accelerator as they arrive; a frame cut short is padded with zeros so
@@ -17,7 +21,13 @@ module bnn_uart_link #(
   parameter integer ELEM_BITS = 8,
   parameter integer IN_W = 224,
   parameter integer OUT_W = 8,
-  parameter integer TIMEOUT = 1200000
+  parameter integer TIMEOUT = 1200000,
+  parameter integer PE = 1,
+  parameter integer NF = 1,
+  parameter integer VAL_W = 8,
+  parameter integer CLASSES = 1,
+  parameter integer SCORE_BYTES = 1,
+  parameter integer SIGNED = 0
 ) (
   input  wire            ap_clk,
   input  wire            ap_rst_n,
@@ -29,6 +39,8 @@ module bnn_uart_link #(
   input  wire [OUT_W-1:0] s_axis_tdata,
   input  wire            s_axis_tvalid,
   output wire            s_axis_tready,
+  input  wire [7:0]      c_tdata,
+  input  wire            c_tvalid,
   output wire            busy,
   output reg             last_error,
   output reg  [7:0]      last_class
@@ -71,7 +83,8 @@ module bnn_uart_link #(
   reg beat_valid;
 
   // Status queue to the transmitter: {has_result, code}; a result-carrying entry waits for its
-  // frame's output beat. Four entries: a response is shorter than any frame, so it never fills.
+  // frame's output beats. Four entries: a response is never longer than a frame (src/boards/link-params.ts
+  // checks it), so it never fills.
   reg [3:0] q_mem [0:3];
   reg [1:0] q_wr;
   reg [1:0] q_rd;
@@ -208,16 +221,64 @@ module bnn_uart_link #(
     end
   end
 
-  // ---- transmit: one 4-byte response per queue entry ----
-  localparam [1:0] T_IDLE = 2'd0, T_RESULT = 2'd1, T_SEND = 2'd2;
-  reg [1:0] t_state;
+  // ---- transmit: one response per queue entry; a result waits for its frame's scores and class ----
+  localparam integer SV_W = PE * VAL_W;
+  localparam integer ALL_W = SV_W * NF;
+  localparam integer EXT_W = 8 * SCORE_BYTES;
+  localparam integer NF_W = (NF > 1) ? $clog2(NF) : 1;
+  localparam integer SB_W = (SCORE_BYTES > 1) ? $clog2(SCORE_BYTES) : 1;
+  localparam integer NF_LAST_I = NF - 1;
+  localparam integer SB_LAST_I = SCORE_BYTES - 1;
+  localparam integer CLS_LAST_I = CLASSES - 1;
+  localparam [NF_W-1:0] NF_LAST = NF_LAST_I[NF_W-1:0];
+  localparam [SB_W-1:0] SB_LAST = SB_LAST_I[SB_W-1:0];
+  localparam [7:0] CLS_LAST = CLS_LAST_I[7:0];
+  localparam integer CLASSES_I = CLASSES;
+  localparam [7:0] N_SCORES = CLASSES_I[7:0];
+  localparam [2:0] T_IDLE = 3'd0, T_RESULT = 3'd1, T_CLASS = 3'd2, T_SEND = 3'd3, T_SCORES = 3'd4;
+  reg [2:0] t_state;
   reg [2:0] t_code;
   reg [7:0] t_class;
   reg [1:0] t_idx;
+  reg [NF_W-1:0] t_beat;
+  reg [SB_W-1:0] t_byte;
+  reg [7:0] t_score;
+  // A frame's scores, score 0 in the low bits; sending shifts the next one down.
+  reg [ALL_W-1:0] scores;
+  wire [ALL_W-1:0] scores_in;
+  generate
+    if (NF > 1) begin : g_many
+      assign scores_in = {s_axis_tdata[SV_W-1:0], scores[ALL_W-1:SV_W]};
+    end else begin : g_one
+      assign scores_in = s_axis_tdata[SV_W-1:0];
+    end
+  endgenerate
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [OUT_W-1:0] s_axis_unused = s_axis_tdata;  // bytes rounding a beat up carry nothing
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [VAL_W-1:0] score = scores[VAL_W-1:0];
+  wire [EXT_W-1:0] score_ext;
+  generate
+    if (EXT_W > VAL_W) begin : g_ext
+      assign score_ext = {{(EXT_W - VAL_W){SIGNED != 0 ? score[VAL_W-1] : 1'b0}}, score};
+    end else begin : g_noext
+      assign score_ext = score;
+    end
+  endgenerate
+  wire [7:0] score_byte;
+  generate
+    if (SCORE_BYTES > 1) begin : g_bytes
+      assign score_byte = score_ext[{t_byte, 3'b000} +: 8];
+    end else begin : g_byte
+      assign score_byte = score_ext;
+    end
+  endgenerate
+  wire has_scores = (t_code == ST_OK);
   wire [3:0] q_head = q_mem[q_rd];
   wire tx_ready;
-  wire [7:0] tx_byte = (t_idx == 2'd0) ? 8'hC3 : (t_idx == 2'd1) ? {5'd0, t_code} : (t_idx == 2'd2) ? t_class : 8'd0;
-  wire tx_valid = (t_state == T_SEND);
+  wire [7:0] head_byte = (t_idx == 2'd0) ? 8'hC3 : (t_idx == 2'd1) ? {5'd0, t_code} : (t_idx == 2'd2) ? t_class : (has_scores ? N_SCORES : 8'd0);
+  wire [7:0] tx_byte = (t_state == T_SCORES) ? score_byte : head_byte;
+  wire tx_valid = (t_state == T_SEND) || (t_state == T_SCORES);
 
   assign q_pop = (t_state == T_IDLE) && (q_n != 3'd0);
   assign s_axis_tready = (t_state == T_RESULT);
@@ -232,6 +293,10 @@ module bnn_uart_link #(
       t_code <= 3'd0;
       t_class <= 8'd0;
       t_idx <= 2'd0;
+      t_beat <= {NF_W{1'b0}};
+      t_byte <= {SB_W{1'b0}};
+      t_score <= 8'd0;
+      scores <= {ALL_W{1'b0}};
       last_error <= 1'b0;
       last_class <= 8'd0;
     end else begin
@@ -240,21 +305,38 @@ module bnn_uart_link #(
           t_code <= q_head[2:0];
           t_class <= 8'd0;
           t_idx <= 2'd0;
+          t_beat <= {NF_W{1'b0}};
+          t_byte <= {SB_W{1'b0}};
+          t_score <= 8'd0;
           t_state <= q_head[3] ? T_RESULT : T_SEND;
           if (!q_head[3]) last_error <= 1'b1;
         end
         T_RESULT: if (s_axis_tvalid) begin
-          // A frame that failed its check still produced a result: consume it, report no class.
+          scores <= scores_in;
+          t_beat <= t_beat + 1'b1;
+          if (t_beat == NF_LAST) t_state <= T_CLASS;
+        end
+        // The label select answers the cycle after the last beat; a frame that failed its check
+        // still produced a result: consume it, report no class.
+        T_CLASS: if (c_tvalid) begin
           if (t_code == ST_OK) begin
-            t_class <= s_axis_tdata[7:0];
-            last_class <= s_axis_tdata[7:0];
+            t_class <= c_tdata;
+            last_class <= c_tdata;
           end
           last_error <= (t_code != ST_OK);
           t_state <= T_SEND;
         end
-        default: if (tx_ready) begin
+        T_SEND: if (tx_ready) begin
           t_idx <= t_idx + 1'b1;
-          if (t_idx == 2'd3) t_state <= T_IDLE;
+          if (t_idx == 2'd3) t_state <= has_scores ? T_SCORES : T_IDLE;
+        end
+        default: if (tx_ready) begin
+          if (t_byte == SB_LAST) begin
+            t_byte <= {SB_W{1'b0}};
+            scores <= scores >> VAL_W;
+            t_score <= t_score + 8'd1;
+            if (t_score == CLS_LAST) t_state <= T_IDLE;
+          end else t_byte <= t_byte + 1'b1;
         end
       endcase
     end

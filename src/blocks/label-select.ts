@@ -2,6 +2,7 @@ import { plainKit } from './kit.js';
 import type { BlockEstimate } from './cost.js';
 import { bitsFor } from '../util/math.js';
 import type { BlockBase } from '../plan/stream.js';
+import type { OutputRule } from '../model/types.js';
 
 /**
  * `rtl-templates/label_select.v` / `sim/label-select.ts`: argmax over the last layer's scores,
@@ -24,6 +25,12 @@ export function labelSelectBlock(name: string, pe: number, nf: number, classes: 
     cyclesPerFrame: nf,
     params: { PE: pe, NF: nf, CLASSES: classes, ACC_W: accW, IDX_W: bitsFor(pe * nf - 1), OUT_W: outBits, SIGNED: signed ? 1 : 0, TIE_HIGH: tieHigh ? 1 : 0 },
   };
+}
+
+/** The label select over a last layer's values (the plan's `output.values`) by the model's rule: one for the class-streaming top and the board top. */
+export function labelSelectFor(values: { perBeat: number; bits: number; signed: boolean; beatsPerFrame: number }, classes: number, rule: OutputRule): LabelSelectBlock {
+  const idxBits = bitsFor(values.perBeat * values.beatsPerFrame - 1);
+  return labelSelectBlock('label_select', values.perBeat, values.beatsPerFrame, classes, values.bits, 8 * Math.ceil(idxBits / 8), values.signed, rule === 'highest-set-bit');
 }
 
 // ---- cost model (7-series; rough, from Yosys synth_xilinx of generated designs) -------------------

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../compiler/compile.js';
+import { compile, withOutput } from '../compiler/compile.js';
 import { randomModel } from '../model/random-model.js';
 import { bnnErrorOf } from '../testing/bnn-error-of.js';
 import { emitBoardTop, emitPcf } from './board-top.js';
 import { boardDef, BOARDS } from './boards.js';
 import { linkParams } from './link-params.js';
 
-const plan = compile(randomModel({ name: 'b', arch: [48, 32, 10], seed: 1 })).plan;
+const compiled = compile(randomModel({ name: 'b', arch: [48, 32, 10], seed: 1 }));
+const plan = withOutput(compiled, 'scores').plan;
 
 describe('board top and constraints', () => {
   it('puts clock, UART and LEDs on the published pins', () => {
@@ -28,6 +29,20 @@ describe('board top and constraints', () => {
     expect(a).toBe(emitBoardTop(plan, BOARDS.icebreaker, p));
     expect(a).toContain(`${plan.top} accel (`);
     expect(a).toContain('assign led = ~status;');
+    // The score stream feeds the link and a label select with the model's rule and the plan's values.
+    const v = plan.output.values;
+    expect(p).toMatchObject({ PE: v.perBeat, NF: v.beatsPerFrame, VAL_W: v.bits, CLASSES: 10, SCORE_BYTES: Math.ceil(v.bits / 8), SIGNED: v.signed ? 1 : 0 });
+    expect(a).toMatch(/bnn_label_select #\([^)]*\.PE\(\d+\)[\s\S]*\) label_select \(/);
+    expect(a).toContain('.s_axis_tvalid(out_tvalid && out_tready)');
+  });
+
+  it('the board build is the score-streaming one: withOutput recompiles, the class build has a label select instead', () => {
+    expect(compiled.plan.output.stream).toBe('class');
+    expect(plan.output.stream).toBe('scores');
+    expect(plan.output.values).toEqual(compiled.plan.output.values);
+    expect(compiled.plan.blocks.map((b) => b.name)).toEqual([...plan.blocks.map((b) => b.name), 'label_select']);
+    expect(withOutput(compiled, 'class')).toBe(compiled);
+    expect(() => emitBoardTop(compiled.plan, BOARDS.icebreaker, linkParams(plan, { clockHz: 12e6, baud: 115200 }))).toThrow(/score-streaming/);
   });
 
   it('rejects an unknown board and a baud rate the clock cannot make', () => {

@@ -1,15 +1,25 @@
 import type { Plan } from '../plan/types.js';
 import { STATUS_LEDS, type BoardDef } from './boards.js';
 import type { LinkParams } from './link-params.js';
+import { labelSelectFor, labelSelectKit } from '../blocks/label-select.js';
 
 export const BOARD_TOP = 'bnn_board_top';
 
 /**
- * The board top: power-on reset, the UART frame link and the accelerator, status LEDs.
+ * The board top: power-on reset, the UART frame link and the score-streaming accelerator, status
+ * LEDs. The scores go to the link (which sends them) and to a bnn_label_select beside it (the
+ * class by the model's rule, as the class-streaming top would compute it): one stream, two
+ * consumers, and the label select never stalls (its output is always taken).
  * CLKS_PER_BIT and TIMEOUT stay parameters so that a simulation can run the same top at a
  * few clocks per bit.
  */
 export function emitBoardTop(plan: Plan, board: BoardDef, p: LinkParams): string {
+  if (plan.output.stream !== 'scores') throw new Error('internal: the board top wraps the score-streaming accelerator (withOutput(c, "scores"))');
+  const v = plan.output.values;
+  const sel = labelSelectFor(v, plan.output.classes, plan.output.rule);
+  const selParams = labelSelectKit.verilogParams(sel);
+  const clsW = sel.params.OUT_W;
+  const valBits = v.perBeat * v.bits;
   const nLed = board.leds.length;
   const status = ['heartbeat[22]', 'last_error', 'busy', ...[0, 1, 2, 3, 4].map((i) => `last_class[${i}]`)].slice(0, nLed);
   const ledExpr = `{${status.slice().reverse().join(', ')}}`;
@@ -41,6 +51,12 @@ module ${BOARD_TOP} #(
   wire [${p.OUT_W - 1}:0] out_tdata;
   wire out_tvalid;
   wire out_tready;
+  // The class: below CLASSES <= 255, so its low byte (the rest are zero).
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [${clsW - 1}:0] cls_tdata;
+  wire sel_tready;  // always high: its output is always taken
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire cls_tvalid;
   // Status for the LEDs; a board with few LEDs leaves some of it unused.
   /* verilator lint_off UNUSEDSIGNAL */
   wire busy;
@@ -55,11 +71,18 @@ module ${BOARD_TOP} #(
     .ELEM_BITS(${p.ELEM_BITS}),
     .IN_W(${p.IN_W}),
     .OUT_W(${p.OUT_W}),
-    .TIMEOUT(TIMEOUT)
+    .TIMEOUT(TIMEOUT),
+    .PE(${p.PE}),
+    .NF(${p.NF}),
+    .VAL_W(${p.VAL_W}),
+    .CLASSES(${p.CLASSES}),
+    .SCORE_BYTES(${p.SCORE_BYTES}),
+    .SIGNED(${p.SIGNED})
   ) link (
     .ap_clk(clk), .ap_rst_n(ap_rst_n), .uart_rx(uart_rx), .uart_tx(uart_tx),
     .m_axis_tdata(in_tdata), .m_axis_tvalid(in_tvalid), .m_axis_tready(in_tready),
     .s_axis_tdata(out_tdata), .s_axis_tvalid(out_tvalid), .s_axis_tready(out_tready),
+    .c_tdata(cls_tdata[7:0]), .c_tvalid(cls_tvalid),
     .busy(busy), .last_error(last_error), .last_class(last_class)
   );
 
@@ -67,6 +90,15 @@ module ${BOARD_TOP} #(
     .ap_clk(clk), .ap_rst_n(ap_rst_n),
     .s_axis_tdata(in_tdata), .s_axis_tvalid(in_tvalid), .s_axis_tready(in_tready),
     .m_axis_tdata(out_tdata), .m_axis_tvalid(out_tvalid), .m_axis_tready(out_tready)
+  );
+
+  // Second consumer of the score stream: it sees a beat when the link takes it.
+  ${labelSelectKit.template.module} #(
+${selParams.map(([k, x]) => `    .${k}(${x})`).join(',\n')}
+  ) label_select (
+    .ap_clk(clk), .ap_rst_n(ap_rst_n),
+    .s_axis_tdata(out_tdata[${valBits - 1}:0]), .s_axis_tvalid(out_tvalid && out_tready), .s_axis_tready(sel_tready),
+    .m_axis_tdata(cls_tdata), .m_axis_tvalid(cls_tvalid), .m_axis_tready(1'b1)
   );
 
   wire [${nLed - 1}:0] status = ${ledExpr};

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BnnError } from '../errors.js';
+import { withOutput, type Compiled } from '../compiler/compile.js';
 import { generateDesign } from '../pipeline/design.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 import type { Plan } from '../plan/types.js';
@@ -17,18 +18,12 @@ import type { BoardDef } from './boards.js';
 import { linkParams, type LinkParams } from './link-params.js';
 import { uartFramesPerSecond } from '../host/protocol.js';
 
-export const LINK_TEMPLATES = ['uart_rx.v', 'uart_tx.v', 'uart_link.v'];
+export const LINK_TEMPLATES = ['label_select.v', 'uart_rx.v', 'uart_tx.v', 'uart_link.v'];
 
-/** The RTL of a board build: the accelerator's sources and memories, the UART link, the board top. */
+/** The RTL of a board build: the score-streaming accelerator's sources and memories, the label select, the UART link, the board top. */
 export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { files: Map<string, string>; rtl: string[] } {
-  if (plan.output.stream !== 'class')
-    throw new BnnError({
-      code: 'USAGE',
-      message: "the board's UART link sends the class of each frame; an accelerator that streams scores cannot go on a board yet (docs/boards.md)",
-      field: 'output (--output or the fold file)',
-      expected: 'class',
-      got: plan.output.stream,
-    });
+  // The board sends scores and class: the accelerator streams scores, the board top adds the label select.
+  if (plan.output.stream !== 'scores') throw new Error('internal: a board build takes the score-streaming plan (withOutput(c, "scores"))');
   const { files: design, rtl: accelRtl } = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1)));
   const files = new Map<string, string>();
   for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
@@ -88,9 +83,10 @@ echo "load it: ${board.load[0]!.replace('FILE', `${BOARD_TOP}_${board.name}.bin`
   return m;
 }
 
-/** Write the board design into dir and run synthesis, place and route (with the .pcf) and icepack there. */
-export async function buildBoard(plan: Plan, board: BoardDef, dir: string, o: { baud: number; force?: boolean; onProgress?: (s: string) => void }): Promise<BoardBuild> {
+/** Write the board design (the score-streaming build of `c`) into dir and run synthesis, place and route (with the .pcf) and icepack there. */
+export async function buildBoard(c: Compiled, board: BoardDef, dir: string, o: { baud: number; force?: boolean; onProgress?: (s: string) => void }): Promise<BoardBuild> {
   const t0 = Date.now();
+  const plan = withOutput(c, 'scores').plan;
   const say = o.onProgress ?? (() => {});
   for (const t of ['yosys', 'nextpnr-ice40', 'icepack']) await requireTool(t);
   const p = linkParams(plan, { clockHz: board.clockMHz * 1e6, baud: o.baud });

@@ -1,12 +1,11 @@
 import { binarizeBlock } from '../blocks/binarize.js';
 import { dwcBlock } from '../blocks/dwc.js';
 import { fifoBlock } from '../blocks/fifo.js';
-import { labelSelectBlock } from '../blocks/label-select.js';
+import { labelSelectFor } from '../blocks/label-select.js';
 import { mvtuBlock, type MvtuBlock } from '../blocks/mvtu.js';
 import { poolBlock } from '../blocks/pool.js';
 import { swgBlock } from '../blocks/swg.js';
 import { size } from '../model/shapes.js';
-import { bitsFor } from '../util/math.js';
 import type { StreamShape } from '../plan/stream.js';
 import type { Plan, PlanBlock } from '../plan/types.js';
 import type { FoldConfig } from './fold-config.js';
@@ -83,8 +82,7 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
   const classes = values.perBeat * values.beatsPerFrame - padNeurons;
   const stream = fold.output ?? 'class';
   if (stream === 'class') {
-    const idxBits = bitsFor(values.perBeat * values.beatsPerFrame - 1);
-    blocks.push(labelSelectBlock('label_select', values.perBeat, values.beatsPerFrame, classes, values.bits, 8 * Math.ceil(idxBits / 8), values.signed, im.output === 'highest-set-bit'));
+    blocks.push(labelSelectFor(values, classes, im.output));
   }
   const names = new Set<string>();
   for (const b of blocks) {

@@ -52,3 +52,10 @@ export function compile(model: Model, opts: { fold?: string | FoldConfig; loadFo
   const plan = buildPlan(integer, fold, source);
   return { integer, fold, plan };
 }
+
+/** The same design with another output stream (the board builds stream scores whatever the caller compiled). */
+export function withOutput(c: Compiled, output: OutputStream): Compiled {
+  if (c.plan.output.stream === output) return c;
+  const fold: FoldConfig = { ...c.fold, output };
+  return { integer: c.integer, fold, plan: buildPlan(c.integer, fold, c.plan.source) };
+}

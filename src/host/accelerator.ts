@@ -5,7 +5,7 @@ import { frameLayout, packFrames, ResponseParser, type FrameLayout, type StatusN
 export interface InferResult {
   /** Class per frame; null when the device rejected the frame (see statuses). */
   classes: Array<number | null>;
-  /** Per-class scores per frame, where the backend returns them (golden, sim; verilator for a score-streaming design; the board top none). */
+  /** Per-class scores per frame, where the backend returns them (golden, sim, uart-sim, uart; verilator for a score-streaming design). */
   scores: Array<number[] | null>;
   statuses: StatusName[];
   seconds: number;
@@ -39,7 +39,7 @@ export async function openAccelerator(design: Compiled, o: OpenOptions): Promise
     ...(t.build ? { build: t.build } : {}),
     async infer(frames) {
       const t0 = performance.now();
-      const parser = new ResponseParser();
+      const parser = new ResponseParser(layout);
       if (frames.length) parser.push(await t.exchange(pack(layout, frames), frames.length));
       const rs = parser.responses;
       return {

@@ -1,7 +1,7 @@
 import { BOARDS, type BoardName } from '../boards/boards.js';
 import { boardRtlFiles } from '../boards/build.js';
 import { linkParams } from '../boards/link-params.js';
-import type { Compiled } from '../compiler/compile.js';
+import { withOutput, type Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
 import { generateDesign } from '../pipeline/design.js';
 import { randomPlanFrames } from '../inputs/frames.js';
@@ -92,10 +92,11 @@ function simClksPerBit(c: Compiled): number {
 
 export async function uartSimBuild(c: Compiled, o: BackendOptions): Promise<{ proc: LineProcess; build: { built: boolean; seconds: number } }> {
   const cpb = simClksPerBit(c);
-  const p = linkParams(c.plan, { clockHz: cpb, baud: 1, timeoutClocks: 20 * 10 * cpb });
-  const { files } = boardRtlFiles(c.plan, BOARDS[o.board ?? 'icebreaker'], p);
+  const plan = withOutput(c, 'scores').plan;
+  const p = linkParams(plan, { clockHz: cpb, baud: 1, timeoutClocks: 20 * 10 * cpb });
+  const { files } = boardRtlFiles(plan, BOARDS[o.board ?? 'icebreaker'], p);
   files.delete('files.f');
-  files.set('tb_uart.v', uartHarness(uartHarnessTiming(c.plan, p)));
+  files.set('tb_uart.v', uartHarness(uartHarnessTiming(plan, p)));
   const b = await verilateOnce(files, 'tb_uart', o);
   return { proc: new LineProcess(b.exe, b.dir), build: { built: b.built, seconds: b.seconds } };
 }
@@ -128,6 +129,6 @@ export async function openTransport(c: Compiled, backend: BackendName, o: Backen
     case 'uart-sim':
       return uartSim(c, o);
     case 'uart':
-      return openSerial(o.device ?? BOARDS[o.board ?? 'icebreaker'].serialDevice, o.baud ?? 115200, o.timeoutMs ?? 5000);
+      return openSerial(o.device ?? BOARDS[o.board ?? 'icebreaker'].serialDevice, o.baud ?? 115200, o.timeoutMs ?? 5000, frameLayout(c.plan));
   }
 }

@@ -53,9 +53,9 @@ export async function answer(
   const parts: Uint8Array[] = [];
   let k = 0;
   for (const e of ev) {
-    if (e.kind === 'reject') parts.push(encodeResponse(e.status, null, null));
+    if (e.kind === 'reject') parts.push(encodeResponse(layout, e.status, null, null));
     else {
-      parts.push(encodeResponse('ok', r.classes[k]!, r.scores[k] ?? null));
+      parts.push(encodeResponse(layout, 'ok', r.classes[k]!, r.scores[k] ?? null));
       k++;
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answer, deviceEvents } from './device-model.js';
 import { encodeResponse, packFrames, ResponseParser, type FrameLayout } from './protocol.js';
 
-const layout: FrameLayout = { elements: 6, elemBits: 8, classes: 4 };
+const layout: FrameLayout = { elements: 6, elemBits: 8, classes: 4, scoreBytes: 2, scoreSigned: true };
 const f1 = [1, 2, 3, 250, 0, 9];
 const f2 = [7, 7, 7, 7, 7, 165];
 
@@ -18,9 +18,9 @@ describe('frame protocol', () => {
   });
 
   it('parses responses split at any byte, skipping noise before a marker', () => {
-    const bytes = [0x00, 0x17, ...encodeResponse('ok', 3, [5, -2, 300, 0]), ...encodeResponse('badChecksum', null, null)];
+    const bytes = [0x00, 0x17, ...encodeResponse(layout, 'ok', 3, [5, -2, 300, 0]), ...encodeResponse(layout, 'badChecksum', null, null)];
     for (let cut = 0; cut <= bytes.length; cut++) {
-      const p = new ResponseParser();
+      const p = new ResponseParser(layout);
       p.push(bytes.slice(0, cut));
       p.push(bytes.slice(cut));
       expect(p.responses).toEqual([
@@ -29,6 +29,19 @@ describe('frame protocol', () => {
       ]);
       expect(p.skipped).toBe(2);
     }
+  });
+
+  it('scores take ceil(bits/8) bytes, sign- or zero-extended as the layout says', () => {
+    const u8 = { scoreBytes: 1, scoreSigned: false };
+    expect(Array.from(encodeResponse(u8, 'ok', 1, [200, 7]))).toEqual([0xc3, 0, 1, 2, 200, 7]);
+    const p = new ResponseParser(u8);
+    p.push(encodeResponse(u8, 'ok', 1, [200, 7]));
+    expect(p.responses[0]!.scores).toEqual([200, 7]);
+    const s3 = { scoreBytes: 3, scoreSigned: true };
+    expect(Array.from(encodeResponse(s3, 'ok', 0, [-70000]))).toEqual([0xc3, 0, 0, 1, 0x90, 0xee, 0xfe]);
+    const q = new ResponseParser(s3);
+    q.push(encodeResponse(s3, 'ok', 0, [-70000, 70000]));
+    expect(q.responses[0]!.scores).toEqual([-70000, 70000]);
   });
 
   it('the device model finds frames after noise and rejects bad lengths and checksums', () => {
@@ -48,7 +61,7 @@ describe('frame protocol', () => {
   it('answers one response per event, in order', async () => {
     const req = Uint8Array.from([...packFrames(layout, [f1]), 0xa5, 0x5a, 1, 1, ...packFrames(layout, [f2])]);
     const bytes = await answer(layout, req, async (frames) => ({ classes: frames.map((f) => f[0]! % 4), scores: frames.map(() => null) }));
-    const p = new ResponseParser();
+    const p = new ResponseParser(layout);
     p.push(bytes);
     expect(p.responses.map((r) => [r.status, r.class])).toEqual([['ok', 1], ['badLength', null], ['ok', 3]]);
   });

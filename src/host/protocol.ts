@@ -8,6 +8,8 @@ import type { Plan } from '../plan/types.js';
  */
 export const SYNC = [0xa5, 0x5a] as const;
 export const RESPONSE = 0xc3;
+/** Version 2: a result carries the last layer's values (version 1 sent a score count of 0). */
+export const PROTOCOL_VERSION = 2;
 /** Bytes around the payload: sync (2), length (2), checksum (1). */
 export const FRAME_OVERHEAD = 5;
 export const RESPONSE_HEADER = 4;
@@ -22,10 +24,15 @@ export interface FrameLayout {
   /** Bits of each element the board keeps (the low ones). */
   elemBits: number;
   classes: number;
+  /** Bytes per score in a response: ceil(bits/8) of the last layer's values, little-endian. */
+  scoreBytes: number;
+  /** Scores are two's complement (sign-extended to scoreBytes), else zero-extended. */
+  scoreSigned: boolean;
 }
 
 export function frameLayout(plan: Plan): FrameLayout {
-  return { elements: plan.input.elements, elemBits: plan.input.rawBits, classes: plan.output.classes };
+  const v = plan.output.values;
+  return { elements: plan.input.elements, elemBits: plan.input.rawBits, classes: plan.output.classes, scoreBytes: Math.ceil(v.bits / 8), scoreSigned: v.signed };
 }
 
 export function xorBytes(b: ArrayLike<number>, from = 0, to = b.length): number {
@@ -67,23 +74,31 @@ export interface Response {
   status: StatusName;
   /** The class, when status is ok. */
   class: number | null;
-  /** Per-class scores, when the device sends them (the board top sends none: it streams the class only). */
+  /** Per-class scores (the last layer's values), when the device sends them. */
   scores: number[] | null;
 }
 
-export function encodeResponse(status: StatusName, cls: number | null, scores: ArrayLike<number> | null): Uint8Array {
+export function encodeResponse(layout: Pick<FrameLayout, 'scoreBytes'>, status: StatusName, cls: number | null, scores: ArrayLike<number> | null): Uint8Array {
   const ns = scores ? scores.length : 0;
-  const out = new Uint8Array(RESPONSE_HEADER + 2 * ns);
+  const w = layout.scoreBytes;
+  if (ns > 255) throw new Error(`internal: ${ns} scores do not fit the response's count byte`);
+  const out = new Uint8Array(RESPONSE_HEADER + w * ns);
   out[0] = RESPONSE;
   out[1] = STATUS[status];
   out[2] = status === 'ok' ? (cls ?? 0) : 0;
   out[3] = ns;
   for (let j = 0; j < ns; j++) {
-    const v = scores![j]! & 0xffff;
-    out[4 + 2 * j] = v & 0xff;
-    out[5 + 2 * j] = v >>> 8;
+    let v = BigInt(scores![j]!);
+    for (let b = 0; b < w; b++, v >>= 8n) out[RESPONSE_HEADER + w * j + b] = Number(v & 0xffn);
   }
   return out;
+}
+
+/** Score j of a response body: scoreBytes little-endian bytes, sign- or zero-extended. */
+function decodeScore(layout: Pick<FrameLayout, 'scoreBytes' | 'scoreSigned'>, buf: number[], at: number): number {
+  let v = 0n;
+  for (let b = layout.scoreBytes - 1; b >= 0; b--) v = (v << 8n) | BigInt(buf[at + b]!);
+  return Number(layout.scoreSigned ? BigInt.asIntN(8 * layout.scoreBytes, v) : v);
 }
 
 /**
@@ -92,6 +107,7 @@ export function encodeResponse(status: StatusName, cls: number | null, scores: A
  */
 export class ResponseParser {
   private buf: number[] = [];
+  constructor(private readonly layout: Pick<FrameLayout, 'scoreBytes' | 'scoreSigned'>) {}
   readonly responses: Response[] = [];
   skipped = 0;
 
@@ -104,14 +120,15 @@ export class ResponseParser {
       }
       if (this.buf.length < RESPONSE_HEADER) return;
       const ns = this.buf[3]!;
-      if (this.buf.length < RESPONSE_HEADER + 2 * ns) return;
+      const w = this.layout.scoreBytes;
+      if (this.buf.length < RESPONSE_HEADER + w * ns) return;
       const code = this.buf[1]!;
       const status = STATUS_NAMES[code];
       if (status === undefined)
         throw new BnnError({ code: 'TOOL_FAILED', message: 'the device sent an unknown status', field: 'response status', expected: `0..${STATUS_NAMES.length - 1}`, got: String(code) });
-      const scores = ns ? Array.from({ length: ns }, (_, j) => ((this.buf[4 + 2 * j]! | (this.buf[5 + 2 * j]! << 8)) << 16) >> 16) : null;
+      const scores = ns ? Array.from({ length: ns }, (_, j) => decodeScore(this.layout, this.buf, RESPONSE_HEADER + w * j)) : null;
       this.responses.push({ status, class: status === 'ok' ? this.buf[2]! : null, scores });
-      this.buf.splice(0, RESPONSE_HEADER + 2 * ns);
+      this.buf.splice(0, RESPONSE_HEADER + w * ns);
     }
   }
 

@@ -3,13 +3,13 @@ import { execa } from 'execa';
 import { BnnError } from '../errors.js';
 import { requireTool } from '../util/tools.js';
 import type { Transport } from './transport.js';
-import { ResponseParser } from './protocol.js';
+import { ResponseParser, type FrameLayout } from './protocol.js';
 
 /**
  * A board on a serial device: the port is configured with stty (raw, 8N1, no flow control,
  * non-blocking reads of up to 0.1 s), then requests are written and responses read back.
  */
-export async function openSerial(device: string, baud: number, timeoutMs: number): Promise<Transport> {
+export async function openSerial(device: string, baud: number, timeoutMs: number, layout: FrameLayout): Promise<Transport> {
   if (!existsSync(device))
     throw new BnnError({ code: 'DEVICE_MISSING', message: 'serial device not found (is the board plugged in?)', file: device, field: '--device', expected: 'the board\'s UART, e.g. /dev/ttyUSB1' });
   await requireTool('stty');
@@ -19,7 +19,7 @@ export async function openSerial(device: string, baud: number, timeoutMs: number
   return {
     async exchange(req, responses) {
       writeSync(fd, req);
-      const parser = new ResponseParser();
+      const parser = new ResponseParser(layout);
       const out: number[] = [];
       const buf = Buffer.alloc(4096);
       let last = Date.now();

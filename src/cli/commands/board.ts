@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { boardDef, BOARDS } from '../../boards/boards.js';
 import { compile } from '../../compiler/compile.js';
+import { BnnError } from '../../errors.js';
 import { defaultFolding } from '../../compiler/fold-config.js';
 import { foldThresholds } from '../../compiler/fold-thresholds.js';
 import { loadModel } from '../../model/io.js';
@@ -56,16 +57,18 @@ export function register(program: Command): void {
   addDesignOptions(cmd).action(async (modelFile: string, o: DesignOptions & { board: string; baud: number; out?: string; force?: boolean }) => {
     if (o.board === PYNQ_BOARD) return pynqBoard(modelFile, o);
     const board = boardDef(o.board);
+    // A UART board always sends class and scores (docs/boards.md): a choice of stream would be ignored.
+    if (o.output !== undefined)
+      throw new BnnError({ code: 'USAGE', message: `--output does not apply to ${board.name}: its UART link sends the class and the scores of every frame`, field: '--output', expected: 'no --output (only --board pynq-z2 takes it)', got: o.output });
     const model = loadModel(modelFile);
     // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
     // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
     const fold = o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold;
-    // --output scores reaches the plan so that the board build refuses it (boardRtlFiles) rather than ignoring it.
-    const compiled = compile(model, { fold, ...(o.output ? { output: o.output } : {}) });
+    const compiled = compile(model, { fold });
     const dir = o.out ?? defaultOutDir(compiled.plan, `board-${board.name}`);
     checkFolderOutput(dir, { force: o.force });
     const p = progress(o);
-    const r = await buildBoard(compiled.plan, board, dir, { baud: o.baud, force: !!o.force, onProgress: (s) => p.update(s) });
+    const r = await buildBoard(compiled, board, dir, { baud: o.baud, force: !!o.force, onProgress: (s) => p.update(s) });
     p.done();
     if (o.json) printJson({ ok: true, ...r });
     else if (!o.quiet) process.stdout.write(boardText(r));
