@@ -79,11 +79,11 @@ describe('a hand-computed network (negative gamma, a tie, padded corners)', asyn
     const c = compile(m, { fold });
     FRAMES.forEach((f, i) => {
       const fl = floatForward(m, f);
-      expect(Array.from(fl.layerBits[0]!)).toEqual(CONV_BITS[i]);
+      expect(Array.from(fl.layerValues[0]!)).toEqual(CONV_BITS[i]);
       expect(Array.from(fl.scores)).toEqual(POPCOUNT_SCORES[i]!.map((p) => 2 * p - 8));
       expect(fl.prediction).toBe(CLASSES[i]);
       const it = integerForward(c.integer, f);
-      expect(Array.from({ length: 8 }, (_, k) => getBit(it.layerBits[0]!, k))).toEqual(CONV_BITS[i]);
+      expect(Array.from({ length: 8 }, (_, k) => it.layerValues[0]![k])).toEqual(CONV_BITS[i]);
       expect(Array.from(it.scores)).toEqual(POPCOUNT_SCORES[i]);
       expect(it.prediction).toBe(CLASSES[i]);
     });

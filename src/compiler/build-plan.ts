@@ -1,3 +1,4 @@
+import { BnnError } from '../errors.js';
 import { binarizeBlock } from '../blocks/binarize.js';
 import { dwcBlock } from '../blocks/dwc.js';
 import { fifoBlock } from '../blocks/fifo.js';
@@ -27,6 +28,10 @@ export function autoFifoDepth(beats: number): number {
  * unless the fold asks the top to stream the last layer's values (`output: scores`).
  */
 export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: string }): Plan {
+  // Multi-bit activations are in the model, the float and the integer references; the hardware blocks follow (issue 11).
+  for (const l of im.layers)
+    if ((l.kind === 'maxpool2d' && l.elemBits > 1) || (l.kind !== 'maxpool2d' && l.thresholds && l.thresholds.outBits > 1))
+      throw new BnnError({ code: 'MODEL_INVALID', message: 'multi-bit activations have no hardware blocks yet', file: source.model, field: l.name, expected: 'one-bit activations' });
   const [top, ...layerNames] = legalizeAll([im.name, ...im.layers.map((l) => l.name)], TEMPLATE_MODULES);
   // 'minimal' without sizes yet is the automatic start that FIFO sizing shrinks.
   const depthFor = (beats: number) =>

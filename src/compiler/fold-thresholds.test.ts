@@ -18,8 +18,8 @@ function agreeOnEveryNeuron(model: Model, frames: number, seed: number): void {
     const raw = Array.from({ length: n }, () => rng.int(256));
     const fl = floatForward(model, raw);
     const it = integerForward(im, raw);
-    fl.layerBits.forEach((bits, li) => {
-      for (let j = 0; j < bits.length; j++) expect((it.layerBits[li]![j >>> 5]! >>> (j & 31)) & 1, `layer ${li} neuron ${j}`).toBe(bits[j]);
+    fl.layerValues.forEach((bits, li) => {
+      for (let j = 0; j < bits.length; j++) expect(it.layerValues[li]![j], `layer ${li} neuron ${j}`).toBe(bits[j]);
     });
     expect(it.prediction).toBe(fl.prediction);
   }

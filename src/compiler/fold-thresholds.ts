@@ -1,5 +1,6 @@
 import { BnnError } from '../errors.js';
-import { batchNormFires } from '../model/batchnorm.js';
+import { batchNormFires, batchNormValue } from '../model/batchnorm.js';
+import { activationQuant, layerInputElements, quantThreshold } from '../model/elements.js';
 import { layerShapes } from '../model/shapes.js';
 import type { Activation, Direction, Model } from '../model/types.js';
 import { stepEdge } from '../util/step-edge.js';
@@ -23,10 +24,13 @@ export function popcountDomain(n: number): AccDomain {
   return { min: 0, max: n, dot: (p) => 2 * p - n, thresholdValue: (p) => p };
 }
 
-/** Fixed-point inputs of `bits` bits: v = Σ ±x, dot = v; thresholds compare v. */
-export function fixedDomain(n: number, bits: number, signed: boolean): AccDomain {
+/**
+ * Integer inputs of `bits` bits standing for scale·x (raw fixed-point inputs: scale 1; a multi-bit
+ * layer's elements: its outScale): v = Σ ±x, dot = scale·v; thresholds compare v.
+ */
+export function fixedDomain(n: number, bits: number, signed: boolean, scale = 1): AccDomain {
   const hiX = signed ? 2 ** (bits - 1) : 2 ** bits - 1;
-  return { min: -n * hiX, max: n * hiX, dot: (v) => v, thresholdValue: (v) => v };
+  return { min: -n * hiX, max: n * hiX, dot: (v) => scale * v, thresholdValue: (v) => v };
 }
 
 /**
@@ -40,16 +44,17 @@ export function fixedDomain(n: number, bits: number, signed: boolean): AccDomain
  */
 export function foldThresholds(model: Model): IntegerModel {
   const shapes = layerShapes(model);
-  const fixed = model.input.encoding.kind === 'fixed';
+  const elements = layerInputElements(model);
   const layers: IntegerLayer[] = model.layers.map((l, li) => {
     const inShape = shapes[li]!.in;
     const outShape = shapes[li]!.out;
+    const el = elements[li]!;
+    const inputBits = el.kind === 'binary' ? 1 : el.bits;
+    const inputSigned = el.kind === 'integer' && el.signed;
     if (l.kind === 'maxpool2d')
-      return { kind: 'maxpool2d', name: l.name, kernel: l.kernel, inShape: inShape as [number, number, number], outShape: outShape as [number, number, number] };
+      return { kind: 'maxpool2d', name: l.name, kernel: l.kernel, elemBits: inputBits, signed: inputSigned, inShape: inShape as [number, number, number], outShape: outShape as [number, number, number] };
     const n = l.kind === 'dense' ? l.inputs : l.kernel * l.kernel * l.inChannels;
-    const inputBits = li === 0 && fixed ? model.input.rawBits : 1;
-    const inputSigned = li === 0 && model.input.encoding.kind === 'fixed' ? model.input.encoding.signed : false;
-    const domain = inputBits > 1 ? fixedDomain(n, inputBits, inputSigned) : popcountDomain(n);
+    const domain = el.kind === 'integer' ? fixedDomain(n, el.bits, el.signed, el.scale) : popcountDomain(n);
     const base = {
       kind: l.kind,
       name: l.name,
@@ -74,14 +79,16 @@ export function foldThresholds(model: Model): IntegerModel {
         : {}),
     };
     if (l.activation.kind === 'none') return base;
-    const value = new Int32Array(base.outputs);
+    const q = activationQuant(l.activation);
+    const count = q ? q.levels - 1 : 1;
+    const value = new Int32Array(base.outputs * count);
     const direction: Direction[] = [];
     for (let j = 0; j < base.outputs; j++) {
-      const t = neuronThreshold(l.activation, j, domain, model.sourceFile, `layers[${li}].activation`);
-      value[j] = t.value;
+      const t = neuronThresholds(l.activation, j, domain, model.sourceFile, `layers[${li}].activation`);
+      value.set(t.values, j * count);
       direction.push(t.direction);
     }
-    return { ...base, thresholds: { value, direction } };
+    return { ...base, thresholds: { value, count, direction, outBits: q ? q.bits : 1, outBias: q ? q.outBias : 0 } };
   });
   return { name: model.name, input: model.input, layers, output: outputRule(model) };
 }
@@ -91,24 +98,64 @@ export interface NeuronThreshold {
   direction: Direction;
 }
 
-/** The float predicate of the model format for neuron j at accumulator value v. */
-export function activationFires(a: Thresholding, j: number, d: AccDomain, v: number): boolean {
-  if (a.kind === 'threshold') {
-    const x = d.thresholdValue(v);
-    return a.direction[j] === 'ge' ? x >= a.thresholds[j]! : x <= a.thresholds[j]!;
+/**
+ * The float predicate of the model format for neuron j at accumulator value v: does the neuron
+ * reach its level k (1-based; a one-bit activation has the single level 1)?
+ */
+export function activationFires(a: Thresholding, j: number, d: AccDomain, v: number, k = 1): boolean {
+  switch (a.kind) {
+    case 'threshold': {
+      const x = d.thresholdValue(v);
+      return a.direction[j] === 'ge' ? x >= a.thresholds[j]! : x <= a.thresholds[j]!;
+    }
+    case 'multithreshold': {
+      const x = d.thresholdValue(v);
+      const t = a.thresholds[j]![k - 1]!;
+      return a.direction[j] === 'ge' ? x >= t : x <= t;
+    }
+    case 'batchnorm':
+      return a.quant ? batchNormValue(a, j, d.dot(v)) >= quantThreshold(a.quant, k) : batchNormFires(a, j, d.dot(v));
   }
-  return batchNormFires(a, j, d.dot(v));
 }
 
+/** One-bit activations: the neuron's single threshold. */
 export function neuronThreshold(a: Thresholding, j: number, d: AccDomain, file?: string, field?: string): NeuronThreshold {
-  const e = stepEdge((v) => (activationFires(a, j, d, v) ? 1 : 0), d.min, d.max);
-  if (!e)
-    throw new BnnError({
-      code: 'MODEL_INVALID',
-      message: `neuron ${j}: the activation is not monotonic in the accumulator (float noise?), it cannot be one threshold`,
-      file,
-      field,
-    });
-  if (e.kind === 'const') return { value: e.bit ? d.min : d.max + 1, direction: 'ge' };
-  return { value: e.t, direction: e.kind };
+  const t = neuronThresholds(a, j, d, file, field);
+  return { value: t.values[0]!, direction: t.direction };
+}
+
+/**
+ * Every level's integer threshold for neuron j, all in one direction: each level's float
+ * predicate is read off over the accumulator's range (as for one bit), and a level that is
+ * always or never reached is written in the direction of the others (`ge`: min / max + 1;
+ * `le`: max / min − 1), so that the count of levels reached equals the float quantizer's code.
+ */
+export function neuronThresholds(a: Thresholding, j: number, d: AccDomain, file?: string, field?: string): { values: number[]; direction: Direction } {
+  const q = activationQuant(a);
+  const count = q ? q.levels - 1 : 1;
+  const edges = [];
+  for (let k = 1; k <= count; k++) {
+    const e = stepEdge((v) => (activationFires(a, j, d, v, k) ? 1 : 0), d.min, d.max);
+    if (!e)
+      throw new BnnError({
+        code: 'MODEL_INVALID',
+        message: `neuron ${j}${count > 1 ? ` level ${k}` : ''}: the activation is not monotonic in the accumulator (float noise?), it cannot be one threshold`,
+        file,
+        field,
+      });
+    edges.push(e);
+  }
+  const steps = edges.filter((e) => e.kind !== 'const');
+  const direction: Direction = steps[0]?.kind === 'le' ? 'le' : 'ge';
+  if (steps.some((e) => e.kind !== direction))
+    throw new BnnError({ code: 'MODEL_INVALID', message: `neuron ${j}: its levels are reached in both directions of the accumulator; a neuron's levels must all rise or all fall with it`, file, field });
+  const values = edges.map((e) => {
+    if (e.kind !== 'const') return e.t;
+    if (direction === 'ge') return e.bit ? d.min : d.max + 1;
+    return e.bit ? d.max : d.min - 1;
+  });
+  for (let k = 1; k < values.length; k++)
+    if (direction === 'ge' ? values[k]! < values[k - 1]! : values[k]! > values[k - 1]!)
+      throw new BnnError({ code: 'MODEL_INVALID', message: `neuron ${j}: level ${k + 1} is reached before level ${k} (thresholds out of order after folding)`, file, field });
+  return { values, direction };
 }

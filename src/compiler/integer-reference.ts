@@ -1,11 +1,14 @@
 import { selectClass } from '../model/output-rule.js';
 import { getBit, wordsFor, xnorPopcount } from '../model/bits.js';
-import type { IntegerEngineLayer, IntegerModel, IntegerPoolLayer } from '../model/integer-model.js';
+import { thresholdElement, type IntegerEngineLayer, type IntegerModel, type IntegerPoolLayer } from '../model/integer-model.js';
 
 /** Bit-packed integer reference: XNOR-popcount on 32-bit words, integer thresholds. */
 export interface IntegerTrace {
-  /** Packed output bits of every layer but a score-producing last one (channels last). */
-  layerBits: Uint32Array[];
+  /**
+   * Output elements of every layer but a score-producing last one (channels last): bits (0/1)
+   * of one-bit layers, the integers u of multi-bit ones.
+   */
+  layerValues: Int32Array[];
   /** The last layer's values per frame: its scores (popcount or signed sum), or its bits when thresholded. */
   scores: Int32Array;
   prediction: number;
@@ -66,51 +69,73 @@ export function engineAccumulators(l: IntegerEngineLayer, bits: Uint32Array | un
   return acc;
 }
 
-function pool(l: IntegerPoolLayer, bits: Uint32Array): Uint32Array {
+/** Max over each window: an OR for bits, the integer max for multi-bit elements (either form in, the same out). */
+function pool(l: IntegerPoolLayer, x: Uint32Array | Int32Array, packed: boolean): Uint32Array | Int32Array {
   const [, w, c] = l.inShape;
   const [oh, ow] = l.outShape;
-  const y = new Uint32Array(wordsFor(oh * ow * c));
+  const at = (i: number) => (packed ? getBit(x as Uint32Array, i) : x[i]!);
+  const y = packed ? new Uint32Array(wordsFor(oh * ow * c)) : new Int32Array(oh * ow * c);
   for (let oy = 0; oy < oh; oy++)
     for (let ox = 0; ox < ow; ox++)
       for (let ch = 0; ch < c; ch++) {
-        let any = 0;
+        let m = -Infinity;
         for (let ky = 0; ky < l.kernel; ky++)
-          for (let kx = 0; kx < l.kernel; kx++) any |= getBit(bits, ((oy * l.kernel + ky) * w + ox * l.kernel + kx) * c + ch);
+          for (let kx = 0; kx < l.kernel; kx++) m = Math.max(m, at(((oy * l.kernel + ky) * w + ox * l.kernel + kx) * c + ch));
         const o = (oy * ow + ox) * c + ch;
-        if (any) y[o >>> 5]! |= 1 << (o & 31);
+        if (packed) {
+          if (m) y[o >>> 5]! |= 1 << (o & 31);
+        } else y[o] = m;
       }
   return y;
 }
 
+function unpack(bits: Uint32Array, n: number): Int32Array {
+  const v = new Int32Array(n);
+  for (let i = 0; i < n; i++) v[i] = getBit(bits, i);
+  return v;
+}
+
 export function integerForward(im: IntegerModel, raw: ArrayLike<number>): IntegerTrace {
-  let x: Uint32Array | undefined = im.input.encoding.kind === 'fixed' ? undefined : binarizePacked(im, raw);
-  const layerBits: Uint32Array[] = [];
+  // Between layers: packed bits after one-bit layers (XNOR-popcount on words), integers otherwise.
+  let bits: Uint32Array | undefined = im.input.encoding.kind === 'fixed' ? undefined : binarizePacked(im, raw);
+  let ints: ArrayLike<number> | undefined = bits ? undefined : raw;
+  let width = raw.length;
+  const layerValues: Int32Array[] = [];
   let scores: Int32Array = new Int32Array(0);
   for (const l of im.layers) {
     if (l.kind === 'maxpool2d') {
-      x = pool(l, x!);
-      layerBits.push(x);
+      width = l.outShape[0] * l.outShape[1] * l.outShape[2];
+      if (bits) {
+        bits = pool(l, bits, true) as Uint32Array;
+        layerValues.push(unpack(bits, width));
+      } else {
+        const y = pool(l, Int32Array.from(ints!), false) as Int32Array;
+        ints = y;
+        layerValues.push(y);
+      }
       continue;
     }
-    const acc = engineAccumulators(l, x, l.inputBits > 1 ? raw : undefined);
+    const acc = engineAccumulators(l, bits, l.inputBits > 1 ? ints : undefined);
     if (!l.thresholds) {
       scores = acc;
       break;
     }
-    const y = new Uint32Array(wordsFor(acc.length));
-    const { value, direction } = l.thresholds;
-    for (let q = 0; q < acc.length; q++) {
-      const j = q % l.outputs;
-      const fire = direction[j] === 'ge' ? acc[q]! >= value[j]! : acc[q]! <= value[j]!;
-      if (fire) y[q >>> 5]! |= 1 << (q & 31);
+    const t = l.thresholds;
+    width = acc.length;
+    if (t.outBits === 1) {
+      const y = new Uint32Array(wordsFor(acc.length));
+      for (let q = 0; q < acc.length; q++) if (thresholdElement(t, q % l.outputs, acc[q]!)) y[q >>> 5]! |= 1 << (q & 31);
+      bits = y;
+      ints = undefined;
+      layerValues.push(unpack(y, width));
+    } else {
+      const y = new Int32Array(acc.length);
+      for (let q = 0; q < acc.length; q++) y[q] = thresholdElement(t, q % l.outputs, acc[q]!);
+      ints = y;
+      bits = undefined;
+      layerValues.push(y);
     }
-    layerBits.push(y);
-    x = y;
   }
-  if (scores.length === 0) {
-    const n = im.layers.reduce((_, l) => (l.kind === 'maxpool2d' ? l.outShape[0] * l.outShape[1] * l.outShape[2] : (l.conv ? l.conv.outShape[0] * l.conv.outShape[1] : 1) * l.outputs), 0);
-    scores = new Int32Array(n);
-    for (let j = 0; j < n; j++) scores[j] = getBit(x!, j);
-  }
-  return { layerBits, scores, prediction: selectClass(im.output, scores) };
+  if (scores.length === 0) scores = layerValues[layerValues.length - 1]!.slice();
+  return { layerValues, scores, prediction: selectClass(im.output, scores) };
 }

@@ -102,9 +102,15 @@ export function padLayer(l: IntegerEngineLayer, g: EngineGeometry): IntegerEngin
   }
   let thresholds = l.thresholds;
   if (thresholds && g.outputs > l.outputs) {
-    const value = new Int32Array(g.outputs).fill(l.inputBits > 1 ? l.accMax + 1 : g.inputs + 1);
-    value.set(thresholds.value);
-    thresholds = { value, direction: [...thresholds.direction, ...new Array<'ge'>(g.outputs - l.outputs).fill('ge')] };
+    // A pad neuron's element must add nothing to the next layer: bit 0 against its pad weight
+    // (above), or the integer 0 (code −outBias: that many levels always reached, the rest never).
+    const t = thresholds;
+    const never = l.inputBits > 1 ? l.accMax + 1 : g.inputs + 1;
+    const always = l.inputBits > 1 ? l.accMin : 0;
+    const value = new Int32Array(g.outputs * t.count).fill(never);
+    value.set(t.value);
+    for (let j = l.outputs; j < g.outputs; j++) for (let k = 0; k < -t.outBias; k++) value[j * t.count + k] = always;
+    thresholds = { ...t, value, direction: [...t.direction, ...new Array<'ge'>(g.outputs - l.outputs).fill('ge')] };
   }
   return { ...l, inputs: g.inputs, outputs: g.outputs, weights: rows, ...(thresholds ? { thresholds } : {}) };
 }

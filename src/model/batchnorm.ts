@@ -11,5 +11,10 @@ export type BatchNormParams = Pick<BatchNormActivation, 'gamma' | 'beta' | 'mean
  * against the float reference rests on a single expression.
  */
 export function batchNormFires(a: BatchNormParams, j: number, dot: number): boolean {
-  return (a.gamma[j]! * (dot + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]! >= 0;
+  return batchNormValue(a, j, dot) >= 0;
+}
+
+/** The BatchNorm output y itself, the same expression, for the multi-bit quantizer (src/model/elements.ts). */
+export function batchNormValue(a: BatchNormParams, j: number, dot: number): number {
+  return (a.gamma[j]! * (dot + (a.bias?.[j] ?? 0) - a.mean[j]!)) / Math.sqrt(a.var[j]! + a.eps) + a.beta[j]!;
 }

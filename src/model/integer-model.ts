@@ -24,8 +24,8 @@ export interface IntegerEngineLayer {
   conv?: ConvGeometry;
   /**
    * 1: inputs are bits and a neuron computes p = popcount(XNOR(w, x)) in [0, MW].
-   * > 1: inputs are raw fixed-point integers of this width and a neuron computes the signed
-   * sum s = Σ (w ? x : -x) in [accMin, accMax].
+   * > 1: inputs are integers of this width (raw fixed-point inputs, or a multi-bit layer's
+   * elements) and a neuron computes the signed sum s = Σ (w ? x : -x) in [accMin, accMax].
    */
   inputBits: number;
   inputSigned: boolean;
@@ -33,14 +33,42 @@ export interface IntegerEngineLayer {
   accMin: number;
   accMax: number;
   /** undefined: the layer outputs its accumulator values as scores (argmax follows). */
-  thresholds?: { value: Int32Array; direction: Direction[] };
+  thresholds?: EngineThresholds;
 }
 
-/** Binary max-pool: OR over kernel×kernel windows (kernel = stride), per channel. */
+/**
+ * A neuron's output element is code + outBias, code = how many of its `count` thresholds the
+ * accumulator reaches (`ge`: acc >= t, `le`: acc <= t). One-bit layers: count 1, outBits 1,
+ * outBias 0 (the element is the bit). Multi-bit layers: outBits-bit integers, signed iff outBias < 0.
+ */
+export interface EngineThresholds {
+  /** Neuron-major: value[j·count + k], non-decreasing in k for `ge`, non-increasing for `le`. */
+  value: Int32Array;
+  count: number;
+  direction: Direction[];
+  outBits: number;
+  outBias: number;
+}
+
+/** The output element of neuron j for accumulator value acc. */
+export function thresholdElement(t: EngineThresholds, j: number, acc: number): number {
+  let code = 0;
+  const ge = t.direction[j] === 'ge';
+  for (let k = 0; k < t.count; k++) {
+    const v = t.value[j * t.count + k]!;
+    if (ge ? acc >= v : acc <= v) code++;
+  }
+  return code + t.outBias;
+}
+
+/** Max-pool over kernel×kernel windows (kernel = stride), per channel: an OR of bits, or the max of integers. */
 export interface IntegerPoolLayer {
   kind: 'maxpool2d';
   name: string;
   kernel: number;
+  /** The elements pooled: 1 (bits), or integers of this width (two's complement when signed). */
+  elemBits: number;
+  signed: boolean;
   inShape: [number, number, number];
   outShape: [number, number, number];
 }

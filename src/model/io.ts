@@ -34,10 +34,15 @@ function activationDoc(a: Activation): Record<string, unknown> {
       const same = a.direction.every((d) => d === a.direction[0]);
       return { kind: 'threshold', thresholds: a.thresholds, direction: same ? a.direction[0] : a.direction };
     }
+    case 'multithreshold': {
+      const same = a.direction.every((d) => d === a.direction[0]);
+      return { kind: 'multithreshold', bits: a.bits, outBias: a.outBias, outScale: a.outScale, thresholds: a.thresholds, direction: same ? a.direction[0] : a.direction };
+    }
     case 'batchnorm':
       return {
         kind: 'batchnorm', gamma: a.gamma, beta: a.beta, mean: a.mean, var: a.var, eps: a.eps,
         ...(a.bias ? { bias: a.bias } : {}),
+        ...(a.quant ? { quant: { bits: a.quant.bits, levels: a.quant.levels, outBias: a.quant.outBias, outScale: a.quant.outScale } } : {}),
       };
   }
 }

@@ -1,7 +1,7 @@
 import { Prng } from '../util/prng.js';
 import { wordsFor } from './bits.js';
 import { outputShape } from './shapes.js';
-import type { Activation, InputSpec, Layer, Model, OutputRule } from './types.js';
+import type { Activation, ActivationQuant, InputSpec, Layer, Model, OutputRule } from './types.js';
 import { checkLimit, product } from '../limits.js';
 
 /** One layer of a random network: dense N, conv (outChannels, kernel, stride, padding), or pool k. */
@@ -23,6 +23,8 @@ export interface RandomModelOptions {
   inputThreshold?: number;
   /** The model's output rule; a network whose last layer is thresholded needs one. */
   output?: OutputRule;
+  /** Multi-bit activations on every hidden engine layer (BatchNorm + quantizer); absent: one bit. */
+  quant?: { bits: number; levels?: number; outBias?: number; outScale?: number };
 }
 
 /**
@@ -62,13 +64,34 @@ export function randomModel(opts: RandomModelOptions): Model {
     var: Array.from({ length: m }, () => round(sd * sd * (0.5 + rng.float()))),
     eps: 1e-5,
   });
+  const q: ActivationQuant | undefined = opts.quant && {
+    bits: opts.quant.bits,
+    levels: opts.quant.levels ?? 2 ** opts.quant.bits,
+    outBias: opts.quant.outBias ?? 0,
+    outScale: opts.quant.outScale ?? 1,
+  };
+  // Spread the BatchNorm output over the levels, centred on the middle one.
+  const quantized = (a: Activation): Activation => {
+    if (!q || a.kind !== 'batchnorm') return a;
+    const t = q.levels - 1;
+    return {
+      ...a,
+      gamma: a.gamma.map((g) => round((g * q.outScale * t) / 2)),
+      beta: a.beta.map((b) => round(q.outScale * (q.outBias + t / 2 + b))),
+      quant: q,
+    };
+  };
+  // RMS of a multi-bit element u (levels equally likely) and of its value outScale·u.
+  const quantRms = q ? q.outScale * Math.sqrt(Array.from({ length: q.levels }, (_, k) => (q.outBias + k) ** 2).reduce((a, b) => a + b, 0) / q.levels) : 1;
   const layers: Layer[] = [];
   let shape = inShape;
+  let prevQuant = false;
   specs.forEach((spec, i) => {
     const last = i === specs.length - 1;
     const fixed = i === 0 && opts.fixedInput !== undefined;
     // Raw 8-bit inputs: E[x²] ≈ 21,760 unsigned, ≈ 5,461 signed.
-    const elementRms = fixed ? Math.sqrt(opts.fixedInput!.signed ? 5461 : 21760) : 1;
+    const elementRms = fixed ? Math.sqrt(opts.fixedInput!.signed ? 5461 : 21760) : prevQuant ? Math.max(quantRms, 0.5) : 1;
+    const hidden = (a: Activation): Activation => (last ? a : quantized(a));
     let layer: Layer;
     if ('dense' in spec) {
       const n = shape.reduce((a, b) => a * b, 1);
@@ -78,7 +101,7 @@ export function randomModel(opts: RandomModelOptions): Model {
         inputs: n,
         outputs: spec.dense,
         weights: rows(spec.dense, n),
-        activation: last ? { kind: 'none' } : batchnorm(spec.dense, Math.sqrt(n) * elementRms),
+        activation: last ? { kind: 'none' } : hidden(batchnorm(spec.dense, Math.sqrt(n) * elementRms)),
       };
     } else if ('conv' in spec) {
       const n = spec.kernel * spec.kernel * shape[2]!;
@@ -90,12 +113,13 @@ export function randomModel(opts: RandomModelOptions): Model {
         kernel: spec.kernel,
         stride: spec.stride ?? 1,
         padding: spec.padding ?? 0,
-        padValue: fixed ? 0 : (spec.padValue ?? -1),
+        padValue: fixed || prevQuant ? 0 : (spec.padValue ?? -1),
         weights: rows(spec.conv, n),
-        activation: batchnorm(spec.conv, Math.sqrt(n) * elementRms),
+        activation: hidden(batchnorm(spec.conv, Math.sqrt(n) * elementRms)),
       };
     } else layer = { kind: 'maxpool2d', name: `pool${i}`, kernel: spec.pool, stride: spec.pool };
     layers.push(layer);
+    if (layer.kind !== 'maxpool2d') prevQuant = !last && q !== undefined;
     shape = outputShape(layer, shape);
   });
   return {

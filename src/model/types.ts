@@ -21,6 +21,19 @@ export interface InputSpec {
   rawBits: number;
 }
 
+/**
+ * A-bit output elements (A = 2..4): the element is the integer u = code + outBias, where code
+ * (0..levels−1) counts the thresholds the neuron reaches; it stands for the real value
+ * outScale·u. Signed (two's complement in `bits`) exactly when outBias < 0.
+ */
+export interface ActivationQuant {
+  bits: number;
+  /** Output levels, 2..2^bits: levels − 1 thresholds per neuron. */
+  levels: number;
+  outBias: number;
+  outScale: number;
+}
+
 export interface BatchNormActivation {
   kind: 'batchnorm';
   gamma: number[];
@@ -29,6 +42,11 @@ export interface BatchNormActivation {
   var: number[];
   eps: number;
   bias?: number[];
+  /**
+   * Absent: sign (one bit, ±1). Present: y = BatchNorm(dot) is rounded to the nearest level
+   * outScale·(outBias + code), ties up, clamped to the levels (docs/model-format.md).
+   */
+  quant?: ActivationQuant;
 }
 
 export interface ThresholdActivation {
@@ -37,12 +55,24 @@ export interface ThresholdActivation {
   direction: Direction[];
 }
 
+/**
+ * Integer thresholds on the accumulator giving A-bit elements (FINN's MultiThreshold): code =
+ * the number of neuron j's thresholds reached (`ge`: acc >= t, list non-decreasing; `le`:
+ * acc <= t, list non-increasing), element u = code + outBias.
+ */
+export interface MultiThresholdActivation extends Omit<ActivationQuant, 'levels'> {
+  kind: 'multithreshold';
+  /** One list per neuron, all of the same length T, 1 <= T <= 2^bits − 1 (levels = T + 1). */
+  thresholds: number[][];
+  direction: Direction[];
+}
+
 export interface NoActivation {
   kind: 'none';
   scale?: number;
 }
 
-export type Activation = BatchNormActivation | ThresholdActivation | NoActivation;
+export type Activation = BatchNormActivation | ThresholdActivation | MultiThresholdActivation | NoActivation;
 
 export interface DenseLayer {
   kind: 'dense';
@@ -72,7 +102,7 @@ export interface Conv2dLayer {
   activation: Activation;
 }
 
-/** Binary max-pool (OR of the ±1 window, as bits), kernel = stride. */
+/** Max-pool, kernel = stride: an OR of the window's bits after a binary layer, the max of the elements after a multi-bit one. */
 export interface MaxPool2dLayer {
   kind: 'maxpool2d';
   name: string;

@@ -1,9 +1,10 @@
 import { BnnError, describeValue } from '../errors.js';
 import { hexToBits } from './bits.js';
 import { isLegalName, NAME_RULE } from './names.js';
-import { OUTPUT_RULES, type Activation, type Conv2dLayer, type DenseLayer, type Direction, type InputSpec, type Layer, type MaxPool2dLayer, type Model, type OutputRule } from './types.js';
+import { OUTPUT_RULES, type Activation, type ActivationQuant, type MultiThresholdActivation, type Conv2dLayer, type DenseLayer, type Direction, type InputSpec, type Layer, type MaxPool2dLayer, type Model, type OutputRule } from './types.js';
 import { outputRuleProblem } from './output-rule.js';
 import { convOutputSize } from './shapes.js';
+import { activationElements, BINARY, elementRange, type ElementType } from './elements.js';
 import { checkLimit, product } from '../limits.js';
 
 /** Field-path-aware reader over an untyped document; every failure names file, field, expectation. */
@@ -65,6 +66,7 @@ export function validateModel(doc: unknown, file: string): Model {
   const layers: Layer[] = [];
   const seen = new Set<string>();
   let shape = input.shape;
+  let elements: ElementType = input.encoding.kind === 'fixed' ? { kind: 'integer', bits: input.rawBits, signed: input.encoding.signed, scale: 1 } : BINARY;
   const weights = { total: 0 };
   layersDoc.forEach((ld, i) => {
     const field = `layers[${i}]`;
@@ -73,13 +75,14 @@ export function validateModel(doc: unknown, file: string): Model {
       isLast: i === layersDoc.length - 1,
       shape,
       from: i === 0 ? 'the input shape' : "the previous layer's output shape",
-      fixedInput: i === 0 && input.encoding.kind === 'fixed',
-      binaryInput: i === 0 ? input.encoding.kind === 'threshold' : layers[i - 1]!.kind === 'maxpool2d' || (layers[i - 1] as DenseLayer).activation.kind !== 'none',
+      elements,
+      afterEngine: i > 0 && layers[i - 1]!.kind !== 'maxpool2d',
     };
     const { layer, out } = readLayer(r, ld, field, ctx);
     if (seen.has(layer.name)) r.fail(`${field}.name`, 'a name unique in the model', layer.name, 'duplicate layer name');
     seen.add(layer.name);
     shape = out;
+    if (layer.kind !== 'maxpool2d') elements = activationElements(layer.activation);
     layers.push(layer);
   });
   if (layers[layers.length - 1]!.kind === 'maxpool2d') r.fail(`layers[${layers.length - 1}].kind`, 'a dense or conv2d layer last', 'maxpool2d');
@@ -118,10 +121,10 @@ interface LayerContext {
   /** The incoming shape: [N] or [H, W, C]. */
   shape: number[];
   from: string;
-  /** The layer reads raw fixed-point inputs (a non-binary first layer). */
-  fixedInput: boolean;
-  /** The incoming values are ±1 bits. */
-  binaryInput: boolean;
+  /** What the layer reads: ±1 bits, or integers (raw fixed-point inputs, multi-bit activations). */
+  elements: ElementType;
+  /** The previous layer is a dense or conv2d layer (a pool cannot follow a pool). */
+  afterEngine: boolean;
   /** Weights of the layers read so far, checked against the limit before the next layer's are decoded. */
   weights: { total: number };
 }
@@ -172,7 +175,7 @@ function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
   const kernel = r.int(d.kernel, `${field}.kernel`, 1, 15);
   const stride = r.int(d.stride ?? 1, `${field}.stride`, 1, 15);
   const padding = r.int(d.padding ?? 0, `${field}.padding`, 0, kernel - 1);
-  const padValue = ctx.fixedInput
+  const padValue = ctx.elements.kind === 'integer'
     ? r.literal(d.padValue ?? 0, `${field}.padValue`, [0] as const)
     : r.literal(d.padValue ?? -1, `${field}.padValue`, [-1, 1] as const);
   const oh = convOutputSize(h, kernel, stride, padding);
@@ -188,7 +191,7 @@ function readConv(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
 function readPool(r: Reader, d: Record<string, unknown>, field: string, ctx: LayerContext): { layer: MaxPool2dLayer; out: number[] } {
   const name = r.name(d.name, `${field}.name`);
   if (ctx.shape.length !== 3) r.fail(`${field}.kind`, `a [H, W, C] input for maxpool2d (${ctx.from} is [${ctx.shape.join(', ')}])`, 'maxpool2d', 'shape mismatch');
-  if (!ctx.binaryInput) r.fail(`${field}.kind`, 'maxpool2d after a thresholded (binary) layer', 'maxpool2d');
+  if (!ctx.afterEngine) r.fail(`${field}.kind`, 'maxpool2d after a thresholded dense or conv2d layer', 'maxpool2d');
   const kernel = r.int(d.kernel, `${field}.kernel`, 2, 15);
   const stride = r.int(d.stride ?? kernel, `${field}.stride`, kernel, kernel);
   const [h, w, c] = ctx.shape as [number, number, number];
@@ -198,7 +201,7 @@ function readPool(r: Reader, d: Record<string, unknown>, field: string, ctx: Lay
 
 function readActivation(r: Reader, v: unknown, field: string, m: number, isLast: boolean): Activation {
   const d = r.record(v, field);
-  const kind = r.literal(d.kind, `${field}.kind`, isLast ? (['batchnorm', 'threshold', 'none'] as const) : (['batchnorm', 'threshold'] as const));
+  const kind = r.literal(d.kind, `${field}.kind`, isLast ? (['batchnorm', 'threshold', 'none'] as const) : (['batchnorm', 'threshold', 'multithreshold'] as const));
   if (kind === 'none') {
     const scale = d.scale === undefined ? undefined : r.finite(d.scale, `${field}.scale`);
     if (scale !== undefined && !(scale > 0)) r.fail(`${field}.scale`, 'a positive number', scale);
@@ -212,6 +215,7 @@ function readActivation(r: Reader, v: unknown, field: string, m: number, isLast:
       : new Array<Direction>(m).fill(r.literal(dir, `${field}.direction`, ['ge', 'le'] as const));
     return { kind, thresholds, direction };
   }
+  if (kind === 'multithreshold') return readMultiThreshold(r, d, field, m);
   const gamma = r.numbers(d.gamma, `${field}.gamma`, m);
   const beta = r.numbers(d.beta, `${field}.beta`, m);
   const mean = r.numbers(d.mean, `${field}.mean`, m);
@@ -222,5 +226,54 @@ function readActivation(r: Reader, v: unknown, field: string, m: number, isLast:
     if (!(x + eps > 0)) r.fail(`${field}.var[${j}]`, 'var + eps > 0', x);
   });
   const bias = d.bias === undefined ? undefined : r.numbers(d.bias, `${field}.bias`, m);
-  return { kind, gamma, beta, mean, var: variance, eps, ...(bias ? { bias } : {}) };
+  let quant: ActivationQuant | undefined;
+  if (d.quant !== undefined) {
+    // A score layer's values are its accumulators: quantizing them is not an activation the last layer may have.
+    if (isLast) r.fail(`${field}.quant`, 'no quant on the last layer (it outputs scores or bits)', d.quant);
+    const q = r.record(d.quant, `${field}.quant`);
+    for (const k of Object.keys(q)) if (!['bits', 'levels', 'outBias', 'outScale'].includes(k)) r.fail(`${field}.quant.${k}`, 'only bits, levels, outBias, outScale', k, 'unknown key');
+    const bits = r.int(q.bits, `${field}.quant.bits`, MIN_ACT_BITS, MAX_ACT_BITS);
+    const levels = r.int(q.levels ?? 2 ** bits, `${field}.quant.levels`, 2, 2 ** bits);
+    const { outBias, outScale } = readLevels(r, q, `${field}.quant`, bits, levels - 1);
+    quant = { bits, levels, outBias, outScale };
+  }
+  return { kind, gamma, beta, mean, var: variance, eps, ...(bias ? { bias } : {}), ...(quant ? { quant } : {}) };
+}
+
+/** Multi-bit activations: 2..4 bits (1 bit is the `threshold`/`batchnorm` sign activation). */
+export const MIN_ACT_BITS = 2;
+export const MAX_ACT_BITS = 4;
+
+/** outBias and outScale, with every element outBias..outBias+T representable in `bits` bits (signed iff outBias < 0). */
+function readLevels(r: Reader, q: Record<string, unknown>, field: string, bits: number, t: number): { outBias: number; outScale: number } {
+  const outBias = r.int(q.outBias ?? 0, `${field}.outBias`, -(2 ** (bits - 1)), 2 ** bits - 1);
+  const range = elementRange(bits, outBias < 0);
+  if (outBias + t > range.max)
+    r.fail(`${field}.outBias`, `outBias + ${t} (the top level) <= ${range.max}: the elements are ${outBias < 0 ? 'signed' : 'unsigned'} ${bits}-bit integers`, outBias, 'levels do not fit the bits');
+  const outScale = r.finite(q.outScale ?? 1, `${field}.outScale`);
+  if (!(outScale > 0)) r.fail(`${field}.outScale`, 'a positive number (the value of one level step)', outScale);
+  return { outBias, outScale };
+}
+
+function readMultiThreshold(r: Reader, d: Record<string, unknown>, field: string, m: number): MultiThresholdActivation {
+  const bits = r.int(d.bits, `${field}.bits`, MIN_ACT_BITS, MAX_ACT_BITS);
+  const rows = r.list(d.thresholds, `${field}.thresholds`, m);
+  const t = r.list(rows[0], `${field}.thresholds[0]`).length;
+  if (t < 1 || t > 2 ** bits - 1) r.fail(`${field}.thresholds[0]`, `a list of 1..${2 ** bits - 1} integers (at most 2^bits − 1 thresholds)`, rows[0]);
+  const dir = d.direction;
+  const direction: Direction[] = Array.isArray(dir)
+    ? r.list(dir, `${field}.direction`, m).map((x, j) => r.literal(x, `${field}.direction[${j}]`, ['ge', 'le'] as const))
+    : new Array<Direction>(m).fill(r.literal(dir, `${field}.direction`, ['ge', 'le'] as const));
+  const thresholds = rows.map((row, j) => {
+    const f = `${field}.thresholds[${j}]`;
+    const list = r.list(row, f, t).map((x, k) => r.int(x, `${f}[${k}]`, -(1 << 30), 1 << 30));
+    for (let k = 1; k < t; k++) {
+      const ok = direction[j] === 'ge' ? list[k]! >= list[k - 1]! : list[k]! <= list[k - 1]!;
+      if (!ok) r.fail(`${f}[${k}]`, direction[j] === 'ge' ? `>= ${list[k - 1]} (a 'ge' neuron's thresholds are non-decreasing)` : `<= ${list[k - 1]} (an 'le' neuron's thresholds are non-increasing)`, list[k], 'thresholds not sorted');
+    }
+    return list;
+  });
+  const { outBias, outScale } = readLevels(r, d, field, bits, t);
+  for (const k of Object.keys(d)) if (!['kind', 'bits', 'thresholds', 'direction', 'outBias', 'outScale'].includes(k)) r.fail(`${field}.${k}`, 'only kind, bits, thresholds, direction, outBias, outScale', k, 'unknown key');
+  return { kind: 'multithreshold', bits, outBias, outScale, thresholds, direction };
 }

@@ -62,12 +62,12 @@ describe('FINN TFC-w1a1 fixture (../shared/fixtures/finn-tfc-w1a1)', () => {
       for (let i = 0; i < per; i++) expect(ib.data[i] === 1 ? 1 : 0, `sample ${s} input ${i}`).toBe(getBit(inBits, i));
 
       // Every hidden layer, every neuron.
-      expect(result.trace.layerOutputs).toHaveLength(trace.layerBits.length);
+      expect(result.trace.layerOutputs).toHaveLength(trace.layerValues.length);
       result.trace.layerOutputs.forEach((name, li) => {
         const t = values.get(name)!;
         expect(t.data.every((v) => v === 1 || v === -1)).toBe(true);
         for (let j = 0; j < denseLayer(model, li).outputs; j++)
-          expect(t.data[j] === 1 ? 1 : 0, `sample ${s} layer ${li} neuron ${j}`).toBe(getBit(trace.layerBits[li]!, j));
+          expect(t.data[j] === 1 ? 1 : 0, `sample ${s} layer ${li} neuron ${j}`).toBe(trace.layerValues[li]![j]);
       });
 
       // The prediction: TopK indices of the graph, integer model, float reference, expected.

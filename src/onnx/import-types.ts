@@ -17,7 +17,7 @@ export interface ImportTrace {
   inputBits: string;
   /** A fixed-point input: the Quant/IntQuant node whose integers q are the model's raw input. */
   inputQuant?: InputQuant;
-  /** For each thresholded layer, the tensor holding its ±1 outputs (same order as integerForward's layerBits). */
+  /** For each thresholded layer, the tensor holding its ±1 outputs (same order as integerForward's layerValues). */
   layerOutputs: string[];
   /** The graph output: the predicted class (TopK indices) or the scores. */
   output: string;

@@ -142,7 +142,7 @@ function checkFixed(spec: ModelSpec, r: ImportResult, xs0: Float64Array[]): void
     const trace = integerForward(im, q);
     r.trace.layerOutputs.forEach((name, li) => {
       const t = values.get(name)!;
-      for (let j = 0; j < t.data.length; j++) expect(t.data[j] === 1 ? 1 : 0, `layer ${li} neuron ${j}`).toBe(getBit(trace.layerBits[li]!, j));
+      for (let j = 0; j < t.data.length; j++) expect(t.data[j] === 1 ? 1 : 0, `layer ${li} neuron ${j}`).toBe(trace.layerValues[li]![j]);
     });
     expect(trace.prediction).toBe(values.get(r.trace.output)!.data[0]);
     // The model's own float reference (BN on s = Σ q·w) is not involved: the activations are thresholds on s.

@@ -116,7 +116,7 @@ function checkAgainstInterpreter(spec: ModelSpec, r: ImportResult, samples = 40,
     const trace = integerForward(im, raw);
     r.trace.layerOutputs.forEach((name, li) => {
       const t = values.get(name)!;
-      for (let j = 0; j < t.data.length; j++) expect(t.data[j] === 1 ? 1 : 0, `layer ${li} neuron ${j}`).toBe(getBit(trace.layerBits[li]!, j));
+      for (let j = 0; j < t.data.length; j++) expect(t.data[j] === 1 ? 1 : 0, `layer ${li} neuron ${j}`).toBe(trace.layerValues[li]![j]);
     });
     const out = values.get(r.trace.output)!;
     if (r.trace.outputKind === 'index') expect(trace.prediction).toBe(out.data[0]);

@@ -1,4 +1,5 @@
 import { batchNormFires } from '../model/batchnorm.js';
+import { activationQuant } from '../model/elements.js';
 import { getBit } from '../model/bits.js';
 import type { Conv2dLayer, DenseLayer, Model } from '../model/types.js';
 import type { ArchOp } from './arch.js';
@@ -25,7 +26,7 @@ export function evalPlan(model: Model): EvalLayer[] {
     if (l.kind === 'conv2d') g.padValue = l.padValue;
     const wb = new Float32Array(g.n * g.m); // output-major [m, n]
     for (let j = 0; j < g.m; j++) for (let k = 0; k < g.n; k++) wb[j * g.n + k] = getBit(l.weights[j]!, k) ? 1 : -1;
-    if (l.activation.kind === 'threshold') throw new Error('cnn evaluator: batchnorm or none activations only');
+    if (l.activation.kind === 'threshold' || l.activation.kind === 'multithreshold' || activationQuant(l.activation)) throw new Error('cnn evaluator: one-bit batchnorm or none activations only');
     return { g, wb, act: l.activation };
   });
 }

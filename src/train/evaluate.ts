@@ -1,6 +1,7 @@
 import { batchNormFires } from '../model/batchnorm.js';
 import { wordsFor, xnorPopcount } from '../model/bits.js';
 import { denseOnly } from '../model/shapes.js';
+import { activationQuant } from '../model/elements.js';
 import type { Model } from '../model/types.js';
 import { predictCnn } from './evaluate-conv.js';
 
@@ -12,7 +13,7 @@ import { predictCnn } from './evaluate-conv.js';
  */
 export function predictAll(model: Model, images: Uint8Array, count: number, out?: Uint8Array): Uint8Array {
   // Convolutional or fixed-point-input models: the convolutional evaluator (same exactness).
-  if (model.input.encoding.kind !== 'threshold' || model.layers.some((l) => l.kind !== 'dense')) {
+  if (model.input.encoding.kind !== 'threshold' || model.layers.some((l) => l.kind !== 'dense' || activationQuant(l.activation))) {
     const p = predictCnn(model, images, count);
     if (out) out.set(p);
     return out ?? p;
@@ -48,9 +49,9 @@ export function predictAll(model: Model, images: Uint8Array, count: number, out?
         if (a.kind === 'batchnorm') {
           const dot = 2 * p - n;
           fire = batchNormFires(a, j, dot);
-        } else {
+        } else if (a.kind === 'threshold') {
           fire = a.direction[j] === 'ge' ? p >= a.thresholds[j]! : p <= a.thresholds[j]!;
-        }
+        } else throw new Error('unreachable: multi-bit models go to predictCnn');
         if (fire) y[j >>> 5]! |= 1 << (j & 31);
       }
       const tmp = x;
