@@ -106,7 +106,7 @@ function scripts(board: BoardDef, rtl: string[], flash?: FlashWeights): Map<stri
   const m = new Map<string, string>();
   m.set('synth.ys', `# Yosys: ${BOARD_TOP} for ${board.title} (run from this folder: yosys -s synth.ys)
 ${rtl.map((f) => `read_verilog -defer ${f}`).join('\n')}
-hierarchy -check -top ${BOARD_TOP}
+${flash ? '# SB_SPRAM256KA is an iCE40 primitive: its declaration comes from Yosys\'s cell library.\nread_verilog -lib +/ice40/cells_sim.v\n' : ''}hierarchy -check -top ${BOARD_TOP}
 setattr -set rom_style "block" m:wmem
 synth_ice40 -top ${BOARD_TOP} -json board.json
 tee -q -o board_stat.json stat -json
