@@ -17,7 +17,8 @@ export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
  * a beat's line time, sfc-mnist at 115200 baud), the first engine is reshaped to the same lanes
  * (PE·SIMD, so the same cycles and weight word) with a larger SIMD: wider input beats, each
  * longer on the line. A folding whose weights fit no memory of the part is passed over too. The
- * first candidate that passes both checks is taken; if none does, the first one's error is thrown.
+ * first candidate that passes both checks is taken; if none does, the error of the one that got
+ * furthest (a weights error over a link error: sfc-mnist on the HX8K is refused for its weights).
  */
 export function boardFolding(model: Model, board: BoardDef, baud: number): FoldConfig {
   const base = defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS);
@@ -26,17 +27,20 @@ export function boardFolding(model: Model, board: BoardDef, baud: number): FoldC
   const reshaped = divisors(lanes)
     .filter((simd) => simd > f0.simd)
     .map((simd) => ({ ...base, layers: [{ pe: lanes / simd, simd }, ...base.layers.slice(1)], source: `${base.source}, first engine reshaped to PE ${lanes / simd} x SIMD ${simd} for the UART` }));
-  let first: unknown;
+  let worst: { stage: number; e: BnnError } | undefined;
   for (const fold of [base, ...reshaped]) {
+    let stage = 0;
     try {
       const plan = withOutput(compile(model, { fold }), 'scores').plan;
+      stage = 1;
       linkParams(plan, { clockHz: board.clockMHz * 1e6, baud });
+      stage = 2;
       placeWeights(plan, board.target);
       return fold;
     } catch (e) {
       if (!(e instanceof BnnError)) throw e;
-      first ??= e;
+      if (!worst || stage > worst.stage) worst = { stage, e };
     }
   }
-  throw first;
+  throw worst!.e;
 }

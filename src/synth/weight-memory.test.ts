@@ -80,6 +80,14 @@ describe('weight memory per engine on the iCE40 parts', () => {
 });
 
 describe('board auto folding', () => {
+  it('sfc-mnist on the HX8K: refused for its weights (the reshaped folding passes the link check)', () => {
+    const e = bnnErrorOf(() => boardFolding(model('sfc-mnist'), BOARDS['hx8k-breakout'], 115200));
+    expect(e?.message).toMatch(/weights \(334336 bits\) do not fit ice40-hx8k/);
+  });
+  it('a folding the link refuses at every shape: the link\'s error (cnn-fashion: one-element input beats)', () => {
+    expect(bnnErrorOf(() => boardFolding(model('cnn-fashion'), BOARDS.icebreaker, 115200))).toMatchObject({ detail: { code: 'USAGE', field: '--baud' } });
+    expect(boardFolding(model('cnn-fashion'), BOARDS.icebreaker, 2400).layers).toEqual(defaultFolding(foldThresholds(model('cnn-fashion')), { pe: 4, simd: 8 }).layers);
+  });
   it('tfc-mnist keeps PE 4 x SIMD 8 on its first engine', () => {
     const md = model('tfc-mnist');
     expect(boardFolding(md, BOARDS.icebreaker, 115200).layers[0]).toEqual({ pe: 4, simd: 8 });
