@@ -90,8 +90,8 @@ describe.skipIf(!have)('SPRAM board top: a flash without this design\'s weights 
    * Frames sent to a board whose flash holds `image`: the responses that come back. (The TX
    * line's power-up value reads as one 0xff byte in the harness, on every build: no response.)
    */
-  async function answers(image: (good: Uint8Array) => Uint8Array) {
-    const { proc } = await uartSimBuildPlan(plan, BOARDS.icebreaker, { cacheDir, flashImage: image });
+  async function answers(image: (good: Uint8Array) => Uint8Array, wakeClks?: number) {
+    const { proc } = await uartSimBuildPlan(plan, BOARDS.icebreaker, { cacheDir, flashImage: image, ...(wakeClks ? { wakeClks } : {}) });
     try {
       proc.write(uartCommands(packFrames(layout, input.slice(0, 2))) + '.\n');
       const p = new ResponseParser(layout);
@@ -104,6 +104,10 @@ describe.skipIf(!have)('SPRAM board top: a flash without this design\'s weights 
 
   it('the unchanged image (control): both frames answered', async () => {
     expect((await answers((g) => g)).map((r) => r.class)).toEqual(golden.slice(0, 2).map((g) => g.prediction));
+  }, 600_000);
+
+  it('a loader that reads before the flash is awake (1 µs after 0xAB, tRES1 is 3 µs) gets nothing: the wait matters', async () => {
+    expect(await answers((g) => g, 100)).toEqual([]);
   }, 600_000);
 
   it('erased flash (all 0xFF): the accelerator stays in reset, no answers', async () => {

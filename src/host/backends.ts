@@ -113,11 +113,12 @@ export async function uartSimBuild(c: Compiled, o: BackendOptions): Promise<{ pr
 
 /** The bit-level UART harness around the board top of a board plan (score-streaming, weight memories chosen). */
 export async function uartSimBuildPlan(
-  plan: Plan, board: BoardDef, o: { cacheDir?: string; flashImage?: (image: Uint8Array) => Uint8Array },
+  plan: Plan, board: BoardDef, o: { cacheDir?: string; flashImage?: (image: Uint8Array) => Uint8Array; wakeClks?: number },
 ): Promise<{ proc: LineProcess; build: { built: boolean; seconds: number } }> {
+  const wake = o.wakeClks ?? SIM_WAKE_CLKS;
   const cpb = simClksPerBit(plan);
   const p = linkParams(plan, { clockHz: cpb, baud: 1, timeoutClocks: 20 * 10 * cpb });
-  const { files: rtl, flash } = boardRtlFiles(plan, board, p, { wakeClks: SIM_WAKE_CLKS });
+  const { files: rtl, flash } = boardRtlFiles(plan, board, p, { wakeClks: wake });
   const files: Map<string, string> = new Map(rtl);
   files.delete('files.f');
   const timing = uartHarnessTiming(plan, p);
@@ -126,7 +127,7 @@ export async function uartSimBuildPlan(
     // flashImage: what the flash holds instead (tests of a missing or foreign image).
     const image = o.flashImage ? o.flashImage(flash.image) : flash.image;
     files.set('flash.mem', hexBytes(image));
-    files.set('tb_uart.v', uartHarness({ ...timing, boot: flashLoadClocks(flash, SIM_WAKE_CLKS) }, { image: 'flash.mem', base: flash.offset, bytes: image.length, wakeClks: SIM_WAKE_CLKS }));
+    files.set('tb_uart.v', uartHarness({ ...timing, boot: flashLoadClocks(flash, wake) }, { image: 'flash.mem', base: flash.offset, bytes: image.length, wakeClks: wake }));
   } else files.set('tb_uart.v', uartHarness(timing));
   const b = await verilateOnce(files, 'tb_uart', o);
   return { proc: new LineProcess(b.exe, b.dir), build: { built: b.built, seconds: b.seconds } };
