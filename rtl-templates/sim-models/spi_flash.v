@@ -6,6 +6,8 @@
 // iceprog leaves it), so a loader that does not wake it reads nothing. IMAGE holds BYTES bytes
 // ($readmemh, one byte per line) at flash address BASE; every other address reads 0xFF (erased).
 // verilator lint_off DECLFILENAME
+// A behavioural model: blocking assignments in edge-triggered blocks, on purpose.
+// verilator lint_off BLKSEQ
 module bnn_sim_spi_flash #(
   parameter IMAGE = "flash.mem",
   parameter integer BASE = 0,
@@ -35,8 +37,9 @@ module bnn_sim_spi_flash #(
   function [7:0] byte_at(input [23:0] a);
     integer off;
     begin
-      off = a - BASE;
-      byte_at = (a >= BASE && off < BYTES) ? mem[off] : 8'hff;
+      off = {8'd0, a};
+      off = off - BASE;
+      byte_at = (off >= 0 && off < BYTES) ? mem[off] : 8'hff;
     end
   endfunction
 
