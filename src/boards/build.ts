@@ -16,6 +16,7 @@ import { makeStimulus } from '../../sim/stimulus.js';
 import { BOARD_TOP, emitBoardTop, emitPcf, FLASH_LOADER } from './board-top.js';
 import { flashWakeClocks, flashWeights, type FlashWeights } from './flash-weights.js';
 import { placeWeights, type WeightPlacement } from '../synth/weight-memory.js';
+import { spramLoadFile } from '../emit/spram-top.js';
 import type { BoardDef } from './boards.js';
 import { linkParams, type LinkParams } from './link-params.js';
 import { uartFramesPerSecond } from '../host/protocol.js';
@@ -43,7 +44,9 @@ export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams, o: { w
   if (plan.output.stream !== 'scores') throw new Error('internal: a board build takes the score-streaming plan (withOutput(c, "scores"))');
   const { files: design, rtl: accelRtl } = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1)));
   const files = new Map<string, string>();
-  for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
+  // The testbench's copy of the SPRAM words stays out: on the board they come from the flash.
+  const tbOnly = spramLoadFile(plan);
+  for (const [k, v] of design) if ((k.startsWith('rtl/') || k.startsWith('mem/')) && k !== tbOnly) files.set(k, v);
   const flash = flashWeights(plan, board);
   const templates = flash ? [...LINK_TEMPLATES, FLASH_LOADER.file] : LINK_TEMPLATES;
   for (const t of templates) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));

@@ -11,6 +11,7 @@ import { emitTestbench } from './testbench.js';
 import { emitTopVerilog, rtlFiles, templateFiles } from './top-verilog.js';
 import { writeFolderSafe } from '../util/output-safety.js';
 import { MVTU_SPRAM, mvtuSpramSource } from '../blocks/spram-weights.js';
+import { spramEngines, spramLoadFile, spramLoadImage } from './spram-top.js';
 
 export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
 
@@ -29,6 +30,7 @@ export function designFiles(plan: Plan, stim: Stimulus, predicted: RunResult): M
   for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
+  if (spramEngines(plan).length) files.set(spramLoadFile(plan), spramLoadImage(plan));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
   files.set('tb/expected.log', expectedLog(plan, predicted));
   files.set('tb/expected_streams.log', expectedStreamsLog(plan, predicted));

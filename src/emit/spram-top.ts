@@ -1,4 +1,6 @@
-import { MVTU_SPRAM, SPRAM_STORE, isSpramMvtu, mvtuSpramParams, spramStoreParams, weightAddressBits } from '../blocks/spram-weights.js';
+import { readFileSync } from 'node:fs';
+import { MVTU_SPRAM, SPRAM_STORE, isSpramMvtu, mvtuSpramParams, spramLoadWords, spramStoreParams, weightAddressBits } from '../blocks/spram-weights.js';
+import { templatePath } from '../util/paths.js';
 import type { MvtuBlock, SpramWeightMemory } from '../blocks/mvtu.js';
 import type { Plan } from '../plan/types.js';
 
@@ -68,4 +70,23 @@ export function spramTail(plan: Plan): string[] {
   if (!e.length) return [];
   const last = `${e[e.length - 1]!.name}_w_loaded`;
   return [`  assign weights_loaded = ${last};`, `  assign s_axis_weights_tready = !${last};`];
+}
+
+/** The load port's words in order (every SPRAM engine, plan order); empty without SPRAM engines. */
+export function spramWordsOf(plan: Plan): number[] {
+  return spramEngines(plan).flatMap((b) => spramLoadWords(b.weights, b.weightMemory));
+}
+
+/** The testbench's copy of those words ($readmemh, 4 hex digits a line), under mem/. */
+export function spramLoadFile(plan: Plan): string {
+  return `mem/${plan.top}_spram_load.mem`;
+}
+
+export function spramLoadImage(plan: Plan): string {
+  return spramWordsOf(plan).map((w) => w.toString(16).padStart(4, '0')).join('\n') + '\n';
+}
+
+/** The behavioural SB_SPRAM256KA (rtl-templates/sim-models/), appended to a testbench: synthesis never reads it. */
+export function spramTestbenchModel(): string {
+  return '\n' + readFileSync(templatePath('sim-models/sb_spram256ka.v'), 'utf8');
 }
