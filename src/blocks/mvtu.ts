@@ -62,12 +62,27 @@ export interface MvtuPadding {
   padWeightBits: number;
 }
 
+/**
+ * Where an engine's weights live when not in the ROM of mvtu.v (block RAM): iCE40 UltraPlus
+ * SPRAM, loaded after configuration (src/blocks/spram-weights.ts, rtl-templates/spram_weights.v).
+ * Chosen per engine for a device (src/synth/weight-memory.ts); the engine's timing is the same.
+ */
+export interface SpramWeightMemory {
+  kind: 'spram';
+  /** SPRAMs side by side: ceil(PE·SIMD / 16); the MVTU reads all of them every cycle. */
+  lanes: number;
+  /** Rows of them: ceil(SF·NF / 16384). */
+  banks: number;
+}
+
 export interface MvtuBlock extends BlockBase {
   kind: 'mvtu';
   params: MvtuParams;
   padding?: MvtuPadding;
   weights: MemoryImage;
   thresholds?: MemoryImage;
+  /** Absent: the weights are mvtu.v's ROM ($readmemh, block RAM). */
+  weightMemory?: SpramWeightMemory;
 }
 
 /** Cycles per output pixel (the whole frame for a dense layer): NF·SF. */
@@ -168,6 +183,7 @@ export const mvtuKit: BlockKit<MvtuBlock> = {
     ['WEIGHT_FILE', `"mem/${b.weights.file}"`],
     ['THRESH_FILE', b.thresholds ? `"mem/${b.thresholds.file}"` : '""'],
   ],
-  memories: (b) => (b.thresholds ? [b.weights, b.thresholds] : [b.weights]),
+  // Weights in SPRAM are no $readmemh file: they come from the board's flash image.
+  memories: (b) => [...(b.weightMemory ? [] : [b.weights]), ...(b.thresholds ? [b.thresholds] : [])],
   estimate: (b) => estimateMvtu(b.params),
 };

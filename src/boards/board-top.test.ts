@@ -5,6 +5,9 @@ import { bnnErrorOf } from '../testing/bnn-error-of.js';
 import { emitBoardTop, emitPcf } from './board-top.js';
 import { boardDef, BOARDS } from './boards.js';
 import { linkParams } from './link-params.js';
+import { flashWeights } from './flash-weights.js';
+import { loadCommands } from './build.js';
+import { withSpramWeights } from '../synth/weight-memory.js';
 
 const compiled = compile(randomModel({ name: 'b', arch: [48, 32, 10], seed: 1 }));
 const plan = withOutput(compiled, 'scores').plan;
@@ -43,6 +46,25 @@ describe('board top and constraints', () => {
     expect(compiled.plan.blocks.map((b) => b.name)).toEqual([...plan.blocks.map((b) => b.name), 'label_select']);
     expect(withOutput(compiled, 'class')).toBe(compiled);
     expect(() => emitBoardTop(compiled.plan, BOARDS.icebreaker, linkParams(plan, { clockHz: 12e6, baud: 115200 }))).toThrow(/score-streaming/);
+  });
+
+  it('with weights in SPRAM: flash pins in the .pcf, a loader in the top that holds the accelerator in reset until the image checks', () => {
+    const fold = { layers: [{ pe: 4, simd: 8 }, { pe: 2, simd: 8 }], fifoDepth: 'auto' as const, source: 't' };
+    const sp = withSpramWeights(withOutput(compile(randomModel({ name: 'b', arch: [48, 32, 10], seed: 1 }), { fold }), 'scores').plan, ['fc0_mvtu']);
+    const f = flashWeights(sp, BOARDS.icebreaker)!;
+    expect(f).toMatchObject({ offset: 0x100000, words: 2 * 48 * 32 / 32, file: 'weights_icebreaker.bin' });
+    const top = emitBoardTop(sp, BOARDS.icebreaker, linkParams(sp, { clockHz: 12e6, baud: 115200 }), { ...f, wakeClks: 48 });
+    expect(top).toContain(`.CHECKSUM(32'h${f.checksum.toString(16).padStart(8, '0')})`);
+    expect(top).toContain('wire ap_rst_n = por[3] && w_ok && w_loaded;');
+    expect(top).toContain('.weights_loaded(w_loaded)');
+    const pcf = emitPcf(BOARDS.icebreaker, { flash: true });
+    for (const [sig, pin] of [['flash_sck', 15], ['flash_cs_n', 16], ['flash_mosi', 14], ['flash_miso', 17]] as const) expect(pcf).toMatch(new RegExp(`^set_io ${sig} ${pin}$`, 'm'));
+    expect(emitPcf(BOARDS.icebreaker)).not.toContain('flash');
+    // No SPRAM engine: no image, and the ROM build's top is what it was.
+    expect(flashWeights(plan, BOARDS.icebreaker)).toBeUndefined();
+    expect(() => emitPcf(BOARDS['hx8k-breakout'], { flash: true })).toThrow(/no flash/);
+    expect(loadCommands(BOARDS.icebreaker, 'd/t.bin', { path: 'd/w.bin', offset: 0x100000 })).toEqual(['iceprog d/t.bin && iceprog -o 1M d/w.bin']);
+    expect(loadCommands(BOARDS['hx8k-breakout'], 't.bin')).toEqual(['iceprog t.bin', 'iceprog -S t.bin']);
   });
 
   it('rejects an unknown board and a baud rate the clock cannot make', () => {

@@ -21,6 +21,12 @@ export interface BoardDef {
   load: string[];
   /** Where the FTDI UART shows up on a Linux host. */
   serialDevice: string;
+  /**
+   * The configuration flash as the design may use it after configuration (for weights in SPRAM,
+   * which a bitstream cannot initialise): its SPI pins, and the offset at which bnn's weight image
+   * is written (`iceprog -o`), well above the bitstream.
+   */
+  flash?: { pins: { sck: string; csN: string; mosi: string; miso: string; io2: string; io3: string }; weightsOffset: number };
 }
 
 /** What each LED shows, in order; a board with fewer LEDs shows the first ones. */
@@ -40,6 +46,8 @@ export const BOARDS: Record<BoardName, BoardDef> = {
     ledActiveLow: true,
     load: ['iceprog FILE'],
     serialDevice: '/dev/ttyUSB1',
+    // FLASH_SCK 15, FLASH_SSB 16, FLASH_IO0 14 (FPGA out), FLASH_IO1 17 (FPGA in), IO2 12, IO3 13.
+    flash: { pins: { sck: '15', csN: '16', mosi: '14', miso: '17', io2: '12', io3: '13' }, weightsOffset: 0x100000 },
   },
   'hx8k-breakout': {
     name: 'hx8k-breakout',

@@ -13,25 +13,47 @@ import { flattenCounts, type YosysStat } from '../synth/yosys-json.js';
 import { templatePath } from '../util/paths.js';
 import { requireTool } from '../util/tools.js';
 import { makeStimulus } from '../../sim/stimulus.js';
-import { BOARD_TOP, emitBoardTop, emitPcf } from './board-top.js';
+import { BOARD_TOP, emitBoardTop, emitPcf, FLASH_LOADER } from './board-top.js';
+import { flashWakeClocks, flashWeights, type FlashWeights } from './flash-weights.js';
+import { placeWeights, type WeightPlacement } from '../synth/weight-memory.js';
+import { spramLoadFile } from '../emit/spram-top.js';
 import type { BoardDef } from './boards.js';
 import { linkParams, type LinkParams } from './link-params.js';
 import { uartFramesPerSecond } from '../host/protocol.js';
 
 export const LINK_TEMPLATES = ['label_select.v', 'uart_rx.v', 'uart_tx.v', 'uart_link.v'];
 
-/** The RTL of a board build: the score-streaming accelerator's sources and memories, the label select, the UART link, the board top. */
-export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams): { files: Map<string, string>; rtl: string[] } {
+/**
+ * The plan a board builds: the score-streaming one (the board sends class and scores), with each
+ * engine's weight memory chosen for the board's part (src/synth/weight-memory.ts: SPRAM where
+ * block RAM does not suffice, UltraPlus only).
+ */
+export function boardPlan(c: Compiled, board: BoardDef): WeightPlacement {
+  const placed = placeWeights(withOutput(c, 'scores').plan, board.target);
+  if (placed.spramUsed && !board.flash) throw new Error(`internal: ${board.name} has SPRAM but no flash to load it from`);
+  return placed;
+}
+
+/**
+ * The RTL of a board build: the score-streaming accelerator's sources and memories, the label
+ * select, the UART link, the board top; with SPRAM engines also the flash loader, and `flash`:
+ * the weight image to write into the board's flash.
+ */
+export function boardRtlFiles(plan: Plan, board: BoardDef, p: LinkParams, o: { wakeClks?: number } = {}): { files: Map<string, string>; rtl: string[]; flash?: FlashWeights } {
   // The board sends scores and class: the accelerator streams scores, the board top adds the label select.
   if (plan.output.stream !== 'scores') throw new Error('internal: a board build takes the score-streaming plan (withOutput(c, "scores"))');
   const { files: design, rtl: accelRtl } = generateDesign(plan, makeStimulus(plan, randomPlanFrames(plan, 1, 1)));
   const files = new Map<string, string>();
-  for (const [k, v] of design) if (k.startsWith('rtl/') || k.startsWith('mem/')) files.set(k, v);
-  for (const t of LINK_TEMPLATES) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));
-  files.set(`rtl/${BOARD_TOP}.v`, emitBoardTop(plan, board, p));
-  const rtl = accelRtl.concat(LINK_TEMPLATES.map((t) => `rtl/${t}`), [`rtl/${BOARD_TOP}.v`]);
+  // The testbench's copy of the SPRAM words stays out: on the board they come from the flash.
+  const tbOnly = spramLoadFile(plan);
+  for (const [k, v] of design) if ((k.startsWith('rtl/') || k.startsWith('mem/')) && k !== tbOnly) files.set(k, v);
+  const flash = flashWeights(plan, board);
+  const templates = flash ? [...LINK_TEMPLATES, FLASH_LOADER.file] : LINK_TEMPLATES;
+  for (const t of templates) files.set(`rtl/${t}`, readFileSync(templatePath(t), 'utf8'));
+  files.set(`rtl/${BOARD_TOP}.v`, emitBoardTop(plan, board, p, flash ? { ...flash, wakeClks: o.wakeClks ?? flashWakeClocks(board.clockMHz * 1e6) } : undefined));
+  const rtl = accelRtl.concat(templates.map((t) => `rtl/${t}`), [`rtl/${BOARD_TOP}.v`]);
   files.set('files.f', rtl.join('\n') + '\n');
-  return { files, rtl };
+  return { files, rtl, ...(flash ? { flash } : {}) };
 }
 
 export interface BoardBuild {
@@ -46,6 +68,10 @@ export interface BoardBuild {
   fmaxMHz: number | null;
   timingMet: boolean;
   resources: Ice40Resources & { spram: number; utilization: Record<string, { available: number; used: number }> };
+  /** Per engine: block RAM (EBR) or SPRAM, as the plan says (plan.json `weightMemory`), with the estimate behind the choice. */
+  weightMemory: Pick<WeightPlacement, 'engines' | 'ebrEstimate' | 'ebrAvailable' | 'spramUsed' | 'spramAvailable'>;
+  /** Weights in SPRAM: the flash image to write besides the bitstream (`iceprog -o`). */
+  flash?: { file: string; offset: number; bytes: number; words: number; checksum: string };
   framesPerSecond: { fabric: number; uart: number };
   ii: number;
   seconds: number;
@@ -64,11 +90,26 @@ function commands(board: BoardDef): Array<{ step: string; argv: string[] }> {
   ];
 }
 
-function scripts(board: BoardDef, rtl: string[]): Map<string, string> {
+/** iceprog's spelling of a flash offset: whole MiB as "1M", else hex bytes. */
+export function iceprogOffset(offset: number): string {
+  return offset % 0x100000 === 0 ? `${offset / 0x100000}M` : `0x${offset.toString(16)}`;
+}
+
+/**
+ * How to load a build (alternatives): the bitstream, and with weights in SPRAM also the weight
+ * image at its flash offset; SRAM-only loading (iceprog -S) is no alternative then, the loader
+ * reads the weights from the flash.
+ */
+export function loadCommands(board: BoardDef, bin: string, weights?: { path: string; offset: number }): string[] {
+  const alts = weights ? board.load.filter((l) => !l.includes('-S')) : board.load;
+  return alts.map((l) => l.replace('FILE', bin) + (weights ? ` && iceprog -o ${iceprogOffset(weights.offset)} ${weights.path}` : ''));
+}
+
+function scripts(board: BoardDef, rtl: string[], flash?: FlashWeights): Map<string, string> {
   const m = new Map<string, string>();
   m.set('synth.ys', `# Yosys: ${BOARD_TOP} for ${board.title} (run from this folder: yosys -s synth.ys)
 ${rtl.map((f) => `read_verilog -defer ${f}`).join('\n')}
-hierarchy -check -top ${BOARD_TOP}
+${flash ? '# SB_SPRAM256KA is an iCE40 primitive: its declaration comes from Yosys\'s cell library.\nread_verilog -lib +/ice40/cells_sim.v\n' : ''}hierarchy -check -top ${BOARD_TOP}
 setattr -set rom_style "block" m:wmem
 synth_ice40 -top ${BOARD_TOP} -json board.json
 tee -q -o board_stat.json stat -json
@@ -78,7 +119,7 @@ tee -q -o board_stat.json stat -json
 set -e
 cd "$(dirname "$0")"
 ${commands(board).map((c) => c.argv.join(' ')).join('\n')}
-echo "load it: ${board.load[0]!.replace('FILE', `${BOARD_TOP}_${board.name}.bin`)}"
+echo "load it: ${loadCommands(board, `${BOARD_TOP}_${board.name}.bin`, flash ? { path: flash.file, offset: flash.offset } : undefined)[0]}"
 `);
   return m;
 }
@@ -86,15 +127,18 @@ echo "load it: ${board.load[0]!.replace('FILE', `${BOARD_TOP}_${board.name}.bin`
 /** Write the board design (the score-streaming build of `c`) into dir and run synthesis, place and route (with the .pcf) and icepack there. */
 export async function buildBoard(c: Compiled, board: BoardDef, dir: string, o: { baud: number; force?: boolean; onProgress?: (s: string) => void }): Promise<BoardBuild> {
   const t0 = Date.now();
-  const plan = withOutput(c, 'scores').plan;
+  const placed = boardPlan(c, board);
+  const plan = placed.plan;
   const say = o.onProgress ?? (() => {});
   for (const t of ['yosys', 'nextpnr-ice40', 'icepack']) await requireTool(t);
   const p = linkParams(plan, { clockHz: board.clockMHz * 1e6, baud: o.baud });
-  const { files, rtl } = boardRtlFiles(plan, board, p);
-  files.set(`${board.name}.pcf`, emitPcf(board));
-  for (const [k, v] of scripts(board, rtl)) files.set(k, v);
+  const { files, rtl, flash } = boardRtlFiles(plan, board, p);
+  files.set(`${board.name}.pcf`, emitPcf(board, { flash: !!flash }));
+  for (const [k, v] of scripts(board, rtl, flash)) files.set(k, v);
   files.set('plan.json', JSON.stringify(plan, null, 1) + '\n');
-  writeFolderSafe(dir, files, { executable: new Set(['build.sh']), ...(o.force ? { force: true } : {}) });
+  const out: Map<string, string | Uint8Array> = new Map(files);
+  if (flash) out.set(flash.file, flash.image);
+  writeFolderSafe(dir, out, { executable: new Set(['build.sh']), ...(o.force ? { force: true } : {}) });
   const timing = measureTiming(plan);
   for (const c of commands(board)) {
     say(`${board.name}: ${c.step}`);
@@ -116,12 +160,14 @@ export async function buildBoard(c: Compiled, board: BoardDef, dir: string, o: {
     dir,
     bitstream: bin,
     pcf: `${board.name}.pcf`,
-    load: board.load.map((l) => l.replace('FILE', join(dir, bin))),
+    load: loadCommands(board, join(dir, bin), flash ? { path: join(dir, flash.file), offset: flash.offset } : undefined),
     clockMHz: board.clockMHz,
     baud: Math.round((board.clockMHz * 1e6) / p.CLKS_PER_BIT),
     fmaxMHz: rep.fmaxMHz,
     timingMet: rep.fmaxMHz !== null && rep.fmaxMHz >= board.clockMHz,
-    resources: { ...ice40Resources(counts, 3 + board.leds.length), spram, utilization: rep.utilization },
+    resources: { ...ice40Resources(counts, 3 + board.leds.length + (flash ? 6 : 0)), spram, utilization: rep.utilization },
+    weightMemory: { engines: placed.engines, ebrEstimate: placed.ebrEstimate, ebrAvailable: placed.ebrAvailable, spramUsed: placed.spramUsed, spramAvailable: placed.spramAvailable },
+    ...(flash ? { flash: { file: flash.file, offset: flash.offset, bytes: flash.image.length, words: flash.words, checksum: flash.checksum.toString(16).padStart(8, '0') } } : {}),
     framesPerSecond: { fabric: (board.clockMHz * 1e6) / timing.ii, uart: uartFramesPerSecond(plan, (board.clockMHz * 1e6) / p.CLKS_PER_BIT) },
     ii: timing.ii,
     seconds: (Date.now() - t0) / 1000,

@@ -13,6 +13,12 @@ export const TEMPLATE_MODULES = [
   'bnn_uart_link',
   'bnn_board_top',
   'bnn_axis_tlast',
+  // Weights in SPRAM: the MVTU variant made from mvtu.v, its store, the flash boot loader, and the simulation models.
+  'bnn_mvtu_spram',
+  'bnn_spram_weights',
+  'bnn_spi_flash_loader',
+  'bnn_sim_spi_flash',
+  'SB_SPRAM256KA',
   'tb_top',
   'tb_stream',
   'tb_uart',

@@ -10,6 +10,8 @@ import { expectedLog, expectedStreamsLog, stimulusFiles, testbenchCounts } from 
 import { emitTestbench } from './testbench.js';
 import { emitTopVerilog, rtlFiles, templateFiles } from './top-verilog.js';
 import { writeFolderSafe } from '../util/output-safety.js';
+import { MVTU_SPRAM, mvtuSpramSource } from '../blocks/spram-weights.js';
+import { spramEngines, spramLoadFile, spramLoadImage } from './spram-top.js';
 
 export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_verilator.sh', ...VIVADO_EXECUTABLE]);
 
@@ -21,13 +23,14 @@ export const EXECUTABLE_SCRIPTS = new Set(['lint.sh', 'run_icarus.sh', 'run_veri
  */
 export function designFiles(plan: Plan, stim: Stimulus, predicted: RunResult): Map<string, string> {
   const files = new Map<string, string>();
-  for (const f of templateFiles(plan)) files.set(`rtl/${f}`, readFileSync(templatePath(f), 'utf8'));
+  for (const f of templateFiles(plan)) files.set(`rtl/${f}`, f === MVTU_SPRAM.file ? mvtuSpramSource() : readFileSync(templatePath(f), 'utf8'));
   files.set(`rtl/${plan.top}.v`, emitTopVerilog(plan));
   const rtl = rtlFiles(plan);
   for (const img of planMemories(plan)) files.set(`mem/${img.file}`, img.words.join('\n') + '\n');
   for (const [k, v] of emitScripts(plan, rtl)) files.set(k, v);
   for (const [k, v] of vivadoFiles(plan)) files.set(k, v);
   files.set('tb/tb_top.v', emitTestbench(plan, testbenchCounts(stim)));
+  if (spramEngines(plan).length) files.set(spramLoadFile(plan), spramLoadImage(plan));
   for (const [k, v] of stimulusFiles(plan, stim)) files.set(k, v);
   files.set('tb/expected.log', expectedLog(plan, predicted));
   files.set('tb/expected_streams.log', expectedStreamsLog(plan, predicted));

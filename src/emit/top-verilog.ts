@@ -1,10 +1,12 @@
 import { axisBytes, streamBits } from '../plan/stream.js';
 import { kitOf, templateFilesOf } from '../blocks/registry.js';
 import type { Plan } from '../plan/types.js';
+import { isSpramMvtu } from '../blocks/spram-weights.js';
+import { spramMvtuModule, spramMvtuParams, spramMvtuPorts, spramStoreLines, spramTail, spramTemplateFiles, spramTopPorts } from './spram-top.js';
 
 /** Template files a plan needs (each block kind's file and the modules it instantiates), in a fixed order. */
 export function templateFiles(plan: Plan): string[] {
-  return templateFilesOf(plan.blocks);
+  return [...templateFilesOf(plan.blocks), ...spramTemplateFiles(plan)];
 }
 
 /** The design's RTL sources in compile order (files.f): templates, then the top. */
@@ -42,6 +44,7 @@ export function emitTopVerilog(plan: Plan): string {
   L.push(`module ${plan.top} (`);
   L.push('  input  wire ap_clk,');
   L.push('  input  wire ap_rst_n,');
+  L.push(...spramTopPorts(plan));
   L.push(`  input  wire [${inW - 1}:0] s_axis_tdata,`);
   L.push('  input  wire s_axis_tvalid,');
   L.push('  output wire s_axis_tready,');
@@ -61,6 +64,7 @@ export function emitTopVerilog(plan: Plan): string {
     L.push(`  wire ${b.name}_tvalid;`);
     if (k + 1 < plan.blocks.length) L.push(`  wire ${b.name}_tready;`);
   });
+  let loadedBefore = "1'b1";
   plan.blocks.forEach((b, k) => {
     const prev = plan.blocks[k - 1];
     const next = plan.blocks[k + 1];
@@ -69,10 +73,15 @@ export function emitTopVerilog(plan: Plan): string {
     const inReady = prev ? `${prev.name}_tready` : 's_axis_tready';
     const outReady = next ? `${b.name}_tready` : 'm_axis_tready';
     const kit = kitOf(b);
-    const params = kit.verilogParams(b);
+    const spram = isSpramMvtu(b) ? b : undefined;
+    const params = spram ? spramMvtuParams(spram) : kit.verilogParams(b);
     L.push('');
+    if (spram) {
+      L.push(...spramStoreLines(spram, loadedBefore));
+      loadedBefore = `${spram.name}_w_loaded`;
+    }
     L.push(`  // ${b.kind}${b.layer ? ` (layer ${b.layer})` : ''}: ${b.cyclesPerFrame} cycles/frame`);
-    L.push(`  ${kit.template.module} #(`);
+    L.push(`  ${spram ? spramMvtuModule() : kit.template.module} #(`);
     L.push(params.map(([k2, v]) => `    .${k2}(${v})`).join(',\n'));
     L.push(`  ) ${b.name} (`);
     const ports: string[] = [];
@@ -84,6 +93,7 @@ export function emitTopVerilog(plan: Plan): string {
       `    .m_axis_tdata(${b.name}_tdata)`,
       `    .m_axis_tvalid(${b.name}_tvalid)`,
       `    .m_axis_tready(${outReady})`,
+      ...(spram ? spramMvtuPorts(spram) : []),
     );
     L.push(ports.join(',\n'));
     L.push('  );');
@@ -94,6 +104,7 @@ export function emitTopVerilog(plan: Plan): string {
   if (outW > lastW) tail.push(`  assign m_axis_tdata = {${outW - lastW}'d0, ${last.name}_tdata};`);
   else tail.push(`  assign m_axis_tdata = ${last.name}_tdata;`);
   tail.push(`  assign m_axis_tvalid = ${last.name}_tvalid;`);
+  tail.push(...spramTail(plan));
   tail.push('endmodule', '');
   return out + tail.join('\n');
 }

@@ -1,7 +1,11 @@
-import { BOARDS, type BoardName } from '../boards/boards.js';
-import { boardRtlFiles } from '../boards/build.js';
+import { BOARDS, type BoardDef, type BoardName } from '../boards/boards.js';
+import type { Plan } from '../plan/types.js';
+import { readFileSync } from 'node:fs';
+import { boardPlan, boardRtlFiles } from '../boards/build.js';
+import { flashLoadClocks } from '../boards/flash-weights.js';
+import { templatePath } from '../util/paths.js';
 import { linkParams } from '../boards/link-params.js';
-import { withOutput, type Compiled } from '../compiler/compile.js';
+import type { Compiled } from '../compiler/compile.js';
 import { integerForward } from '../compiler/integer-reference.js';
 import { generateDesign } from '../pipeline/design.js';
 import { randomPlanFrames } from '../inputs/frames.js';
@@ -84,19 +88,47 @@ async function verilatorStream(c: Compiled, o: BackendOptions): Promise<Transpor
   return { ...t, build: { built: b.built, seconds: b.seconds } };
 }
 
+/** Behavioural models of the iCE40 SPRAM and the SPI flash (rtl-templates/sim-models/), for a board with weights in SPRAM. */
+export const SIM_MODELS = ['sb_spram256ka.v', 'spi_flash.v'];
+
+/** The board top's wake-up wait in the harness: 4 µs at its 10 ns clock (the flash model's tRES1 is 3 µs). */
+export const SIM_WAKE_CLKS = 400;
+
+/** One byte per line, as $readmemh reads it. */
+export function hexBytes(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('\n') + '\n';
+}
+
 /** Clocks per bit for simulating the board top: as few as the link allows. */
-function simClksPerBit(c: Compiled): number {
-  const lanes = c.plan.blocks[0]!.in.elems;
-  return Math.max(4, Math.floor((2 * c.plan.ii.cycles) / (10 * lanes)) + 1);
+function simClksPerBit(plan: Plan): number {
+  const lanes = plan.blocks[0]!.in.elems;
+  return Math.max(4, Math.floor((2 * plan.ii.cycles) / (10 * lanes)) + 1);
 }
 
 export async function uartSimBuild(c: Compiled, o: BackendOptions): Promise<{ proc: LineProcess; build: { built: boolean; seconds: number } }> {
-  const cpb = simClksPerBit(c);
-  const plan = withOutput(c, 'scores').plan;
+  const board = BOARDS[o.board ?? 'icebreaker'];
+  // The board's own plan: on the iCEBreaker, engines whose weights need SPRAM boot from the flash model.
+  return uartSimBuildPlan(boardPlan(c, board).plan, board, o);
+}
+
+/** The bit-level UART harness around the board top of a board plan (score-streaming, weight memories chosen). */
+export async function uartSimBuildPlan(
+  plan: Plan, board: BoardDef, o: { cacheDir?: string; flashImage?: (image: Uint8Array) => Uint8Array; wakeClks?: number },
+): Promise<{ proc: LineProcess; build: { built: boolean; seconds: number } }> {
+  const wake = o.wakeClks ?? SIM_WAKE_CLKS;
+  const cpb = simClksPerBit(plan);
   const p = linkParams(plan, { clockHz: cpb, baud: 1, timeoutClocks: 20 * 10 * cpb });
-  const { files } = boardRtlFiles(plan, BOARDS[o.board ?? 'icebreaker'], p);
+  const { files: rtl, flash } = boardRtlFiles(plan, board, p, { wakeClks: wake });
+  const files: Map<string, string> = new Map(rtl);
   files.delete('files.f');
-  files.set('tb_uart.v', uartHarness(uartHarnessTiming(plan, p)));
+  const timing = uartHarnessTiming(plan, p);
+  if (flash) {
+    for (const m of SIM_MODELS) files.set(`sim-models/${m}`, readFileSync(templatePath(`sim-models/${m}`), 'utf8'));
+    // flashImage: what the flash holds instead (tests of a missing or foreign image).
+    const image = o.flashImage ? o.flashImage(flash.image) : flash.image;
+    files.set('flash.mem', hexBytes(image));
+    files.set('tb_uart.v', uartHarness({ ...timing, boot: flashLoadClocks(flash, wake) }, { image: 'flash.mem', base: flash.offset, bytes: image.length, wakeClks: wake }));
+  } else files.set('tb_uart.v', uartHarness(timing));
   const b = await verilateOnce(files, 'tb_uart', o);
   return { proc: new LineProcess(b.exe, b.dir), build: { built: b.built, seconds: b.seconds } };
 }

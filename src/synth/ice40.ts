@@ -11,11 +11,13 @@ export interface Ice40Device {
   lcs: number;
   bram: number;
   io: number;
+  /** SB_SPRAM256KA (16K x 16 bit single-port RAM): 4 on the UltraPlus parts, none on LP/HX. */
+  spram: number;
 }
 
 export const ICE40_DEVICES: Record<Ice40Target, Ice40Device> = {
-  'ice40-hx8k': { nextpnrFlag: '--hx8k', package: 'ct256', lcs: 7680, bram: 32, io: 206 },
-  'ice40-up5k': { nextpnrFlag: '--up5k', package: 'sg48', lcs: 5280, bram: 30, io: 39 },
+  'ice40-hx8k': { nextpnrFlag: '--hx8k', package: 'ct256', lcs: 7680, bram: 32, io: 206, spram: 0 },
+  'ice40-up5k': { nextpnrFlag: '--up5k', package: 'sg48', lcs: 5280, bram: 30, io: 39, spram: 4 },
 };
 
 export interface Ice40Resources {

@@ -227,7 +227,7 @@ function isSymlink(p: string): boolean {
  * Write a whole output folder: nothing half-written on failure, the previous design or the new one
  * after a kill, and never a user's files replaced without `force` (see the top of this file).
  */
-export function writeFolderSafe(dir: string, files: Map<string, string>, o: FolderWriteOptions = {}): void {
+export function writeFolderSafe(dir: string, files: ReadonlyMap<string, string | Uint8Array>, o: FolderWriteOptions = {}): void {
   const field = o.field ?? '-o';
   const target = checkFolderOutput(dir, o);
   const parent = dirname(target);

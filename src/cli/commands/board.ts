@@ -2,8 +2,7 @@ import { Option, type Command } from 'commander';
 import { boardDef, BOARDS } from '../../boards/boards.js';
 import { compile } from '../../compiler/compile.js';
 import { BnnError } from '../../errors.js';
-import { defaultFolding } from '../../compiler/fold-config.js';
-import { foldThresholds } from '../../compiler/fold-thresholds.js';
+import { boardFolding } from '../../boards/board-fold.js';
 import { loadModel } from '../../model/io.js';
 import { buildBoard, type BoardBuild } from '../../boards/build.js';
 import { checkFolderOutput } from '../../util/output-safety.js';
@@ -29,7 +28,6 @@ function pynqBoard(modelFile: string, o: DesignOptions & { out?: string; force?:
     process.stdout.write(`${PYNQ_BOARD}: ${r.design} behind an AXI DMA; files in ${dir} (not built: Vivado is not run by bnn)\n  build: cd ${dir} && ${run.join(' && ')}\n  host: copy pynq/ to the board, then in Python: from bnn_driver import BnnAccelerator; BnnAccelerator().infer(frames)\n`);
 }
 
-export const BOARD_FOLD_CAPS = { pe: 4, simd: 8 };
 
 function boardText(r: BoardBuild): string {
   const u = r.resources.utilization;
@@ -38,7 +36,9 @@ function boardText(r: BoardBuild): string {
     `${r.board}: ${r.design} on a ${r.clockMHz} MHz clock, UART ${r.baud} baud; files in ${r.dir}`,
     `Fmax ${r.fmaxMHz === null ? '?' : r.fmaxMHz.toFixed(1)} MHz (${r.timingMet ? 'meets' : 'FAILS'} ${r.clockMHz} MHz)`,
     `LUT4 ${r.resources.lut4}, FF ${r.resources.ff}, BRAM ${r.resources.bram}, SPRAM ${r.resources.spram}; placed: ${used}`,
+    `weights: ${r.weightMemory.engines.map((e) => `${e.engine} ${e.memory === 'spram' ? `SPRAM x${e.spram}` : 'block RAM'}`).join(', ')} (estimate ${r.weightMemory.ebrEstimate}/${r.weightMemory.ebrAvailable} EBR, ${r.weightMemory.spramUsed}/${r.weightMemory.spramAvailable} SPRAM)`,
     `frames/s: ${Math.round(r.framesPerSecond.fabric)} in the fabric (II ${r.ii} cycles), ${r.framesPerSecond.uart.toFixed(1)} over the UART`,
+    ...(r.flash ? [`weight image ${r.dir}/${r.flash.file} (${r.flash.bytes} bytes, checksum ${r.flash.checksum}): flash offset 0x${r.flash.offset.toString(16)}, loaded into SPRAM after every power-up`] : []),
     `bitstream ${r.dir}/${r.bitstream}, constraints ${r.dir}/${r.pcf}`,
     `load: ${r.load.join('   or (SRAM, until power-off): ')}`,
   ].join('\n') + '\n';
@@ -61,9 +61,8 @@ export function register(program: Command): void {
     if (o.output !== undefined)
       throw new BnnError({ code: 'USAGE', message: `--output does not apply to ${board.name}: its UART link sends the class and the scores of every frame`, field: '--output', expected: 'no --output (only --board pynq-z2 takes it)', got: o.output });
     const model = loadModel(modelFile);
-    // auto: the heaviest engine at PE <= 4, SIMD <= 8, the others no faster than it needs; small
-    // enough for the weight ROMs of the MNIST nets to fit an iCE40's block RAM.
-    const fold = o.fold === undefined || o.fold === 'auto' ? defaultFolding(foldThresholds(model), BOARD_FOLD_CAPS) : o.fold;
+    // auto: 32 lanes on the heaviest engine, shaped for the UART (src/boards/board-fold.ts).
+    const fold = o.fold === undefined || o.fold === 'auto' ? boardFolding(model, board, o.baud) : o.fold;
     const compiled = compile(model, { fold });
     const dir = o.out ?? defaultOutDir(compiled.plan, `board-${board.name}`);
     checkFolderOutput(dir, { force: o.force });
