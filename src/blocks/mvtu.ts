@@ -35,6 +35,20 @@ export interface MvtuParams {
    * whole numbers, 2 bit-heap compressor tree; all bit-identical (see mvtuPopcount).
    */
   POPCOUNT: 0 | 1 | 2;
+  /**
+   * Multi-bit output elements (a hidden layer with A-bit activations; all three present or all
+   * absent, absent on one-bit layers, whose plan and top list their parameters as before):
+   * N_THRESH thresholds per neuron (1..2^OUT_BITS − 1), element u = code + OUT_BIAS in OUT_BITS
+   * bits (two's complement when OUT_BIAS < 0), code = how many thresholds the accumulator reaches.
+   */
+  N_THRESH?: number;
+  OUT_BITS?: number;
+  OUT_BIAS?: number;
+}
+
+/** Thresholds per neuron, output element bits and bias of an engine (one-bit layers: 1, 1, 0). */
+export function mvtuLevels(p: Pick<MvtuParams, 'N_THRESH' | 'OUT_BITS' | 'OUT_BIAS'>): { count: number; bits: number; bias: number } {
+  return { count: p.N_THRESH ?? 1, bits: p.OUT_BITS ?? 1, bias: p.OUT_BIAS ?? 0 };
 }
 
 /**
@@ -91,15 +105,20 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: numb
   const pixels = enginePixels(layer);
   const shape = { MW, MH, PE, SIMD };
   const weights = weightImage(`${name}_weights.mem`, layer.weights, shape);
-  const thresholds = layer.thresholds ? thresholdImage(`${name}_thresholds.mem`, layer.thresholds, PE, NF, T_W) : undefined;
+  const t = layer.thresholds;
+  const thresholds = t ? thresholdImage(`${name}_thresholds.mem`, t, PE, NF, T_W) : undefined;
+  const multiBit = t !== undefined && t.outBits > 1;
   return {
     kind: 'mvtu',
     name,
     layer: layer.name,
     in: { elems: SIMD, elemBits: layer.inputBits, beatsPerFrame: pixels * SF },
-    out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: pixels * NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: pixels * NF },
+    out: { elems: PE, elemBits: t ? t.outBits : ACC_W, beatsPerFrame: pixels * NF },
     cyclesPerFrame: pixels * SF * NF,
-    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits) },
+    params: {
+      MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits),
+      ...(multiBit ? { N_THRESH: t.count, OUT_BITS: t.outBits, OUT_BIAS: t.outBias } : {}),
+    },
     weights,
     ...(thresholds ? { thresholds } : {}),
   };
