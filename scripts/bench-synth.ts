@@ -8,7 +8,8 @@
  * blocks: sliding-window generator and max-pool configurations against their estimators.
  * act: multi-bit activations: one bnn_mvtu per (shape, PE, SIMD) point for W1A1 and for A-bit inputs/outputs
  *   (W1A2 signed 3 levels, W1A3 unsigned, W1A4 15 thresholds, 8-bit first layer), against estimateMvtu, with a refit of
- *   the multi-bit coefficients; writes the `multibit` section of BENCHMARKS.md (BNN_ACT_JSON=rows.json: refit a saved sweep).
+ *   the multi-bit coefficients; writes the `multibit` section of BENCHMARKS.md (BNN_ACT_JSON=rows.json: keep the
+ *   synthesized points there and reuse them, resuming or refitting a sweep).
  * models: models/sfc-mnist.yaml (trained) at two foldings (xc7 resources per block, LUTs per lane) and
  *   models/tfc-mnist.yaml (trained) to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
  *   (BNN_WRITE_BENCH=0: print only).
@@ -17,7 +18,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateMvtu, mvtuFixedFeatures, mvtuLutFeatures, mvtuThresholdFeatures, MVTU_LUT_MODEL_HEAP, type MvtuParams } from '../src/blocks/mvtu.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { compile } from '../src/compiler/compile.js';
 import { loadModel } from '../src/model/io.js';
 import { estimatePlan } from '../src/synth/estimate.js';
@@ -306,34 +307,39 @@ async function act(): Promise<void> {
     { id: 'a8-a1', label: '8-bit unsigned in → 1 bit (first layer)', act: { inBits: 8, inSigned: false, count: 1, outBits: 1, outBias: 0 } },
   ];
   const shapes: Array<[number, number, Array<[number, number]>]> = [
-    [64, 32, [[1, 4], [4, 4], [4, 16], [16, 16], [2, 32], [8, 32]]],
+    [64, 32, [[1, 4], [4, 16], [2, 32], [8, 32]]],
     [256, 64, [[4, 16], [16, 16]]],
     // NF > 64: a threshold memory deeper than one LUT6 ROM
-    [1024, 256, [[1, 32], [2, 64]]],
+    [1024, 256, [[1, 32]]],
   ];
   type Row = { v: string; pt: MvtuPoint; yosys: { lut: number; ff: number; carry4: number; bram36: number; lutram: number } };
-  let rows: Row[];
-  const saved = process.env.BNN_ACT_JSON;
-  if (saved) rows = JSON.parse(readFileSync(saved, 'utf8')) as Row[];
-  else {
-    const jobsList: Array<{ v: Variant; pt: MvtuPoint }> = [];
-    for (const [MW, MH, pts] of shapes)
-      for (const [PE, SIMD] of pts)
-        for (const v of variants) {
-          // The 8-bit first layer only on the small shapes (its adders make the big ones slow to synthesize).
-          if (v.id === 'a8-a1' && MW > 256) continue;
-          jobsList.push({ v, pt: { MW, MH, PE, SIMD, POPCOUNT: 2, ...(v.act ? { act: v.act } : {}) } });
-        }
-    const base = mkdtempSync(join(tmpdir(), 'bnn-act-'));
-    const jobs = Number(process.env.BNN_JOBS ?? 1);
-    rows = await pool(jobsList, jobs, async (j, i) => {
-      const y = await synthMvtuXc7(j.pt, join(base, String(i)));
-      process.stderr.write(`${i + 1}/${jobsList.length} ${j.v.id} ${j.pt.MW}x${j.pt.MH} ${j.pt.PE}x${j.pt.SIMD}: ${y.lut} LUT\n`);
-      return { v: j.v.id, pt: j.pt, yosys: { lut: y.lut, ff: y.ff, carry4: y.carry4, bram36: y.bram36, lutram: y.lutram } };
-    });
-    writeFileSync(join(base, 'rows.json'), JSON.stringify(rows, null, 1));
-    console.log(`${base}/rows.json`);
-  }
+  const jobsList: Array<{ v: Variant; pt: MvtuPoint }> = [];
+  for (const [MW, MH, pts] of shapes)
+    for (const [PE, SIMD] of pts)
+      for (const v of variants) {
+        // The 8-bit first layer only on the smallest shape (its adders make the big ones slow to synthesize).
+        if (v.id === 'a8-a1' && MW > 64) continue;
+        jobsList.push({ v, pt: { MW, MH, PE, SIMD, POPCOUNT: 2, ...(v.act ? { act: v.act } : {}) } });
+      }
+  // Rows are appended to BNN_ACT_JSON (default: a new temporary file) as they finish; points
+  // already there are not synthesized again, so an interrupted sweep resumes.
+  const file = process.env.BNN_ACT_JSON ?? join(mkdtempSync(join(tmpdir(), 'bnn-act-')), 'rows.json');
+  const done: Row[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Row[]) : [];
+  const key = (v: string, pt: MvtuPoint) => `${v} ${pt.MW} ${pt.MH} ${pt.PE} ${pt.SIMD}`;
+  const have = new Set(done.map((r) => key(r.v, r.pt)));
+  const todo = jobsList.filter((j) => !have.has(key(j.v.id, j.pt)));
+  const base = mkdtempSync(join(tmpdir(), 'bnn-act-'));
+  const jobs = Number(process.env.BNN_JOBS ?? 1);
+  await pool(todo, jobs, async (j, i) => {
+    const y = await synthMvtuXc7(j.pt, join(base, String(i)));
+    process.stderr.write(`${i + 1}/${todo.length} ${j.v.id} ${j.pt.MW}x${j.pt.MH} ${j.pt.PE}x${j.pt.SIMD}: ${y.lut} LUT\n`);
+    done.push({ v: j.v.id, pt: j.pt, yosys: { lut: y.lut, ff: y.ff, carry4: y.carry4, bram36: y.bram36, lutram: y.lutram } });
+    writeFileSync(file, JSON.stringify(done, null, 1));
+  });
+  console.log(file);
+  const order = new Map(jobsList.map((j, i) => [key(j.v.id, j.pt), i]));
+  const rows = done.filter((r) => order.has(key(r.v, r.pt))).sort((a, b) => order.get(key(a.v, a.pt))! - order.get(key(b.v, b.pt))!);
+  const saved = todo.length === 0;
   const params = (r: Row): MvtuParams => mvtuParamsOf(r.pt);
   const errs = (sel: Row[]) => sel.map((r) => (estimateMvtu(params(r)).lut - r.yosys.lut) / r.yosys.lut);
   const stat = (e: number[]) => `mean |error| ${((100 * e.reduce((a, x) => a + Math.abs(x), 0)) / e.length).toFixed(1)} %, worst ${(100 * Math.max(...e.map(Math.abs))).toFixed(1)} % (${e.length} points)`;
@@ -351,7 +357,7 @@ async function act(): Promise<void> {
   const md = [
     '## Multi-bit activations: MVTU cost, W1A2..W1A4 against W1A1',
     '',
-    `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js act\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s${saved ? ' (refit of a saved sweep)' : ''}.`,
+    `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js act\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s${saved ? ' (estimates and refit over the saved sweep)' : ''}.`,
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone under \`synth_xilinx -family xc7\` (hierarchy kept), random weights and sorted random thresholds over the accumulator's range, bit-heap popcount for binary inputs; LUT = LUT1..6.`,
     '',
     '| MW×MH | PE×SIMD | variant | ACC_W | T_W | thresholds | LUT | estimate | err % | FF | est FF | CARRY4 | BRAM36 | LUT vs W1A1 |',
