@@ -100,6 +100,13 @@ export const COSIM_CASES: CosimCase[] = [
     frames: 3,
   },
   {
+    // A 7-row image padded under a 3x3 kernel: the last output row's window ends at row 8, which
+    // the window generator's row coordinates once wrapped (it waited for the next frame).
+    name: 'conv: 7x7 padded 3x3 conv, last row used (row coordinate H + K = 10), dense',
+    compiled: () => compile(randomModel({ name: 'cnn_h7', seed: 2, input: [7, 7, 2], layers: [{ conv: 4, kernel: 3, padding: 1 }, { dense: 10 }] }), { fold: fold([[2, 2], [5, 4]]) }),
+    frames: 2,
+  },
+  {
     name: 'trained cnn-fashion (28x28, 8-bit first conv) on Fashion-MNIST test images',
     compiled: () => compile(loadModel(join(packageRoot(), 'models/cnn-fashion.yaml'))),
     frames: 3,

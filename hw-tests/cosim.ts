@@ -3,12 +3,13 @@ import { verify } from '../src/verify/verify.js';
 import type { RtlSimulator } from '../src/verify/run-rtl.js';
 import { COSIM_CASES, frames, toolOrSkip, workDir } from './cases.js';
 import { EDGE_CASES } from './edge-cases.js';
+import { MULTIBIT_CASES } from './multibit-cases.js';
 
 /** RTL vs simulator, beat by beat and cycle by cycle, with random gaps and backpressure. */
 export function cosimSuite(sim: RtlSimulator, tool: string): void {
   describe(`co-simulation on ${sim}`, async () => {
     const run = await toolOrSkip(tool);
-    const cases = [...COSIM_CASES, ...EDGE_CASES].filter((c) => !c.only || c.only.includes(sim));
+    const cases = [...COSIM_CASES, ...EDGE_CASES, ...MULTIBIT_CASES].filter((c) => !c.only || c.only.includes(sim));
     it.skipIf(!run).each(cases)('$name', async (c) => {
       const compiled = c.compiled();
       const input = c.input ? c.input() : frames(c.frames, compiled.plan.input.elements, 17);

@@ -4,8 +4,12 @@
 // Matrix-vector-threshold unit: PE neurons x SIMD synapses per cycle, XNOR-popcount datapath
 // (INPUT_BITS = 1), or add/subtract of INPUT_BITS-wide fixed-point inputs by the +-1 weights for
 // a non-binary first layer (then accumulators and thresholds are signed).
-// Input: SIMD elements per beat, SF = MW/SIMD beats per vector (one output pixel of a conv). Output: PE bits (or PE popcount
-// scores when USE_THRESH = 0) per beat, NF = MH/PE beats per vector. II = NF*SF cycles.
+// Input: SIMD elements per beat, SF = MW/SIMD beats per vector (one output pixel of a conv). Output: PE elements of
+// OUT_BITS bits (or PE popcount scores when USE_THRESH = 0) per beat, NF = MH/PE beats per vector. II = NF*SF cycles.
+// Threshold stage: N_THRESH thresholds per neuron, all compared in parallel (a comparator bank per PE), and the
+// element is the number reached (or N_THRESH minus it, for 'le' neurons), plus OUT_BIAS. The compares are not
+// sequenced (binary search) because with SF = 1 the unit finishes a PE group every cycle: a search over the
+// thresholds would multiply the II. One-bit layers: N_THRESH = OUT_BITS = 1, the element is the compare bit.
 // The vector is stored while the first neuron fold streams it in and replayed for the others.
 // Pipeline: issue (memory read) -> accumulate/threshold -> output register; a full output
 // register freezes the unit. Twin: sim/mvtu.ts. Parameters, images, cost: src/blocks/mvtu.ts.
@@ -19,8 +23,11 @@ module bnn_mvtu #(
   parameter integer USE_THRESH = 1,
   parameter integer INPUT_BITS = 1,   // 1: binary inputs (XNOR-popcount); > 1: fixed-point inputs
   parameter integer INPUT_SIGNED = 0, // fixed-point inputs are two's complement
-  parameter integer OUT_W = PE,       // PE when USE_THRESH, else PE*ACC_W (set by the plan)
+  parameter integer OUT_W = PE,       // PE*OUT_BITS when USE_THRESH, else PE*ACC_W (set by the plan)
   parameter integer POPCOUNT = 0,     // binary popcount, bnn_popcount IMPL (rtl-templates/popcount.v)
+  parameter integer N_THRESH = 1,     // thresholds per neuron, 1..2^OUT_BITS-1
+  parameter integer OUT_BITS = 1,     // output element width (USE_THRESH)
+  parameter integer OUT_BIAS = 0,     // element = code + OUT_BIAS, two's complement when negative
   parameter WEIGHT_FILE = "weights.mem",
   parameter THRESH_FILE = "thresholds.mem"
 ) (
@@ -44,7 +51,9 @@ module bnn_mvtu #(
   localparam [SF_W-1:0] SF_LAST = SF_LAST_I[SF_W-1:0];
   localparam [NF_W-1:0] NF_LAST = NF_LAST_I[NF_W-1:0];
   localparam [WA_W-1:0] WA_LAST = WA_LAST_I[WA_W-1:0];
-  localparam integer TL = T_W + 1;      // threshold lane: T_W bits of threshold, 1 invert bit
+  // Threshold lane per PE: N_THRESH thresholds of T_W bits (k-th at k*T_W), then the invert bit
+  // (layout: src/blocks/mvtu-images.ts).
+  localparam integer TL = N_THRESH * T_W + 1;
   localparam integer IW = SIMD * INPUT_BITS;
   localparam integer FIXED = (INPUT_BITS > 1) ? 1 : 0;
   // Comparison width, wider than both ACC_W and T_W so that extension never loses the sign.
@@ -92,7 +101,7 @@ module bnn_mvtu #(
   wire [OUT_W-1:0] result;
   reg  [OUT_W-1:0] out_data;
 
-  genvar p;
+  genvar p, k;
   generate
     if (FIXED == 0) begin : g_binary
       for (p = 0; p < PE; p = p + 1) begin : g_pe
@@ -127,10 +136,32 @@ module bnn_mvtu #(
       for (p = 0; p < PE; p = p + 1) begin : g_cmp
         // Popcounts and their thresholds are unsigned; fixed-point sums and thresholds signed.
         wire [ACC_W-1:0] sum = sums[p*ACC_W +: ACC_W];
-        wire [T_W-1:0] t = t_q[p*TL +: T_W];
         wire [CMP_W-1:0] sum_ext = {{(CMP_W-ACC_W){FIXED != 0 && sum[ACC_W-1]}}, sum};
-        wire [CMP_W-1:0] t_ext = {{(CMP_W-T_W){FIXED != 0 && t[T_W-1]}}, t};
-        assign result[p] = ($signed(sum_ext) >= $signed(t_ext)) ^ t_q[p*TL + T_W];
+        wire inv = t_q[p*TL + N_THRESH*T_W];
+        wire [N_THRESH-1:0] ge;
+        for (k = 0; k < N_THRESH; k = k + 1) begin : g_ge
+          wire [T_W-1:0] t = t_q[p*TL + k*T_W +: T_W];
+          wire [CMP_W-1:0] t_ext = {{(CMP_W-T_W){FIXED != 0 && t[T_W-1]}}, t};
+          assign ge[k] = $signed(sum_ext) >= $signed(t_ext);
+        end
+        if (OUT_BITS == 1) begin : g_bit
+          assign result[p] = ge[0] ^ inv;
+        end else begin : g_level
+          // code = #(acc >= t_k), or N_THRESH - that for an 'le' neuron (stored as >= t+1);
+          // all of it modulo 2^OUT_BITS, where code and the element both fit.
+          localparam integer NT_I = N_THRESH;
+          localparam integer OB_I = OUT_BIAS;
+          localparam [OUT_BITS-1:0] NT = NT_I[OUT_BITS-1:0];
+          localparam [OUT_BITS-1:0] OB = OB_I[OUT_BITS-1:0];
+          reg [OUT_BITS-1:0] n_ge;
+          integer i;
+          always @* begin
+            n_ge = {OUT_BITS{1'b0}};
+            for (i = 0; i < N_THRESH; i = i + 1) n_ge = n_ge + {{(OUT_BITS-1){1'b0}}, ge[i]};
+          end
+          wire [OUT_BITS-1:0] code = inv ? NT - n_ge : n_ge;
+          assign result[p*OUT_BITS +: OUT_BITS] = code + OB;
+        end
       end
     end else begin : g_scores
       assign result = sums;

@@ -1,8 +1,9 @@
 `timescale 1ns / 1ps
 // verilator lint_off DECLFILENAME
 // (files are named after the block, modules carry the bnn_ prefix to avoid clashes in user projects)
-// Binary max-pool, K x K windows with stride K, channels last: the max of +-1 values is their OR
-// as bits. Input: H x W x C in raster order, SIMD channels per beat; rows and columns beyond
+// Max-pool, K x K windows with stride K, channels last. ELEM_BITS = 1: the max of +-1 values is
+// their OR as bits; ELEM_BITS > 1: the max of integers per channel (two's complement when SIGNED).
+// Input: H x W x C in raster order, SIMD channels per beat; rows and columns beyond
 // OH*K / OW*K are dropped. A row of OW*C/SIMD partial results is kept; an output beat leaves
 // with the window's last input beat. Twin: sim/pool.ts. Parameters: src/blocks/pool.ts.
 module bnn_pool #(
@@ -10,17 +11,20 @@ module bnn_pool #(
   parameter integer W = 4,
   parameter integer C = 1,
   parameter integer SIMD = 1,
-  parameter integer K = 2
+  parameter integer K = 2,
+  parameter integer ELEM_BITS = 1,
+  parameter integer SIGNED = 0
 ) (
   input  wire            ap_clk,
   input  wire            ap_rst_n,
-  input  wire [SIMD-1:0] s_axis_tdata,
+  input  wire [SIMD*ELEM_BITS-1:0] s_axis_tdata,
   input  wire            s_axis_tvalid,
   output wire            s_axis_tready,
-  output wire [SIMD-1:0] m_axis_tdata,
+  output wire [SIMD*ELEM_BITS-1:0] m_axis_tdata,
   output wire            m_axis_tvalid,
   input  wire            m_axis_tready
 );
+  localparam integer BW = SIMD * ELEM_BITS;
   localparam integer CB = C / SIMD;
   localparam integer OW = W / K;
   localparam integer OH = H / K;
@@ -42,7 +46,7 @@ module bnn_pool #(
   localparam [XW-1:0]  OWK = OWK_I[XW-1:0];
   localparam [YW-1:0]  OHK = OHK_I[YW-1:0];
 
-  reg [SIMD-1:0] partial [0:OW*CB-1];
+  reg [BW-1:0] partial [0:OW*CB-1];
   reg [CBW-1:0] cb;
   reg [XW-1:0]  x;
   reg [YW-1:0]  y;
@@ -51,7 +55,7 @@ module bnn_pool #(
   reg [AW-1:0]  slot;        // (x / K) * CB + cb
   reg [AW-1:0]  slot_row;    // (x / K) * CB: the first slot of the current window column
   reg           out_valid;
-  reg [SIMD-1:0] out_data;
+  reg [BW-1:0] out_data;
 
   wire en = !out_valid || m_axis_tready;
   assign s_axis_tready = en;
@@ -59,7 +63,23 @@ module bnn_pool #(
   wire kept = (x < OWK) && (y < OHK);
   wire first = (kx == {KW{1'b0}}) && (ky == {KW{1'b0}});
   wire last = (kx == K_LAST) && (ky == K_LAST);
-  wire [SIMD-1:0] merged = first ? s_axis_tdata : (partial[slot] | s_axis_tdata);
+  wire [BW-1:0] held = partial[slot];
+  wire [BW-1:0] larger;
+  genvar e;
+  generate
+    if (ELEM_BITS == 1) begin : g_or
+      assign larger = held | s_axis_tdata;
+    end else begin : g_max
+      // Two's complement order is the unsigned order with the sign bit flipped.
+      localparam [ELEM_BITS-1:0] FLIP = {(SIGNED != 0), {(ELEM_BITS-1){1'b0}}};
+      for (e = 0; e < SIMD; e = e + 1) begin : g_e
+        wire [ELEM_BITS-1:0] a = held[e*ELEM_BITS +: ELEM_BITS];
+        wire [ELEM_BITS-1:0] b = s_axis_tdata[e*ELEM_BITS +: ELEM_BITS];
+        assign larger[e*ELEM_BITS +: ELEM_BITS] = ((a ^ FLIP) < (b ^ FLIP)) ? b : a;
+      end
+    end
+  endgenerate
+  wire [BW-1:0] merged = first ? s_axis_tdata : larger;
 
   always @(posedge ap_clk) begin
     if (accept && kept) begin

@@ -40,8 +40,10 @@ module bnn_swg #(
   localparam integer RW = $clog2(R + 1);           // holds 0..R
   // Signed row coordinates -P..H+K; also compared (signed) with the row count `filled` (0..R),
   // so at least RW+1 bits: a small image (H < K+S, e.g. 2x2 under a 3x3 kernel) otherwise saw
-  // filled >= 4 as negative and stalled for good.
-  localparam integer HW0 = $clog2(H + 1) + 1;
+  // filled >= 4 as negative and stalled for good. H+K itself must fit: with $clog2(H+1)+1 bits a
+  // padded 7-row image under a 3x3 kernel wrapped iy0+K = 8 to -8, asked for one row too many
+  // for its last output row, and held the frame's last row until the next frame arrived.
+  localparam integer HW0 = $clog2(H + K + 1) + 1;
   localparam integer HW = (HW0 > RW) ? HW0 : RW + 1;
   localparam integer XW = $clog2(W + 1) + 1;       // signed column coordinates
   localparam integer CBW = (CB > 1) ? $clog2(CB) : 1;

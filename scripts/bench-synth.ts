@@ -6,6 +6,10 @@
  * datapath: LUTs per stage of one MVTU (1024 -> 256) at four PE x SIMD points, each popcount implementation,
  *   xc7 and iCE40; writes the `datapath` section of BENCHMARKS.md.
  * blocks: sliding-window generator and max-pool configurations against their estimators.
+ * act: multi-bit activations: one bnn_mvtu per (shape, PE, SIMD) point for W1A1 and for A-bit inputs/outputs
+ *   (W1A2 signed 3 levels, W1A3 unsigned, W1A4 15 thresholds, 8-bit first layer), against estimateMvtu, with a refit of
+ *   the multi-bit coefficients; writes the `multibit` section of BENCHMARKS.md (BNN_ACT_JSON=rows.json: keep the
+ *   synthesized points there and reuse them, resuming or refitting a sweep).
  * models: models/sfc-mnist.yaml (trained) at two foldings (xc7 resources per block, LUTs per lane) and
  *   models/tfc-mnist.yaml (trained) to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
  *   (BNN_WRITE_BENCH=0: print only).
@@ -13,7 +17,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { estimateMvtu, mvtuLutFeatures } from '../src/blocks/mvtu.js';
+import { estimateMvtu, mvtuFixedFeatures, mvtuLutFeatures, mvtuThresholdFeatures, MVTU_LUT_MODEL_HEAP, type MvtuParams } from '../src/blocks/mvtu.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { compile } from '../src/compiler/compile.js';
 import { loadModel } from '../src/model/io.js';
 import { estimatePlan } from '../src/synth/estimate.js';
@@ -286,6 +291,98 @@ async function models(): Promise<void> {
   console.log('\n' + body);
 }
 
+/**
+ * Multi-bit activations: what a W1A2 (W1A3, W1A4) engine costs next to the W1A1 one of the same
+ * shape and folding, and the estimator's multi-bit terms refitted (docs/datapath.md).
+ */
+async function act(): Promise<void> {
+  const t00 = Date.now();
+  type Variant = { id: string; label: string; act?: NonNullable<MvtuPoint['act']> };
+  const variants: Variant[] = [
+    { id: 'a1', label: 'W1A1 (binary in, 1 threshold)' },
+    { id: 'a1-a2', label: 'binary in → A2 signed (2 thresholds, bias −1)', act: { inBits: 1, inSigned: false, count: 2, outBits: 2, outBias: -1 } },
+    { id: 'a1-a4', label: 'binary in → A4 (15 thresholds, bias −8)', act: { inBits: 1, inSigned: false, count: 15, outBits: 4, outBias: -8 } },
+    { id: 'a2-a2', label: 'A2 signed in → A2 signed (2 thresholds)', act: { inBits: 2, inSigned: true, count: 2, outBits: 2, outBias: -1 } },
+    { id: 'a3-a3', label: 'A3 unsigned in → A3 unsigned (7 thresholds)', act: { inBits: 3, inSigned: false, count: 7, outBits: 3, outBias: 0 } },
+    { id: 'a8-a1', label: '8-bit unsigned in → 1 bit (first layer)', act: { inBits: 8, inSigned: false, count: 1, outBits: 1, outBias: 0 } },
+  ];
+  const shapes: Array<[number, number, Array<[number, number]>]> = [
+    [64, 32, [[1, 4], [4, 16], [2, 32], [8, 32]]],
+    [256, 64, [[4, 16], [16, 16]]],
+    // NF > 64: a threshold memory deeper than one LUT6 ROM
+    [1024, 256, [[1, 32]]],
+  ];
+  type Row = { v: string; pt: MvtuPoint; yosys: { lut: number; ff: number; carry4: number; bram36: number; lutram: number } };
+  const jobsList: Array<{ v: Variant; pt: MvtuPoint }> = [];
+  for (const [MW, MH, pts] of shapes)
+    for (const [PE, SIMD] of pts)
+      for (const v of variants) {
+        // The 8-bit first layer only on the smallest shape (its adders make the big ones slow to synthesize).
+        if (v.id === 'a8-a1' && MW > 64) continue;
+        jobsList.push({ v, pt: { MW, MH, PE, SIMD, POPCOUNT: 2, ...(v.act ? { act: v.act } : {}) } });
+      }
+  // Rows are appended to BNN_ACT_JSON (default: a new temporary file) as they finish; points
+  // already there are not synthesized again, so an interrupted sweep resumes.
+  const file = process.env.BNN_ACT_JSON ?? join(mkdtempSync(join(tmpdir(), 'bnn-act-')), 'rows.json');
+  const done: Row[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Row[]) : [];
+  const key = (v: string, pt: MvtuPoint) => `${v} ${pt.MW} ${pt.MH} ${pt.PE} ${pt.SIMD}`;
+  const have = new Set(done.map((r) => key(r.v, r.pt)));
+  const todo = jobsList.filter((j) => !have.has(key(j.v.id, j.pt)));
+  const base = mkdtempSync(join(tmpdir(), 'bnn-act-'));
+  const jobs = Number(process.env.BNN_JOBS ?? 1);
+  await pool(todo, jobs, async (j, i) => {
+    const y = await synthMvtuXc7(j.pt, join(base, String(i)));
+    process.stderr.write(`${i + 1}/${todo.length} ${j.v.id} ${j.pt.MW}x${j.pt.MH} ${j.pt.PE}x${j.pt.SIMD}: ${y.lut} LUT\n`);
+    done.push({ v: j.v.id, pt: j.pt, yosys: { lut: y.lut, ff: y.ff, carry4: y.carry4, bram36: y.bram36, lutram: y.lutram } });
+    writeFileSync(file, JSON.stringify(done, null, 1));
+  });
+  console.log(file);
+  const order = new Map(jobsList.map((j, i) => [key(j.v.id, j.pt), i]));
+  const rows = done.filter((r) => order.has(key(r.v, r.pt))).sort((a, b) => order.get(key(a.v, a.pt))! - order.get(key(b.v, b.pt))!);
+  const saved = todo.length === 0;
+  const params = (r: Row): MvtuParams => mvtuParamsOf(r.pt);
+  const errs = (sel: Row[]) => sel.map((r) => (estimateMvtu(params(r)).lut - r.yosys.lut) / r.yosys.lut);
+  const stat = (e: number[]) => `mean |error| ${((100 * e.reduce((a, x) => a + Math.abs(x), 0)) / e.length).toFixed(1)} %, worst ${(100 * Math.max(...e.map(Math.abs))).toFixed(1)} % (${e.length} points)`;
+  const ffErr = (sel: Row[]) => sel.map((r) => (estimateMvtu(params(r)).ff - r.yosys.ff) / r.yosys.ff);
+  // Refits: the threshold terms on binary-input engines over the bit-heap model's residual; the
+  // A-bit-input model on its own features plus the threshold terms.
+  const binMulti = rows.filter((r) => r.v === 'a1-a2' || r.v === 'a1-a4');
+  const fixed = rows.filter((r) => (r.pt.act?.inBits ?? 1) > 1);
+  const heap = (p: MvtuParams) => mvtuLutFeatures(p).reduce((a, x, i) => a + x * MVTU_LUT_MODEL_HEAP[i]!, 0);
+  const thr = fitRelative(binMulti.map((r) => mvtuThresholdFeatures(params(r))), binMulti.map((r) => r.yosys.lut - heap(params(r))));
+  const fx = fitRelative(fixed.map((r) => [...mvtuFixedFeatures(params(r)), ...mvtuThresholdFeatures(params(r))]), fixed.map((r) => r.yosys.lut));
+  const refitErr = (sel: Row[], f: (p: MvtuParams) => number) => sel.map((r) => (f(params(r)) - r.yosys.lut) / r.yosys.lut);
+  const thrEst = (p: MvtuParams) => heap(p) + mvtuThresholdFeatures(p).reduce((a, x, i) => a + x * thr[i]!, 0);
+  const fxEst = (p: MvtuParams) => [...mvtuFixedFeatures(p), ...mvtuThresholdFeatures(p)].reduce((a, x, i) => a + x * fx[i]!, 0);
+  const md = [
+    '## Multi-bit activations: MVTU cost, W1A2..W1A4 against W1A1',
+    '',
+    `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js act\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s${saved ? ' (estimates and refit over the saved sweep)' : ''}.`,
+    `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone under \`synth_xilinx -family xc7\` (hierarchy kept), random weights and sorted random thresholds over the accumulator's range, bit-heap popcount for binary inputs; LUT = LUT1..6.`,
+    '',
+    '| MW×MH | PE×SIMD | variant | ACC_W | T_W | thresholds | LUT | estimate | err % | FF | est FF | CARRY4 | BRAM36 | LUT vs W1A1 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const p = params(r);
+    const e = estimateMvtu(p);
+    const a1 = rows.find((q) => q.v === 'a1' && q.pt.MW === r.pt.MW && q.pt.MH === r.pt.MH && q.pt.PE === r.pt.PE && q.pt.SIMD === r.pt.SIMD);
+    const row = [`${r.pt.MW}×${r.pt.MH}`, `${r.pt.PE}×${r.pt.SIMD}`, variants.find((v) => v.id === r.v)!.label, p.ACC_W, p.T_W, p.N_THRESH ?? 1, r.yosys.lut, e.lut, ((100 * (e.lut - r.yosys.lut)) / r.yosys.lut).toFixed(1), r.yosys.ff, e.ff, r.yosys.carry4, r.yosys.bram36, a1 ? `×${(r.yosys.lut / a1.yosys.lut).toFixed(2)}` : ''];
+    md.push(`| ${row.join(' | ')} |`);
+  }
+  md.push(
+    '',
+    `Current estimator (src/blocks/mvtu.ts): W1A1 ${stat(errs(rows.filter((r) => r.v === 'a1')))}; binary in, several thresholds ${stat(errs(binMulti))}; A-bit or 8-bit inputs ${stat(errs(fixed))}. ` +
+      `FF: ${stat(ffErr(rows))}.`,
+    '',
+    `Refit on these points: threshold terms (MVTU_THRESH_MODEL) [${thr.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(binMulti, thrEst))}; ` +
+      `A-bit-input model (MVTU_LUT_MODEL_FIXED, then the threshold terms) [${fx.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(fixed, fxEst))}.`,
+  );
+  const body = md.join('\n');
+  if (process.env.BNN_WRITE_BENCH !== '0') writeBenchSection(join(packageRoot(), 'BENCHMARKS.md'), 'multibit', body);
+  console.log(body);
+}
+
 function toolVersion(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.error) return `${cmd}: not installed`;
@@ -298,3 +395,4 @@ if (what === 'popcount' || what === 'all') await popcounts();
 if (what === 'datapath' || what === 'all') await datapath();
 if (what === 'blocks' || what === 'all') await blocks();
 if (what === 'models' || what === 'all') await models();
+if (what === 'act') await act();

@@ -1,26 +1,30 @@
 import type { DwcBlock } from '../src/blocks/dwc.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/dwc.v: a bit buffer of IN_W + OUT_W bits, LSB first. */
+/**
+ * Twin of rtl-templates/dwc.v: its bit buffer of IN_W + OUT_W bits, LSB first, held as elements
+ * (IN_W/elemBits in, OUT_W/elemBits out): whole elements move, so counting elements instead of
+ * bits gives the same handshake.
+ */
 export class DwcSim implements SimBlock {
   readonly name: string;
   readonly stats = newStats();
   private readonly inW: number;
   private readonly outW: number;
-  private readonly bits: Int32Array;
+  private readonly elems: Int32Array;
   private count = 0;
 
   constructor(b: DwcBlock) {
     this.name = b.name;
-    this.inW = b.params.IN_W;
-    this.outW = b.params.OUT_W;
-    this.bits = new Int32Array(this.inW + this.outW);
+    this.inW = b.in.elems;
+    this.outW = b.out.elems;
+    this.elems = new Int32Array(this.inW + this.outW);
   }
   outValid(): boolean {
     return this.count >= this.outW;
   }
   outData(): Beat {
-    return this.bits.slice(0, this.outW);
+    return this.elems.slice(0, this.outW);
   }
   inReady(): boolean {
     return this.count <= this.outW;
@@ -30,11 +34,11 @@ export class DwcSim implements SimBlock {
     else if (this.count >= this.outW && !outReady) this.stats.stall++;
     else this.stats.idle++;
     if (outFire) {
-      this.bits.copyWithin(0, this.outW, this.count);
+      this.elems.copyWithin(0, this.outW, this.count);
       this.count -= this.outW;
     }
     if (inFire) {
-      this.bits.set(inData!, this.count);
+      this.elems.set(inData!, this.count);
       this.count += this.inW;
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/compiler/compile.js';
+import { integerForward } from '../src/compiler/integer-reference.js';
 import { randomModel } from '../src/model/random-model.js';
 import { Prng } from '../src/util/prng.js';
 import { run, type RunResult } from './engine.js';
@@ -22,6 +23,8 @@ describe('event engine', () => {
   it('matches the per-cycle engine beat for beat, cycle for cycle and count for count over random plans, foldings and traffic', () => {
     const rng = new Prng(12);
     let compared = 0;
+    let multiBit = 0;
+    let multiBitPool = 0;
     for (let trial = 0; trial < 120; trial++) {
       const model = randomModel(randomArch(rng, trial));
       const c = compile(model, { fold: randomFolding(model, rng) });
@@ -35,9 +38,16 @@ describe('event engine', () => {
       const ev = runEvents(c.plan, stim);
       expect(observable(ev), `trial ${trial}: ${JSON.stringify(c.fold.layers)} fifo ${c.fold.fifoDepth}`).toEqual(observable(ref));
       expect(ref.finished).toBe(true);
+      // And the classes are the golden model's (multi-bit plans included).
+      expect(ref.out.map((b) => b.data[0]), `trial ${trial}`).toEqual(frames.map((f) => integerForward(c.integer, f).prediction));
+      if (c.plan.blocks.some((b) => b.kind === 'mvtu' && (b.params.OUT_BITS ?? 1) > 1)) multiBit++;
+      if (c.plan.blocks.some((b) => b.kind === 'pool' && (b.params.ELEM_BITS ?? 1) > 1)) multiBitPool++;
       compared++;
     }
     expect(compared).toBe(120);
+    // sim/random-plan.ts draws A-bit activations for about half the networks, some of them convolutional with a pool.
+    expect(multiBit).toBeGreaterThan(40);
+    expect(multiBitPool).toBeGreaterThan(3);
   });
 
   it('agrees when the run is cut short by maxCycles (a deadlocked or unfinished design)', () => {

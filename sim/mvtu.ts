@@ -1,4 +1,4 @@
-import type { MvtuBlock } from '../src/blocks/mvtu.js';
+import { mvtuLevels, type MvtuBlock } from '../src/blocks/mvtu.js';
 import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
 import { wordsFor, xnorPopcount } from '../src/model/bits.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
@@ -19,6 +19,9 @@ export class MvtuSim implements SimBlock {
   private readonly SF: number;
   private readonly NF: number;
   private readonly useThresh: boolean;
+  /** Thresholds per neuron and the output element's bias (one-bit layers: 1 and 0). */
+  private readonly count: number;
+  private readonly bias: number;
   /** Row j: neuron j's MW weights, packed. Rebuilt from the plan's weight image. */
   private readonly rows: Uint32Array[];
   private readonly thresh: Int32Array;
@@ -45,8 +48,11 @@ export class MvtuSim implements SimBlock {
     this.NF = p.MH / p.PE;
     this.useThresh = p.USE_THRESH === 1;
     this.rows = decodeWeightRows(b.weights, p);
-    const th = b.thresholds ? decodeThresholds(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1) : undefined;
-    this.thresh = th?.thresh ?? new Int32Array(p.MH);
+    const levels = mvtuLevels(p);
+    this.count = levels.count;
+    this.bias = levels.bias;
+    const th = b.thresholds ? decodeThresholds(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1, this.count) : undefined;
+    this.thresh = th?.thresh ?? new Int32Array(p.MH * this.count);
     this.invert = th?.invert ?? new Uint8Array(p.MH);
     this.vec = new Uint32Array(wordsFor(p.MW));
     this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
@@ -145,9 +151,16 @@ export class MvtuSim implements SimBlock {
     for (let p = 0; p < this.PE; p++) {
       const j = nf * this.PE + p;
       const pc = this.rawVec ? signedSum(this.rows[j]!, this.rawVec) : xnorPopcount(this.rows[j]!, this.vec, this.MW);
-      out[p] = this.useThresh ? (pc >= this.thresh[j]! ? 1 : 0) ^ this.invert[j]! : pc;
+      out[p] = this.useThresh ? this.element(j, pc) : pc;
     }
     return out;
+  }
+
+  /** The threshold stage: n = #(acc >= t_k), code n or count − n (inverted), element code + bias. */
+  private element(j: number, acc: number): number {
+    let n = 0;
+    for (let k = 0; k < this.count; k++) if (acc >= this.thresh[j * this.count + k]!) n++;
+    return (this.invert[j] ? this.count - n : n) + this.bias;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { PoolBlock } from '../src/blocks/pool.js';
 import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/pool.v. */
+/** Twin of rtl-templates/pool.v. Beats hold element values (bits, or signed/unsigned integers), so one max serves both. */
 export class PoolSim implements SimBlock {
   readonly name: string;
   readonly stats = newStats();
@@ -44,7 +44,7 @@ export class PoolSim implements SimBlock {
     const last = kx === K - 1 && ky === K - 1;
     if (kept) {
       const slot = Math.floor(this.x / K) * this.cbN + this.cb;
-      const merged = kx === 0 && ky === 0 ? inData! : inData!.map((v, i) => v | this.partial[slot]![i]!);
+      const merged = kx === 0 && ky === 0 ? inData! : inData!.map((v, i) => Math.max(v, this.partial[slot]![i]!));
       this.partial[slot] = merged;
       if (last) this.data = merged;
     }

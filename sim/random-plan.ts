@@ -17,10 +17,28 @@ export function randomFolding(model: Model, rng: Prng): FoldConfig {
   return { layers, fifoDepth: depth === 0 ? 'auto' : depth === 1 ? 2 : 2 + rng.int(6), source: 'property test' };
 }
 
+/**
+ * A-bit activations for a random network (A = 2..4, any number of levels that fits, signed or
+ * unsigned elements), or none (one-bit activations).
+ */
+export function randomQuant(rng: Prng): RandomModelOptions['quant'] {
+  if (rng.float() < 0.5) return undefined;
+  const bits = 2 + rng.int(3);
+  const levels = 2 + rng.int(2 ** bits - 1);
+  // Signed elements: outBias in [-2^(A-1), -1] with the top level outBias + levels - 1 <= 2^(A-1) - 1.
+  const lo = -(2 ** (bits - 1));
+  const hi = Math.min(-1, 2 ** (bits - 1) - levels);
+  if (rng.float() < 0.5) return { bits, levels, outBias: lo + rng.int(hi - lo + 1) };
+  return { bits, levels, outBias: rng.int(2 ** bits - levels + 1) };
+}
+
 export function randomArch(rng: Prng, seed: number): RandomModelOptions {
+  const quant = randomQuant(rng);
+  const q = quant ? { quant } : {};
   if (rng.float() < 0.35) {
     const c = 1 + rng.int(4);
     return {
+      ...q,
       name: 'rconv',
       seed,
       input: [5 + rng.int(5), 5 + rng.int(5), c],
@@ -37,5 +55,5 @@ export function randomArch(rng: Prng, seed: number): RandomModelOptions {
   const arch = [8 + rng.int(60)];
   for (let d = 0; d < depth; d++) arch.push(2 + rng.int(40));
   arch.push(2 + rng.int(9));
-  return { name: 'rdense', seed, arch };
+  return { name: 'rdense', seed, arch, ...q };
 }

@@ -7,24 +7,27 @@ import type { BlockBase } from '../plan/stream.js';
  * output and the next engine's SIMD-wide input (any ratio: both divide the vector length, so
  * frames stay aligned without framing signals). A bit buffer of IN_W + OUT_W bits: it offers an
  * output beat whenever it holds OUT_W bits and accepts an input beat whenever it holds at most
- * OUT_W bits, so either side runs at one beat per cycle.
+ * OUT_W bits, so either side runs at one beat per cycle. IN_W and OUT_W are bits: PE and SIMD
+ * elements of elemBits bits each (A-bit elements after a multi-bit layer); since both are whole
+ * elements, an element is never split across output beats.
  */
 export interface DwcBlock extends BlockBase {
   kind: 'dwc';
   params: { IN_W: number; OUT_W: number };
 }
 
-export function dwcBlock(name: string, vectorBits: number, inW: number, outW: number, layer?: string): DwcBlock {
-  const inBeats = vectorBits / inW;
-  const outBeats = vectorBits / outW;
+/** `vectorElems` elements of `elemBits` bits per vector, `inElems` per input beat, `outElems` per output beat. */
+export function dwcBlock(name: string, vectorElems: number, inElems: number, outElems: number, elemBits: number, layer?: string): DwcBlock {
+  const inBeats = vectorElems / inElems;
+  const outBeats = vectorElems / outElems;
   return {
     kind: 'dwc',
     name,
     ...(layer ? { layer } : {}),
-    in: { elems: inW, elemBits: 1, beatsPerFrame: inBeats },
-    out: { elems: outW, elemBits: 1, beatsPerFrame: outBeats },
+    in: { elems: inElems, elemBits, beatsPerFrame: inBeats },
+    out: { elems: outElems, elemBits, beatsPerFrame: outBeats },
     cyclesPerFrame: Math.max(inBeats, outBeats),
-    params: { IN_W: inW, OUT_W: outW },
+    params: { IN_W: inElems * elemBits, OUT_W: outElems * elemBits },
   };
 }
 

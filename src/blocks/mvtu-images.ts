@@ -6,8 +6,17 @@ import { encodeWord, wordBit, wordBits, type MemoryImage } from './memory-image.
  * (sim/mvtu.ts) through the same code, so the two cannot drift apart.
  *
  * Weights: address nf·SF + sf holds PE·SIMD bits, bit p·SIMD + s = weight of neuron nf·PE + p on
- * input sf·SIMD + s. Thresholds: address nf holds PE lanes of T_W + 1 bits, the threshold in the
- * low T_W bits (two's complement for fixed-point inputs) and the inverting bit on top.
+ * input sf·SIMD + s.
+ *
+ * Thresholds: address nf holds PE lanes of TL = T·T_W + 1 bits (T = N_THRESH thresholds per
+ * neuron, 1 for a one-bit layer), lane p for neuron j = nf·PE + p at bits [p·TL, (p+1)·TL):
+ * threshold k (k = 0..T−1) in bits p·TL + k·T_W .. p·TL + (k+1)·T_W − 1 (two's complement for
+ * fixed-point or multi-bit inputs), the inverting bit at p·TL + T·T_W. The engine computes
+ * n = #{k : acc >= t_k} and the code n (invert 0) or T − n (invert 1). A `ge` neuron stores its
+ * thresholds as they are; an `le` neuron (code = #{k : acc <= t_k}) stores t_k + 1 with the
+ * inverting bit, since #{acc <= t} = T − #{acc >= t + 1}: one comparator per threshold and no
+ * second compare direction. With T = 1 this is the one-bit layout (T_W threshold bits, the
+ * inverting bit on top), bit for bit.
  */
 export interface MvtuShape {
   MW: number;
@@ -47,44 +56,62 @@ export function decodeWeightRows(img: MemoryImage, s: MvtuShape): Uint32Array[] 
   return rows;
 }
 
-/** Per neuron: output 1 when acc >= t (`ge`) or acc <= t (`le`). */
+/**
+ * Per neuron j: `count` thresholds value[j·count + k] (one-bit layers: count 1), compared
+ * `acc >= t` (`ge`) or `acc <= t` (`le`).
+ */
 export interface NeuronThresholds {
   value: ArrayLike<number>;
   direction: ArrayLike<'ge' | 'le'>;
+  /** Thresholds per neuron (absent: 1). */
+  count?: number;
+}
+
+/** Bits of one PE lane of the threshold memory: `count` thresholds of tW bits and the inverting bit. */
+export function thresholdLaneBits(tW: number, count = 1): number {
+  return count * tW + 1;
 }
 
 export function thresholdImage(file: string, th: NeuronThresholds, pe: number, nf: number, tW: number): MemoryImage {
-  const lane = tW + 1;
+  const count = th.count ?? 1;
+  const lane = thresholdLaneBits(tW, count);
   const words: string[] = [];
   for (let f = 0; f < nf; f++) {
     words.push(
       encodeWord((i) => {
         const j = f * pe + Math.floor(i / lane);
         const bit = i % lane;
-        // 'le T' is stored as 'not (>= T+1)': one comparator and an inverting bit per neuron.
+        // 'le t' is stored as 'not (>= t+1)': one comparator per threshold and an inverting bit per neuron.
         const le = th.direction[j] === 'le';
-        if (bit === tW) return le ? 1 : 0;
-        const t = le ? th.value[j]! + 1 : th.value[j]!;
-        return (t >>> bit) & 1;
+        if (bit === count * tW) return le ? 1 : 0;
+        const v = th.value[j * count + Math.floor(bit / tW)]!;
+        const t = le ? v + 1 : v;
+        return (t >>> bit % tW) & 1;
       }, pe * lane),
     );
   }
   return { file, width: pe * lane, depth: nf, words };
 }
 
-/** The stored form: output = (acc >= thresh[j]) XOR invert[j]. */
-export function decodeThresholds(img: MemoryImage, pe: number, tW: number, signed: boolean): { thresh: Int32Array; invert: Uint8Array } {
-  const lane = tW + 1;
-  const thresh = new Int32Array(img.depth * pe);
+/**
+ * The stored form, for neuron j = nf·PE + p: thresh[j·count + k] and invert[j]; the element's
+ * code is n or count − n (invert) with n = #{k : acc >= thresh[j·count + k]}.
+ */
+export function decodeThresholds(img: MemoryImage, pe: number, tW: number, signed: boolean, count = 1): { thresh: Int32Array; invert: Uint8Array } {
+  const lane = thresholdLaneBits(tW, count);
+  const thresh = new Int32Array(img.depth * pe * count);
   const invert = new Uint8Array(img.depth * pe);
   img.words.forEach((word, nf) => {
     for (let p = 0; p < pe; p++) {
-      let t = 0;
-      for (let b = 0; b < tW; b++) t |= wordBit(word, p * lane + b) << b;
-      // Fixed-point thresholds are two's complement in T_W bits.
-      if (signed && (t >>> (tW - 1)) & 1) t -= 2 ** tW;
-      thresh[nf * pe + p] = t;
-      invert[nf * pe + p] = wordBit(word, p * lane + tW);
+      const j = nf * pe + p;
+      for (let k = 0; k < count; k++) {
+        let t = 0;
+        for (let b = 0; b < tW; b++) t |= wordBit(word, p * lane + k * tW + b) << b;
+        // Fixed-point thresholds are two's complement in T_W bits.
+        if (signed && (t >>> (tW - 1)) & 1) t -= 2 ** tW;
+        thresh[j * count + k] = t;
+      }
+      invert[j] = wordBit(word, p * lane + count * tW);
     }
   });
   return { thresh, invert };

@@ -35,6 +35,20 @@ export interface MvtuParams {
    * whole numbers, 2 bit-heap compressor tree; all bit-identical (see mvtuPopcount).
    */
   POPCOUNT: 0 | 1 | 2;
+  /**
+   * Multi-bit output elements (a hidden layer with A-bit activations; all three present or all
+   * absent, absent on one-bit layers, whose plan and top list their parameters as before):
+   * N_THRESH thresholds per neuron (1..2^OUT_BITS − 1), element u = code + OUT_BIAS in OUT_BITS
+   * bits (two's complement when OUT_BIAS < 0), code = how many thresholds the accumulator reaches.
+   */
+  N_THRESH?: number;
+  OUT_BITS?: number;
+  OUT_BIAS?: number;
+}
+
+/** Thresholds per neuron, output element bits and bias of an engine (one-bit layers: 1, 1, 0). */
+export function mvtuLevels(p: Pick<MvtuParams, 'N_THRESH' | 'OUT_BITS' | 'OUT_BIAS'>): { count: number; bits: number; bias: number } {
+  return { count: p.N_THRESH ?? 1, bits: p.OUT_BITS ?? 1, bias: p.OUT_BIAS ?? 0 };
 }
 
 /**
@@ -48,7 +62,7 @@ export function mvtuPopcount(inputBits: number): 0 | 1 | 2 {
 
 /** Name of an engine's popcount implementation, as plan.json's POPCOUNT and the report show it. */
 export function mvtuPopcountName(p: Pick<MvtuParams, 'POPCOUNT' | 'INPUT_BITS'>): string {
-  if (p.INPUT_BITS > 1) return 'none (fixed-point add/subtract)';
+  if (p.INPUT_BITS > 1) return `none (add/subtract of ${p.INPUT_BITS}-bit inputs)`;
   return ['plain sum', 'compressor tree', 'bit heap'][p.POPCOUNT]!;
 }
 
@@ -90,6 +104,17 @@ export function mvtuCycles(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD'>): nu
   return (p.MH / p.PE) * (p.MW / p.SIMD);
 }
 
+/**
+ * Accumulator and threshold widths for MW inputs of `inputBits` bits whose sums range over
+ * [accMin, accMax] (binary inputs: the popcount 0..MW; thresholds up to MW + 1 or accMax + 1).
+ */
+export function mvtuWidths(MW: number, inputBits: number, accMin: number, accMax: number): { ACC_W: number; T_W: number } {
+  if (inputBits === 1)
+    // At least 2 bits: the popcount adds zero-extended single bits ({ACC_W-1 zeros, bit}).
+    return { ACC_W: Math.max(2, bitsFor(MW)), T_W: bitsFor(MW + 1) };
+  return { ACC_W: bitsFor(Math.max(-accMin, accMax)) + 1, T_W: bitsFor(Math.max(-accMin, accMax + 1)) + 1 };
+}
+
 /** Build the engine for one layer: parameters, weight image (addr nf·SF+sf, bit p·SIMD+s) and threshold image. */
 export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: number; simd: number }): MvtuBlock {
   const MW = layer.inputs;
@@ -97,24 +122,25 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: numb
   const { pe: PE, simd: SIMD } = f;
   const SF = MW / SIMD;
   const NF = MH / PE;
-  const fixed = layer.inputBits > 1;
-  const mag = Math.max(-layer.accMin, layer.accMax);
-  // At least 2 bits: the popcount adds zero-extended single bits ({ACC_W-1 zeros, bit}).
-  const ACC_W = fixed ? bitsFor(mag) + 1 : Math.max(2, bitsFor(MW));
-  const T_W = fixed ? bitsFor(Math.max(-layer.accMin, layer.accMax + 1)) + 1 : bitsFor(MW + 1);
+  const { ACC_W, T_W } = mvtuWidths(MW, layer.inputBits, layer.accMin, layer.accMax);
   const USE_THRESH = layer.thresholds ? 1 : 0;
   const pixels = enginePixels(layer);
   const shape = { MW, MH, PE, SIMD };
   const weights = weightImage(`${name}_weights.mem`, layer.weights, shape);
-  const thresholds = layer.thresholds ? thresholdImage(`${name}_thresholds.mem`, layer.thresholds, PE, NF, T_W) : undefined;
+  const t = layer.thresholds;
+  const thresholds = t ? thresholdImage(`${name}_thresholds.mem`, t, PE, NF, T_W) : undefined;
+  const multiBit = t !== undefined && t.outBits > 1;
   return {
     kind: 'mvtu',
     name,
     layer: layer.name,
     in: { elems: SIMD, elemBits: layer.inputBits, beatsPerFrame: pixels * SF },
-    out: USE_THRESH ? { elems: PE, elemBits: 1, beatsPerFrame: pixels * NF } : { elems: PE, elemBits: ACC_W, beatsPerFrame: pixels * NF },
+    out: { elems: PE, elemBits: t ? t.outBits : ACC_W, beatsPerFrame: pixels * NF },
     cyclesPerFrame: pixels * SF * NF,
-    params: { MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits) },
+    params: {
+      MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits),
+      ...(multiBit ? { N_THRESH: t.count, OUT_BITS: t.outBits, OUT_BIAS: t.outBias } : {}),
+    },
     weights,
     ...(thresholds ? { thresholds } : {}),
   };
@@ -153,11 +179,43 @@ export const MVTU_LUT_MODEL = [2.582, 1.363, 1.239, 6.471, 0.888];
  */
 export const MVTU_LUT_MODEL_HEAP = [1.3931, 2.6808, 1.108, 5.6948, 12.5642];
 
+/**
+ * What several thresholds per neuron add to the threshold stage (zero for one threshold, so a
+ * one-bit engine's estimate is the model above): the threshold ROM's extra bits, PE·(T − 1)·T_W
+ * per 64 words (a LUT6 holds 64), and the extra comparators, PE·(T − 1)·ACC_W (the code count,
+ * invert and bias ride on them).
+ */
+export function mvtuThresholdFeatures(p: Pick<MvtuParams, 'MH' | 'PE' | 'ACC_W' | 'T_W' | 'USE_THRESH' | 'N_THRESH'>): number[] {
+  const extra = p.USE_THRESH ? (p.N_THRESH ?? 1) - 1 : 0;
+  if (extra <= 0) return [0, 0];
+  return [p.PE * extra * p.T_W * Math.ceil(p.MH / p.PE / 64), p.PE * extra * p.ACC_W];
+}
+
+/**
+ * Features of engines over A-bit or fixed-point inputs (INPUT_BITS > 1), whose lanes are
+ * ACC_W-bit adders (add or subtract each input) rather than XNOR-popcount bits: PE·SIMD·ACC_W,
+ * the accumulators and one-threshold compare PE·ACC_W, the replay buffer's read mux over its
+ * SIMD·INPUT_BITS-bit words, counters, constant. Coefficients in MVTU_LUT_MODEL_FIXED.
+ */
+export function mvtuFixedFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' | 'ACC_W' | 'INPUT_BITS'>): number[] {
+  const SF = p.MW / p.SIMD;
+  const NF = p.MH / p.PE;
+  return [p.PE * p.SIMD * p.ACC_W, p.PE * p.ACC_W, NF > 1 ? p.SIMD * p.INPUT_BITS * Math.ceil(SF / 64) : 0, SF * NF > 1 ? Math.log2(SF * NF) : 0, 1];
+}
+
+/** Threshold terms (mvtuThresholdFeatures); see MVTU_LUT_MODEL_FIXED for the fit. */
+export const MVTU_THRESH_MODEL = [1, 1];
+
+/** A-bit/fixed-point-input engines (mvtuFixedFeatures). */
+export const MVTU_LUT_MODEL_FIXED = [1, 2.5, 1.2, 6, 10];
+
 export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
-  const model = p.POPCOUNT === 2 && p.INPUT_BITS === 1 ? MVTU_LUT_MODEL_HEAP : MVTU_LUT_MODEL;
-  const lut = Math.max(1, Math.round(mvtuLutFeatures(p).reduce((a, x, i) => a + x * model[i]!, 0)));
+  const dot = (x: number[], m: number[]) => x.reduce((a, v, i) => a + v * m[i]!, 0);
+  const core =
+    p.INPUT_BITS > 1 ? dot(mvtuFixedFeatures(p), MVTU_LUT_MODEL_FIXED) : dot(mvtuLutFeatures(p), p.POPCOUNT === 2 ? MVTU_LUT_MODEL_HEAP : MVTU_LUT_MODEL);
+  const lut = Math.max(1, Math.round(core + dot(mvtuThresholdFeatures(p), MVTU_THRESH_MODEL)));
   const wBram = bram18For(p.PE * p.SIMD, SF * NF);
   // Input replay buffer (SF words of SIMD·INPUT_BITS): distributed RAM while small, else block RAM.
   const ibW = p.SIMD * p.INPUT_BITS;
@@ -167,8 +225,9 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
   // Accumulators, input register, output register, threshold register, counters and pipeline
   // flags; the weight register sits in the block RAM.
   const counters = clog2(SF) + clog2(NF) + clog2(SF * NF) + 4;
+  const { count, bits } = mvtuLevels(p);
   const ff =
-    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE : p.PE * p.ACC_W) + (p.USE_THRESH && NF > 1 ? p.PE * p.T_W : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
+    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE * bits : p.PE * p.ACC_W) + (p.USE_THRESH && NF > 1 ? p.PE * count * p.T_W : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
   const bram18 = wBram + ibufBram;
   return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }

@@ -5,12 +5,22 @@ import type { IntegerPoolLayer } from '../model/integer-model.js';
 import type { BlockBase } from '../plan/stream.js';
 
 /**
- * `rtl-templates/pool.v` / `sim/pool.ts`: binary max-pool (OR of bits) over K×K windows with
- * stride K, SIMD channels per beat; one cycle per input beat.
+ * `rtl-templates/pool.v` / `sim/pool.ts`: max-pool over K×K windows with stride K, SIMD channels
+ * per beat; one cycle per input beat. Over bits the max is their OR; over the A-bit elements of a
+ * multi-bit layer it is the integer max per channel (signed when the elements are).
  */
 export interface PoolBlock extends BlockBase {
   kind: 'pool';
-  params: { H: number; W: number; C: number; SIMD: number; K: number };
+  params: {
+    H: number;
+    W: number;
+    C: number;
+    SIMD: number;
+    K: number;
+    /** Multi-bit elements only (absent: bits, and the top lists the parameters as before). */
+    ELEM_BITS?: number;
+    SIGNED?: 0 | 1;
+  };
 }
 
 export function poolBlock(name: string, l: IntegerPoolLayer, simd: number, layer: string): PoolBlock {
@@ -21,10 +31,10 @@ export function poolBlock(name: string, l: IntegerPoolLayer, simd: number, layer
     kind: 'pool',
     name,
     layer,
-    in: { elems: simd, elemBits: 1, beatsPerFrame: H * W * cb },
-    out: { elems: simd, elemBits: 1, beatsPerFrame: OH * OW * cb },
+    in: { elems: simd, elemBits: l.elemBits, beatsPerFrame: H * W * cb },
+    out: { elems: simd, elemBits: l.elemBits, beatsPerFrame: OH * OW * cb },
     cyclesPerFrame: H * W * cb,
-    params: { H, W, C, SIMD: simd, K: l.kernel },
+    params: { H, W, C, SIMD: simd, K: l.kernel, ...(l.elemBits > 1 ? { ELEM_BITS: l.elemBits, SIGNED: l.signed ? (1 as const) : (0 as const) } : {}) },
   };
 }
 

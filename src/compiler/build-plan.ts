@@ -1,4 +1,3 @@
-import { BnnError } from '../errors.js';
 import { binarizeBlock } from '../blocks/binarize.js';
 import { dwcBlock } from '../blocks/dwc.js';
 import { fifoBlock } from '../blocks/fifo.js';
@@ -28,10 +27,6 @@ export function autoFifoDepth(beats: number): number {
  * unless the fold asks the top to stream the last layer's values (`output: scores`).
  */
 export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: string }): Plan {
-  // Multi-bit activations are in the model, the float and the integer references; the hardware blocks follow (issue 11).
-  for (const l of im.layers)
-    if ((l.kind === 'maxpool2d' && l.elemBits > 1) || (l.kind !== 'maxpool2d' && l.thresholds && l.thresholds.outBits > 1))
-      throw new BnnError({ code: 'MODEL_INVALID', message: 'multi-bit activations have no hardware blocks yet', file: source.model, field: l.name, expected: 'one-bit activations' });
   const [top, ...layerNames] = legalizeAll([im.name, ...im.layers.map((l) => l.name)], TEMPLATE_MODULES);
   // 'minimal' without sizes yet is the automatic start that FIFO sizing shrinks.
   const depthFor = (beats: number) =>
@@ -65,7 +60,7 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
         cur = b.out;
       } else cur = { elems: f.simd, elemBits: rawBits, beatsPerFrame: beats };
     } else if (cur!.elems !== f.simd) {
-      const d = dwcBlock(`${curFrom}_dwc`, cur!.elems * cur!.beatsPerFrame, cur!.elems, f.simd, curFrom);
+      const d = dwcBlock(`${curFrom}_dwc`, cur!.elems * cur!.beatsPerFrame, cur!.elems, f.simd, cur!.elemBits, curFrom);
       blocks.push(d);
       cur = d.out;
     }
@@ -78,7 +73,7 @@ export function buildPlan(im: IntegerModel, fold: FoldConfig, source: { model: s
     cur = engine.out;
     curFrom = name;
   });
-  // The last layer's values: scores (signed sums for a fixed-point layer) or thresholded bits.
+  // The last layer's values: scores (signed sums over fixed-point or multi-bit inputs) or thresholded bits.
   const lastLayer = im.layers[im.layers.length - 1]!;
   const values = { perBeat: cur!.elems, bits: cur!.elemBits, signed: lastLayer.kind !== 'maxpool2d' && lastLayer.inputBits > 1 && !lastLayer.thresholds, beatsPerFrame: cur!.beatsPerFrame };
   // Pad neurons of a padded last layer sit at the highest indices of the stream: not classes.

@@ -79,4 +79,20 @@ describe('padded folds', () => {
     // 2x2x6 = 24 inputs after the pool: SIMD 5 would need extra elements the pool cannot emit.
     expect(bnnErrorOf(() => compile(cnn, { fold: fold([{ pe: 6, simd: 3 }, { pe: 5, simd: 5, pad: true }]) })).detail.field).toBe('layers[1].pad');
   });
+
+  it('multi-bit layers: pad neurons emit the element 0 (signed and unsigned levels); levels without 0 cannot be padded', () => {
+    // Levels -1..1, 0..2, -2..0: the element 0 is the second, first and last level.
+    for (const outBias of [-1, 0, -2]) {
+      const m = randomModel({ name: 'qpad', arch: [30, 20, 10], seed: 4, quant: { bits: 2, levels: 3, outBias } });
+      const c = compile(m, { fold: fold([{ pe: 6, simd: 8, pad: true }, { pe: 4, simd: 5, pad: true }]) });
+      expect(engine(c, 'fc0_mvtu').padding?.neurons).toEqual({ real: 20, padded: 30 });
+      const frames = pixels(6, 30, 8);
+      const { report } = simulate(c.plan, frames);
+      expect(report.scores, `outBias ${outBias}`).toEqual(frames.map((f) => Array.from(integerForward(c.integer, f).scores)));
+    }
+    const m = randomModel({ name: 'qpad', arch: [30, 20, 10], seed: 4, quant: { bits: 2, levels: 3, outBias: 1 } });
+    const e = bnnErrorOf(() => compile(m, { fold: fold([{ pe: 6, simd: 8, pad: true }, { pe: 4, simd: 5, pad: true }]) }));
+    expect(e.detail).toMatchObject({ code: 'FOLD_INVALID', field: 'layers[0].pe' });
+    expect(e.detail.message).toMatch(/levels 1\.\.3/);
+  });
 });

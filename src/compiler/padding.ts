@@ -81,11 +81,23 @@ export function engineGeometry(im: IntegerModel, fold: FoldConfig): EngineGeomet
     streamElems = MHp * enginePixels(layer);
     e++;
   });
+  // Pad neurons of a multi-bit layer emit the element 0 (padLayer), which the next layer's pad
+  // weights cancel; a layer whose levels do not include 0 (outBias > 0, or every level negative)
+  // has no such element.
+  engineLayersOf(im).forEach((l, i) => {
+    const t = l.thresholds;
+    if (t && t.outBits > 1 && geo[i]!.outputs > l.outputs && (t.outBias > 0 || t.outBias + t.count < 0))
+      fail(`layers[${i}].pe`, `padding the neurons of ${l.name} needs a pad element 0, which its levels ${t.outBias}..${t.outBias + t.count} do not include`, `a PE dividing ${l.outputs} (and a next SIMD dividing it), or outBias <= 0 <= outBias + ${t.count}`, String(fold.layers[i]!.pe));
+  });
   return geo;
 }
 
+function engineLayersOf(im: IntegerModel): IntegerEngineLayer[] {
+  return im.layers.filter((l): l is IntegerEngineLayer => l.kind !== 'maxpool2d');
+}
+
 function engineLayerOf(im: IntegerModel, e: number): IntegerEngineLayer {
-  return im.layers.filter((l): l is IntegerEngineLayer => l.kind !== 'maxpool2d')[e]!;
+  return engineLayersOf(im)[e]!;
 }
 
 /** The layer as its engine runs it: MW' inputs, MH' neurons, pad weights and thresholds as described above. */

@@ -1,6 +1,7 @@
-import type { Model } from '../model/types.js';
+import type { Activation, Model } from '../model/types.js';
+import { activationQuant } from '../model/elements.js';
 import type { Plan } from '../plan/types.js';
-import { mvtuPopcountName, type MvtuPadding } from '../blocks/mvtu.js';
+import { mvtuLevels, mvtuPopcountName, type MvtuPadding } from '../blocks/mvtu.js';
 import { estimatePlan, type PlanEstimate } from '../synth/estimate.js';
 import { randomFrames } from '../inputs/frames.js';
 import type { SynthReport } from '../synth/run.js';
@@ -15,7 +16,8 @@ export interface ReportData {
   model: {
     name: string;
     source: string;
-    layers: Array<{ name: string; kind: string; shape: string; activation: string; weights: number }>;
+    /** activation: its kind, with the output levels of a multi-bit one (e.g. `batchnorm, A2: 3 levels from -1`); activationBits: bits per output element (1: sign). */
+    layers: Array<{ name: string; kind: string; shape: string; activation: string; activationBits: number | null; weights: number }>;
     weights: number;
     testAccuracy: number | null;
   };
@@ -32,6 +34,10 @@ export interface ReportData {
     padding: MvtuPadding | null;
     /** MVTU popcount implementation (plan params.POPCOUNT, rtl-templates/popcount.v IMPL), by name. */
     popcount: string | null;
+    /** Bits per element on the block's input and output streams (an MVTU's activation bits in and out; scores: the accumulator width). */
+    bits: { in: number; out: number };
+    /** MVTU threshold stage: thresholds per neuron, element bias, threshold memory bits (NF words of PE·(T·T_W + 1)). */
+    thresholds: { perNeuron: number; outBias: number; memoryBits: number } | null;
     estimate: PlanEstimate['blocks'][number]['estimate'];
     yosys: { lut: number; lutram: number; ff: number; bram36: number; carry4: number } | null;
     sim: { busy: number; stall: number; idle: number };
@@ -45,16 +51,25 @@ export interface ReportData {
   pareto: Array<{ ii: number; lut: number; bram36: number; folding: string }>;
 }
 
+/** An activation by kind, with a multi-bit one's levels; and its output element bits (null: scores). */
+function activationSummary(a: Activation | undefined): { activation: string; activationBits: number | null } {
+  if (!a) return { activation: '', activationBits: null };
+  if (a.kind === 'none') return { activation: 'none', activationBits: null };
+  const q = activationQuant(a);
+  if (!q) return { activation: a.kind, activationBits: 1 };
+  return { activation: `${a.kind}, A${q.bits}: ${q.levels} levels from ${q.outBias}`, activationBits: q.bits };
+}
+
 /** One line per layer, whatever its kind (the model format grows: dense, conv2d, maxpool2d). */
 function layerSummary(l: Model['layers'][number]): ReportData['model']['layers'][number] {
   const any = l as unknown as Record<string, unknown>;
-  const act = (any.activation as { kind?: string } | undefined)?.kind ?? '';
+  const act = activationSummary(any.activation as Activation | undefined);
   const rows = Array.isArray(any.weights) ? (any.weights as unknown[]).length : 0;
   if (typeof any.inputs === 'number' && typeof any.outputs === 'number')
-    return { name: l.name, kind: l.kind, shape: `${any.inputs} → ${any.outputs}`, activation: act, weights: any.inputs * any.outputs };
+    return { name: l.name, kind: l.kind, shape: `${any.inputs} → ${any.outputs}`, ...act, weights: any.inputs * any.outputs };
   if (typeof any.inChannels === 'number' && typeof any.outChannels === 'number' && typeof any.kernel === 'number')
-    return { name: l.name, kind: l.kind, shape: `${any.inChannels} → ${any.outChannels} ch, ${any.kernel}×${any.kernel}`, activation: act, weights: any.inChannels * any.outChannels * any.kernel * any.kernel };
-  return { name: l.name, kind: l.kind, shape: typeof any.kernel === 'number' ? `${any.kernel}×${any.kernel}` : '', activation: act, weights: rows };
+    return { name: l.name, kind: l.kind, shape: `${any.inChannels} → ${any.outChannels} ch, ${any.kernel}×${any.kernel}`, ...act, weights: any.inChannels * any.outChannels * any.kernel * any.kernel };
+  return { name: l.name, kind: l.kind, shape: typeof any.kernel === 'number' ? `${any.kernel}×${any.kernel}` : '', ...act, weights: rows };
 }
 
 export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport; frames?: number; clockMHz?: number; now?: Date } = {}): ReportData {
@@ -111,6 +126,11 @@ export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport
         simd: b.kind === 'mvtu' ? b.params.SIMD : null,
         padding: b.kind === 'mvtu' ? (b.padding ?? null) : null,
         popcount: b.kind === 'mvtu' ? mvtuPopcountName(b.params) : null,
+        bits: { in: b.in.elemBits, out: b.out.elemBits },
+        thresholds:
+          b.kind === 'mvtu' && b.thresholds
+            ? { perNeuron: mvtuLevels(b.params).count, outBias: mvtuLevels(b.params).bias, memoryBits: b.thresholds.width * b.thresholds.depth }
+            : null,
         estimate: est.blocks[i]!.estimate,
         yosys: y ? { lut: y.lut, lutram: y.lutram, ff: y.ff, bram36: y.bram36, carry4: y.carry4 } : null,
         sim: { busy: s?.busy ?? 0, stall: s?.stall ?? 0, idle: s?.idle ?? 0 },

@@ -18,10 +18,10 @@ const scriptSafe = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1').replace(/
 /** One self-contained HTML page: tables, and charts drawn by the inlined chart.js. */
 export function reportHtml(d: ReportData, chartJs: string = chartJsSource()): string {
   const m = d.model;
-  const layerRows = m.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(l.kind)}</td><td>${esc(l.shape)}</td><td>${esc(l.activation)}</td><td>${num(l.weights)}</td></tr>`).join('');
+  const layerRows = m.layers.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(l.kind)}</td><td>${esc(l.shape)}</td><td>${esc(l.activation)}</td><td>${l.activationBits ?? ''}</td><td>${num(l.weights)}</td></tr>`).join('');
   const blockRows = d.blocks
     .map(
-      (b) => `<tr${b.bottleneck ? ' class="bn"' : ''}><td>${esc(b.name)}${b.bottleneck ? ' ◀ bottleneck' : ''}</td><td>${b.kind}</td><td>${b.pe ?? ''}</td><td>${b.simd ?? ''}</td><td>${padCell(b.padding)}</td><td>${esc(b.popcount ?? '')}</td><td>${b.cyclesPerFrame}</td>` +
+      (b) => `<tr${b.bottleneck ? ' class="bn"' : ''}><td>${esc(b.name)}${b.bottleneck ? ' ◀ bottleneck' : ''}</td><td>${b.kind}</td><td>${b.pe ?? ''}</td><td>${b.simd ?? ''}</td><td>${padCell(b.padding)}</td><td>${esc(b.popcount ?? '')}</td><td>${b.bits.in} → ${b.bits.out}</td><td>${thresholdCell(b.thresholds)}</td><td>${b.cyclesPerFrame}</td>` +
         `<td>${b.estimate.lut}</td><td>${b.yosys ? b.yosys.lut : '–'}</td><td>${b.estimate.ff}</td><td>${b.yosys ? b.yosys.ff : '–'}</td>` +
         `<td>${b.estimate.lutram}</td><td>${b.yosys ? b.yosys.lutram : '–'}</td><td>${b.estimate.bram36}</td><td>${b.yosys ? b.yosys.bram36 : '–'}</td>` +
         `<td>${b.sim.busy}</td><td>${b.sim.stall}</td><td>${b.sim.idle}</td></tr>`,
@@ -64,7 +64,7 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 <tr><td>latency (cycles)</td><td>${num(d.latencyCycles)}</td></tr>
 <tr><td>XNOR-popcount lanes</td><td>${d.lanes}</td></tr>
 </table>
-<table><tr><th>layer</th><th>kind</th><th>shape</th><th>activation</th><th>weights</th></tr>${layerRows}</table>
+<table><tr><th>layer</th><th>kind</th><th>shape</th><th>activation</th><th>act bits</th><th>weights</th></tr>${layerRows}</table>
 <h2>Throughput and latency per target</h2>
 <table><tr><th>target</th><th>fits</th><th>Fmax (MHz)</th><th>clock used (MHz)</th><th>frames/s</th><th>latency (ns)</th><th>note</th></tr>${targetRows}</table>
 <h2>Charts</h2>
@@ -77,7 +77,7 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 </div>
 <h2>Blocks</h2>
 <p class="note">Resources: estimate (cost model in src/blocks/*.ts) vs Yosys synth_xilinx where a synthesis result was given (bnn synth --target xc7 --json). Simulator: cycles busy / stalled by the downstream / idle over ${'the sample frames'}.</p>
-<table><tr><th>block</th><th>kind</th><th>PE</th><th>SIMD</th><th>padding</th><th>popcount</th><th>cycles/frame</th><th>LUT est</th><th>LUT Yosys</th><th>FF est</th><th>FF Yosys</th><th>LUTRAM est</th><th>LUTRAM Yosys</th><th>BRAM36 est</th><th>BRAM36 Yosys</th><th>busy</th><th>stall</th><th>idle</th></tr>${blockRows}
+<table><tr><th>block</th><th>kind</th><th>PE</th><th>SIMD</th><th>padding</th><th>popcount</th><th>element bits</th><th>thresholds</th><th>cycles/frame</th><th>LUT est</th><th>LUT Yosys</th><th>FF est</th><th>FF Yosys</th><th>LUTRAM est</th><th>LUTRAM Yosys</th><th>BRAM36 est</th><th>BRAM36 Yosys</th><th>busy</th><th>stall</th><th>idle</th></tr>${blockRows}
 <tr><td><b>total</b></td><td></td><td></td><td></td><td></td><td></td><td></td><td>${d.totals.estimate.lut}</td><td>${d.totals.yosys?.lut ?? '–'}</td><td>${d.totals.estimate.ff}</td><td>${d.totals.yosys?.ff ?? '–'}</td><td>${d.totals.estimate.lutram}</td><td>${d.totals.yosys?.lutram ?? '–'}</td><td>${d.totals.estimate.bram36}</td><td>${d.totals.yosys?.bram36 ?? '–'}</td><td></td><td></td><td></td></tr></table>
 <script>${scriptSafe(chartJs)}</script>
 <script id="report-data" type="application/json">${dataJson}</script>
@@ -118,6 +118,11 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 </body>
 </html>
 `;
+}
+
+function thresholdCell(t: ReportData['blocks'][number]['thresholds']): string {
+  if (!t) return '';
+  return `${t.perNeuron}/neuron${t.perNeuron > 1 ? `, bias ${t.outBias}` : ''}; ${num(t.memoryBits)} memory bits`;
 }
 
 function padCell(p: ReportData['blocks'][number]['padding']): string {

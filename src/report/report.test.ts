@@ -31,4 +31,24 @@ describe('report', () => {
     expect(full.length).toBeGreaterThan(150_000); // chart.js UMD is ~200 kB
     expect(full).toMatch(/new Chart\(/);
   });
+
+  it('shows the activation bits per layer and the threshold stage of a W1A2 network', () => {
+    const q = randomModel({ name: 'w1a2', arch: [64, 32, 16, 10], seed: 2, quant: { bits: 2, levels: 3, outBias: -1 } });
+    const c = compile(q, { fold: { layers: [{ pe: 4, simd: 16 }, { pe: 4, simd: 8 }, { pe: 5, simd: 4 }], fifoDepth: 'auto', source: 't' } });
+    const d = reportData(q, c.plan, { now: new Date(0) });
+    expect(d.model.layers.map((l) => l.activationBits)).toEqual([2, 2, null]);
+    expect(d.model.layers[0]!.activation).toBe('batchnorm, A2: 3 levels from -1');
+    const fc0 = d.blocks.find((b) => b.name === 'fc0_mvtu')!;
+    const fc1 = d.blocks.find((b) => b.name === 'fc1_mvtu')!;
+    expect(fc0.bits).toEqual({ in: 1, out: 2 });
+    expect(fc1.bits).toEqual({ in: 2, out: 2 });
+    // 8 words (NF = 32/4) of 4 lanes × (2 thresholds × T_W + 1 invert bit); T_W = 7 for popcounts 0..64 (+1).
+    expect(fc0.thresholds).toEqual({ perNeuron: 2, outBias: -1, memoryBits: 8 * 4 * (2 * 7 + 1) });
+    expect(d.blocks.find((b) => b.name === 'fc2_mvtu')!.thresholds).toBeNull();
+    const html = reportHtml(d, '');
+    expect(html).toContain('<td>1 → 2</td>');
+    expect(html).toContain('2/neuron, bias -1');
+    // and the single-bit layers of the other network say so
+    expect(reportData(model, plan, { now: new Date(0) }).model.layers.map((l) => l.activationBits)).toEqual([1, null]);
+  });
 });

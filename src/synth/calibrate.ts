@@ -6,7 +6,8 @@ import { Prng } from '../util/prng.js';
 import { templatePath } from '../util/paths.js';
 import { requireTool } from '../util/tools.js';
 import { BnnError } from '../errors.js';
-import type { MvtuParams } from '../blocks/mvtu.js';
+import { mvtuLevels, mvtuWidths, type MvtuParams } from '../blocks/mvtu.js';
+import { thresholdImage } from '../blocks/mvtu-images.js';
 import { xilinxResources, type XilinxResources } from './xilinx.js';
 import { ice40Resources, type Ice40Resources } from './ice40.js';
 import { flattenCounts, parseStatJson, type YosysStat } from './yosys-json.js';
@@ -21,6 +22,11 @@ export interface MvtuPoint {
   POPCOUNT?: 0 | 1 | 2;
   /** Measurement variant: the threshold memory in block RAM (rom_style) instead of Yosys' LUT ROM. */
   thresholdsInBram?: boolean;
+  /**
+   * Multi-bit activations: A-bit inputs (inBits > 1, two's complement when inSigned) and/or
+   * `count` thresholds per neuron giving outBits-bit elements (code + outBias). Absent: binary.
+   */
+  act?: { inBits: number; inSigned: boolean; count: number; outBits: number; outBias: number };
 }
 
 /** One MVTU's resources, and those of one of its PE popcount instances (bnn_popcount) alone. */
@@ -32,7 +38,48 @@ export interface MvtuSynth<R> {
 }
 
 export function mvtuParamsOf(p: MvtuPoint): MvtuParams {
-  return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: p.POPCOUNT ?? 0 };
+  const a = p.act;
+  if (!a) return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: p.POPCOUNT ?? 0 };
+  const { min, max } = accRange(p);
+  const multi = (p.USE_THRESH ?? 1) === 1 && a.outBits > 1;
+  return {
+    MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ...mvtuWidths(p.MW, a.inBits, min, max), USE_THRESH: p.USE_THRESH ?? 1,
+    INPUT_BITS: a.inBits, INPUT_SIGNED: a.inSigned ? 1 : 0, POPCOUNT: a.inBits === 1 ? (p.POPCOUNT ?? 0) : 0,
+    ...(multi ? { N_THRESH: a.count, OUT_BITS: a.outBits, OUT_BIAS: a.outBias } : {}),
+  };
+}
+
+/** The accumulator's range: the popcount 0..MW, or ±MW·max|x| over A-bit inputs. */
+function accRange(p: MvtuPoint): { min: number; max: number } {
+  const a = p.act;
+  if (!a || a.inBits === 1) return { min: 0, max: p.MW };
+  const hi = a.inSigned ? 2 ** (a.inBits - 1) : 2 ** a.inBits - 1;
+  return { min: -p.MW * hi, max: p.MW * hi };
+}
+
+/** One threshold per PE lane, never inverted: the image the one-bit calibration was fitted on (kept so that its figures reproduce). */
+function oneBitThresholds(p: MvtuParams, NF: number, rng: Prng): string[] {
+  const tl = p.T_W + 1;
+  return Array.from({ length: NF }, () => {
+    let w = 0n;
+    for (let i = 0; i < p.PE; i++) w |= BigInt(Math.floor(rng.float() * (p.MW + 1))) << BigInt(i * tl);
+    return w.toString(16).padStart(Math.ceil((p.PE * tl) / 4), '0');
+  });
+}
+
+/** Random sorted thresholds over the accumulator's range, either direction, in the engine's own layout (mvtu-images.ts). */
+function multiLevelThresholds(point: MvtuPoint, p: MvtuParams, NF: number, rng: Prng): string[] {
+  const { count } = mvtuLevels(p);
+  const { min, max } = accRange(point);
+  const value = new Int32Array(p.MH * count);
+  const direction: Array<'ge' | 'le'> = [];
+  for (let j = 0; j < p.MH; j++) {
+    const le = rng.float() < 0.5;
+    const ts = Array.from({ length: count }, () => min + Math.floor(rng.float() * (max - min + 1))).sort((x, y) => (le ? y - x : x - y));
+    value.set(ts, j * count);
+    direction.push(le ? 'le' : 'ge');
+  }
+  return thresholdImage('t.mem', { value, direction, count }, p.PE, NF, p.T_W).words;
 }
 
 /** Yosys-side counts per cell type of the MVTU and of its popcount submodule. */
@@ -69,18 +116,11 @@ export async function synthMvtuStages(point: MvtuPoint, dir: string, target: 'xc
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
   writeFileSync(join(dir, 'w.mem'), Array.from({ length: SF * NF }, () => hex(rng, p.PE * p.SIMD)).join('\n') + '\n');
-  const tl = p.T_W + 1;
-  writeFileSync(
-    join(dir, 't.mem'),
-    Array.from({ length: NF }, () => {
-      let w = 0n;
-      for (let i = 0; i < p.PE; i++) w |= BigInt(Math.floor(rng.float() * (p.MW + 1))) << BigInt(i * tl);
-      return w.toString(16).padStart(Math.ceil((p.PE * tl) / 4), '0');
-    }).join('\n') + '\n',
-  );
-  const outW = p.USE_THRESH ? p.PE : p.PE * p.ACC_W;
+  writeFileSync(join(dir, 't.mem'), (point.act ? multiLevelThresholds(point, p, NF, rng) : oneBitThresholds(p, NF, rng)).join('\n') + '\n');
+  const outW = p.USE_THRESH ? p.PE * mvtuLevels(p).bits : p.PE * p.ACC_W;
   const sets = Object.entries({ ...p, OUT_W: outW })
-    .map(([k, v]) => `-set ${k} ${v}`)
+    // chparam reads a Verilog constant and takes no minus sign: a negative OUT_BIAS as 32 signed bits.
+    .map(([k, v]) => `-set ${k} ${v < 0 ? `32'sh${(v >>> 0).toString(16)}` : v}`)
     .join(' ');
   const roms = point.thresholdsInBram ? 'm:wmem m:g_thresh.tmem' : 'm:wmem';
   // Hierarchy kept on both targets, so that the popcount instances are counted on their own.
