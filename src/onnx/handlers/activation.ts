@@ -211,7 +211,7 @@ function layerActivation(node: OnnxNode, s: AccSym, act: Thresholding, st: Impor
   layer.activation = a;
   st.layerOutputs.push(node.outputs[0]!);
   st.layerViews.push({ tensor: node.outputs[0]!, ...(s.order ? { order: s.order } : {}), ...(act.kind === 'levels' ? { levels: levelsView(act.levels) } : {}) });
-  const acc = layer.input.kind === 'ints' ? 'signed sum s = Σ ±u' : 'popcount';
+  const acc = layer.input.kind === 'ints' ? (layer.input.fromInput ? 'signed sum s = Σ q·w' : 'signed sum s = Σ ±u') : 'popcount';
   st.folded.push(
     `layer ${layer.name} (${layer.kind === 'conv2d' ? `conv ${layer.conv!.inShape.join('x')}→${layer.outShape.join('x')}, ` : ''}${layer.inputs}→${layer.outputs}, ${layer.weightNote}): ${[...s.nodes.slice(1), node.name].join(' → ')} (${act.what}) fold to ` +
       (act.kind === 'sign'

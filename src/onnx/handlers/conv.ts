@@ -46,6 +46,8 @@ export const conv: OpHandler = {
         );
       padValue = 0;
     }
+    // Unpadded, the value never matters; the model still says one (−1 for ±1 elements, 0 for integers).
+    if (pad === 0) padValue = a.kind === 'bits' ? -1 : 0;
     if (a.kind === 'ints' && pad > 0 && a.levels.zeroPoint !== 0)
       unsupported(node, `padding an input quantized with zero point ${a.levels.zeroPoint}: the graph pads the value 0 (q = zeropt), the model pads q = 0`, file);
     const { c, h, wd } = convInput(node, a, st);

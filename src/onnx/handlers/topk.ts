@@ -28,7 +28,9 @@ export const topK: OpHandler = {
       st.finalLayer = x.producer;
       l.consumedBy = node.name;
       st.folded.push(`${node.name} (k = 1) over the ±1 outputs of layer ${l.name} is the argmax of its bits (lowest index wins ties)`);
-    } else unsupported(node, `cannot follow ${describe(x)}`, file);
+    } else if (x.kind === 'ints' && x.producer >= 0)
+      unsupported(node, `a multi-bit activation on the last layer ${layers[x.producer]!.name} (model format v1: the last layer outputs scores or ±1 bits)`, file);
+    else unsupported(node, `cannot follow ${describe(x)}`, file);
     return [{ kind: 'topk-values' }, { kind: 'index', layer: st.finalLayer }];
   },
 };
