@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BnnError } from '../errors.js';
 import { getBit } from '../model/bits.js';
 import type { Conv2dLayer, DenseLayer, MultiThresholdActivation } from '../model/types.js';
 import { bnnErrorOf } from '../testing/bnn-error-of.js';
@@ -319,5 +321,54 @@ describe('multi-bit activations (QONNX Quant: q = clamp(round(x/scale + zeropt),
   it('a multi-bit activation on the last layer is rejected (the last layer gives scores or bits)', () => {
     const spec = convNet(cnv({ inputStage: 'threshold', layers: [{ conv: 3, k: 3, act: { kind: 'bn-sign' } }, { flatten: 'flatten' }, { dense: 4, act: { kind: 'bn-quant', bits: 2, scale: 1 } }] }));
     rejects(spec, /node topk \(TopK\): a multi-bit activation on the last layer fc2/);
+  });
+});
+
+describe('bad input (issue 14): mutated convolutional and multi-bit graphs', () => {
+  it('random byte flips and cuts of a W1A2 conv QONNX file, and random attribute values on its nodes: an imported model or a BnnError naming the file, never a crash', () => {
+    const spec = convNet(cnv({ layers: [{ conv: 4, k: 3, pads: [1, 1, 1, 1], act: { kind: 'bn-quant', bits: 2, signed: true, narrow: true, scale: 1 } }, { pool: 2 }, { conv: 3, k: 2, act: { kind: 'bn-sign' } }, { flatten: 'transpose' }, { dense: 4 }] }));
+    const bytes = encodeOnnx(spec);
+    const file = 'mutated.onnx';
+    const clean = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        if (!(e instanceof BnnError)) throw e;
+        expect(e.detail.file).toBe(file);
+        expect(e.detail.code).toMatch(/^(IMPORT_|LIMIT_EXCEEDED)/);
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: bytes.length - 1 }), fc.nat({ max: 255 })), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat({ max: bytes.length }), { nil: undefined }),
+        (flips, cut) => {
+          const b = Uint8Array.from(bytes);
+          for (const [i, v] of flips) b[i] = v;
+          clean(() => importOnnx(cut === undefined ? b : b.subarray(0, cut), { file }));
+        },
+      ),
+      { seed: 11, numRuns: 60 },
+    );
+    const attrNames = ['kernel_shape', 'strides', 'pads', 'dilations', 'group', 'perm', 'out_scale', 'out_bias', 'signed', 'narrow', 'ceil_mode', 'axis', 'data_layout', 'rounding_mode'];
+    fc.assert(
+      fc.property(
+        fc.nat({ max: spec.graph.nodes.length - 1 }),
+        fc.constantFrom(...attrNames),
+        fc.oneof(
+          fc.integer({ min: -3, max: 40 }).map((v) => ({ type: 'int' as const, value: v })),
+          fc.array(fc.integer({ min: -2, max: 9 }), { maxLength: 5 }).map((v) => ({ type: 'ints' as const, value: v })),
+          fc.double({ noNaN: false }).map((v) => ({ type: 'float' as const, value: v })),
+          fc.constantFrom('NCHW', 'NHWC', 'NC', 'ROUND', 'FLOOR', 'x').map((v) => ({ type: 'string' as const, value: v })),
+        ),
+        (k, name, value) => {
+          const s2: ModelSpec = structuredClone(spec);
+          const n = s2.graph.nodes[k]!;
+          n.attrs = { ...(n.attrs ?? {}), [name]: value };
+          clean(() => importOnnx(encodeOnnx(s2), { file }));
+        },
+      ),
+      { seed: 12, numRuns: 120 },
+    );
   });
 });
