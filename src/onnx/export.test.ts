@@ -168,9 +168,9 @@ describe('the exported QONNX graph', () => {
     const m = randomModel({ name: 't', seed: 1, arch: [6, 2, 3] });
     m.layers[0] = { ...(m.layers[0] as Extract<Model['layers'][number], { kind: 'dense' }>), activation: { kind: 'threshold', thresholds: [4, 2], direction: ['ge', 'le'] } };
     const onnx = readOnnx(exportQonnx(m).bytes);
-    const dir = onnx.graph.initializers.get('fc0_dir')!;
+    const dir = onnx.graph.initializers.get('fc0/dir')!;
     expect(Array.from(dir.data)).toEqual([1, -1]);
-    const th = onnx.graph.initializers.get('fc0_thresholds')!;
+    const th = onnx.graph.initializers.get('fc0/thresholds')!;
     expect(th.shape).toEqual([2, 1]);
     expect(Array.from(th.data)).toEqual([2 * 4 - 6, -(2 * 2 - 6)]);
     const { back } = roundTrip(m);

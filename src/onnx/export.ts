@@ -94,11 +94,13 @@ export function exportQonnx(model: Model): ExportResult {
 
   model.layers.forEach((l, li) => {
     const il = im.layers[li]!;
-    const p = `${l.name}`;
+    // Tensor and helper-node names are the layer's name, '/', a role ('/' never occurs in a model
+    // name, so they cannot collide); the layer's own node carries the layer's name, which import keeps.
+    const p = l.name;
     if (l.kind === 'maxpool2d') {
       const [h, w, c] = shapes[li]!.out as [number, number, number];
-      add({ name: l.name, opType: 'MaxPool', inputs: [cur.name], outputs: [`${p}_out`], attrs: { kernel_shape: ints([l.kernel, l.kernel]), strides: ints([l.kernel, l.kernel]) } });
-      cur = { ...cur, name: `${p}_out`, shape: [1, c, h, w] };
+      add({ name: l.name, opType: 'MaxPool', inputs: [cur.name], outputs: [`${p}/out`], attrs: { kernel_shape: ints([l.kernel, l.kernel]), strides: ints([l.kernel, l.kernel]) } });
+      cur = { ...cur, name: `${p}/out`, shape: [1, c, h, w] };
       return;
     }
     const e = il as IntegerEngineLayer;
@@ -111,9 +113,9 @@ export function exportQonnx(model: Model): ExportResult {
       if (l.padding > 0 && binaryIn) {
         // ONNX Conv pads with 0, which is no ±1 value: an explicit Pad with the model's padValue.
         const q = l.padding;
-        inits.push(i64(`${p}_pads`, [8], [0, 0, q, q, 0, 0, q, q]), f32(`${p}_padvalue`, [], [l.padValue]));
-        add({ name: `${p}_pad`, opType: 'Pad', inputs: [cur.name, `${p}_pads`, `${p}_padvalue`], outputs: [`${p}_padded`], attrs: { mode: str('constant') } });
-        input = `${p}_padded`;
+        inits.push(i64(`${p}/pads`, [8], [0, 0, q, q, 0, 0, q, q]), f32(`${p}/padvalue`, [], [l.padValue]));
+        add({ name: `${p}/pad`, opType: 'Pad', inputs: [cur.name, `${p}/pads`, `${p}/padvalue`], outputs: [`${p}/padded`], attrs: { mode: str('constant') } });
+        input = `${p}/padded`;
         pads = [0, 0, 0, 0];
       }
       const m = l.outChannels;
@@ -122,34 +124,34 @@ export function exportQonnx(model: Model): ExportResult {
         for (let ch = 0; ch < c; ch++)
           for (let ky = 0; ky < k; ky++)
             for (let kx = 0; kx < k; kx++) wdata[((j * c + ch) * k + ky) * k + kx] = getBit(l.weights[j]!, (ky * k + kx) * c + ch) ? 1 : -1;
-      inits.push(f32(`${p}_W`, [m, c, k, k], wdata));
-      add({ name: `${p}_wquant`, opType: 'BipolarQuant', domain: QONNX_DOMAIN, inputs: [`${p}_W`, 'one'], outputs: [`${p}_Wq`] });
+      inits.push(f32(`${p}/W`, [m, c, k, k], wdata));
+      add({ name: `${p}/wquant`, opType: 'BipolarQuant', domain: QONNX_DOMAIN, inputs: [`${p}/W`, 'one'], outputs: [`${p}/Wq`] });
       add({
-        name: l.name, opType: 'Conv', inputs: [input, `${p}_Wq`], outputs: [`${p}_acc`],
+        name: l.name, opType: 'Conv', inputs: [input, `${p}/Wq`], outputs: [`${p}/acc`],
         attrs: { kernel_shape: ints([k, k]), strides: ints([l.stride, l.stride]), pads: ints(pads), dilations: ints([1, 1]), group: int(1) },
       });
       const [oh, ow] = shapes[li]!.out as [number, number, number];
-      cur = { ...cur, name: `${p}_acc`, shape: [1, m, oh, ow], nchw: true };
+      cur = { ...cur, name: `${p}/acc`, shape: [1, m, oh, ow], nchw: true };
     } else {
       let input = cur.name;
       if (cur.nchw && cur.shape.length === 4) {
         // NCHW → NHWC, then flat: element (h·W + w)·C + c, the model's channels-last order.
-        add({ name: `${p}_nhwc`, opType: 'Transpose', inputs: [input], outputs: [`${p}_nhwc_out`], attrs: { perm: ints([0, 2, 3, 1]) } });
-        inits.push(i64(`${p}_flat_shape`, [2], [1, -1]));
-        add({ name: `${p}_flatten`, opType: 'Reshape', inputs: [`${p}_nhwc_out`, `${p}_flat_shape`], outputs: [`${p}_flat`] });
-        input = `${p}_flat`;
+        add({ name: `${p}/nhwc`, opType: 'Transpose', inputs: [input], outputs: [`${p}/nhwc_out`], attrs: { perm: ints([0, 2, 3, 1]) } });
+        inits.push(i64(`${p}/flat_shape`, [2], [1, -1]));
+        add({ name: `${p}/flatten`, opType: 'Reshape', inputs: [`${p}/nhwc_out`, `${p}/flat_shape`], outputs: [`${p}/flat`] });
+        input = `${p}/flat`;
       } else if (cur.shape.length !== 2) {
-        add({ name: `${p}_flatten`, opType: 'Flatten', inputs: [input], outputs: [`${p}_flat`], attrs: { axis: int(1) } });
-        input = `${p}_flat`;
+        add({ name: `${p}/flatten`, opType: 'Flatten', inputs: [input], outputs: [`${p}/flat`], attrs: { axis: int(1) } });
+        input = `${p}/flat`;
       }
       const n = l.inputs;
       const m = l.outputs;
       const wdata = new Float64Array(n * m);
       for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) wdata[i * m + j] = getBit(l.weights[j]!, i) ? 1 : -1;
-      inits.push(f32(`${p}_W`, [n, m], wdata));
-      add({ name: `${p}_wquant`, opType: 'BipolarQuant', domain: QONNX_DOMAIN, inputs: [`${p}_W`, 'one'], outputs: [`${p}_Wq`] });
-      add({ name: l.name, opType: 'MatMul', inputs: [input, `${p}_Wq`], outputs: [`${p}_acc`] });
-      cur = { ...cur, name: `${p}_acc`, shape: [1, m], nchw: false };
+      inits.push(f32(`${p}/W`, [n, m], wdata));
+      add({ name: `${p}/wquant`, opType: 'BipolarQuant', domain: QONNX_DOMAIN, inputs: [`${p}/W`, 'one'], outputs: [`${p}/Wq`] });
+      add({ name: l.name, opType: 'MatMul', inputs: [input, `${p}/Wq`], outputs: [`${p}/acc`] });
+      cur = { ...cur, name: `${p}/acc`, shape: [1, m], nchw: false };
     }
     if (!e.thresholds) return;
     cur = activationNodes(l.name, e, cur, binaryIn, model, li, inits, add, notes);
@@ -186,13 +188,13 @@ function activationNodes(name: string, e: IntegerEngineLayer, cur: Cur, binaryIn
   let input = cur.name;
   const le = t.direction.map((d) => d === 'le');
   if (le.some(Boolean)) {
-    inits.push(f32(`${name}_dir`, conv ? [1, m, 1, 1] : [1, m], le.map((x) => (x ? -1 : 1))));
-    add({ name: `${name}_direction`, opType: 'Mul', inputs: [cur.name, `${name}_dir`], outputs: [`${name}_signed`] });
-    input = `${name}_signed`;
+    inits.push(f32(`${name}/dir`, conv ? [1, m, 1, 1] : [1, m], le.map((x) => (x ? -1 : 1))));
+    add({ name: `${name}/direction`, opType: 'Mul', inputs: [cur.name, `${name}/dir`], outputs: [`${name}/signed`] });
+    input = `${name}/signed`;
   }
   const th = new Float64Array(m * t.count);
   for (let j = 0; j < m; j++) for (let k = 0; k < t.count; k++) th[j * t.count + k] = le[j] ? -X(t.value[j * t.count + k]!) : X(t.value[j * t.count + k]!);
-  inits.push(f32(`${name}_thresholds`, [m, t.count], th));
+  inits.push(f32(`${name}/thresholds`, [m, t.count], th));
   let attrs: Record<string, AttrValue>;
   let sigmaOut: number | undefined;
   if (t.outBits === 1) attrs = { out_dtype: str('BIPOLAR'), out_scale: float(2), out_bias: float(-1) };
@@ -205,8 +207,8 @@ function activationNodes(name: string, e: IntegerEngineLayer, cur: Cur, binaryIn
     attrs = { out_dtype: str(`${t.outBias < 0 ? 'INT' : 'UINT'}${t.outBits}`), out_scale: float(s), out_bias: float(Math.fround(s * t.outBias)) };
   }
   if (conv) attrs.data_layout = str('NCHW');
-  add({ name: `${name}_act`, opType: 'MultiThreshold', domain: QONNX_DOMAIN, inputs: [input, `${name}_thresholds`], outputs: [`${name}_out`], attrs });
-  return { ...cur, name: `${name}_out`, ...(sigmaOut !== undefined ? { sigma: sigmaOut } : { sigma: undefined }) };
+  add({ name: `${name}/act`, opType: 'MultiThreshold', domain: QONNX_DOMAIN, inputs: [input, `${name}/thresholds`], outputs: [`${name}/out`], attrs });
+  return { ...cur, name: `${name}/out`, ...(sigmaOut !== undefined ? { sigma: sigmaOut } : { sigma: undefined }) };
 }
 
 /**

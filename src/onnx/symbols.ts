@@ -1,5 +1,4 @@
 import type { Activation } from '../model/types.js';
-import type { InputQuant } from './import-types.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -148,4 +147,3 @@ export function inverseOrder(s: Elements): ((src: number) => number) {
   return (src) => inv[src]!;
 }
 
-export type { InputQuant };

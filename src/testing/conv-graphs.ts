@@ -62,12 +62,11 @@ export function convNet(o: ConvNetOptions): ModelSpec {
 
   const activation = (act: ConvAct, acc: Cur, m: number, n: number, name: string): Cur => {
     const spatial = acc.shape.length === 4;
-    const perCh = (vals: number[]) => vals;
     const sd = Math.sqrt(n) * acc.rms;
     const bnParams = (gammaScale: number, betaOff: number) => {
       const names = ['s', 'b', 'm', 'v'].map((k) => t(`${name}_bn${k}`));
       inits.push(
-        f32(names[0]!, [m], perCh(Array.from({ length: m }, (_, j) => Math.fround((j % 4 === 3 ? -1 : 1) * (0.5 + rng.float()) * gammaScale)))),
+        f32(names[0]!, [m], Array.from({ length: m }, (_, j) => Math.fround((j % 4 === 3 ? -1 : 1) * (0.5 + rng.float()) * gammaScale))),
         f32(names[1]!, [m], Array.from({ length: m }, () => Math.fround(betaOff + (rng.float() - 0.5) * gammaScale))),
         f32(names[2]!, [m], Array.from({ length: m }, () => Math.fround((rng.float() - 0.5) * sd))),
         f32(names[3]!, [m], Array.from({ length: m }, () => Math.fround(sd * sd * (0.5 + rng.float())))),
