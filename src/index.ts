@@ -23,6 +23,7 @@ export { makeStimulus, type Stimulus, type TrafficOptions } from '../sim/stimulu
 export { verify, type VerifyOptions, type VerifyReport } from './verify/verify.js';
 export { defaultModel, runDemo, type DemoOptions, type DemoResult, type DemoStep } from './pipeline/demo.js';
 export { importOnnxFile, type ImportResult } from './onnx/import.js';
+export { exportQonnx, type ExportResult } from './onnx/export.js';
 export { readNpy } from './npy/read-npy.js';
 export { selectFrames, npyFrames, npyLabels, type FrameSet } from './inputs/frames.js';
 export { rawRange } from './inputs/raw-range.js';

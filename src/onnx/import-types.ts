@@ -17,8 +17,19 @@ export interface ImportTrace {
   inputBits: string;
   /** A fixed-point input: the Quant/IntQuant node whose integers q are the model's raw input. */
   inputQuant?: InputQuant;
-  /** For each thresholded layer, the tensor holding its ±1 outputs (same order as integerForward's layerValues). */
+  /**
+   * Model raw element k is graph input element inputOrder[k] (graph flat order); absent: the same
+   * order. A convolutional model reads its input channels last, [H, W, C], while the graph's
+   * input is NCHW: for C > 1 the host transposes.
+   */
+  inputOrder?: Int32Array;
+  /**
+   * For every model layer but a score-producing last one, the tensor holding its output elements
+   * (same order as integerForward's layerValues): a sign's ±1, a multi-bit activation's levels,
+   * a max-pool's output. `layerViews[i]` says how to read it (graphLayerValues).
+   */
   layerOutputs: string[];
+  layerViews: LayerView[];
   /** The graph output: the predicted class (TopK indices) or the scores. */
   output: string;
   outputKind: 'index' | 'scores';
@@ -43,6 +54,15 @@ export interface InputQuant {
   roundingMode: RoundingMode;
   min: number;
   max: number;
+}
+
+/** How a layer's output tensor in the graph maps to the model's elements (see graphLayerValues). */
+export interface LayerView {
+  tensor: string;
+  /** The model index (channels last) of the tensor's ONNX flat element i; absent: the same. */
+  order?: Int32Array;
+  /** Absent: ±1 values (bit 1 = +1). Present: element u ∈ [min, max] is carried as values[u − min]. */
+  levels?: { min: number; values: number[] };
 }
 
 export interface ImportResult {

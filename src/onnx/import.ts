@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { BnnError } from '../errors.js';
 import { legalName } from '../model/names.js';
-import type { Activation, DenseLayer, Model } from '../model/types.js';
+import type { Activation, Layer, Model } from '../model/types.js';
 import { OP_HANDLERS } from './handlers/index.js';
 import { annotationOf, type ImportState } from './handlers/state.js';
 import type { ImportOptions, ImportResult } from './import-types.js';
@@ -14,7 +14,8 @@ import { describe, type Sym } from './symbols.js';
 import { checkLimit, product } from '../limits.js';
 import type { Tensor } from './tensor.js';
 
-export type { ImportOptions, ImportResult, ImportTrace, InputQuant } from './import-types.js';
+export type { ImportOptions, ImportResult, ImportTrace, InputQuant, LayerView } from './import-types.js';
+export { graphLayerValues, modelInputOrder } from './trace.js';
 export { quantizeInput } from './handlers/quant.js';
 
 /**
@@ -23,17 +24,17 @@ export { quantizeInput } from './handlers/quant.js';
  * The graph is walked once in topological order with a symbolic value per tensor (symbols.ts):
  *  - `const`: known at import time (initializers and everything computed only from them, folded
  *    with the interpreter's own operator code — e.g. BipolarQuant on weights);
- *  - `raw`: the graph input followed by a chain of element-wise steps (Div/Mul/Sub/Add by
- *    constants, reshapes);
- *  - `fixed`: the output of an integer Quant/IntQuant on the raw input, feeding the first
- *    MatMul/Gemm (a fixed-point first layer: the model's raw input is the integer q);
- *  - `bits`: a bipolar (±1) tensor made by a sign threshold (MultiThreshold with one threshold and
- *    outputs {−1,+1}, or BipolarQuant with scale 1);
- *  - `acc`: a bipolar MatMul/Gemm result followed by a chain of element-wise steps (Mul/Add/Sub/Div
- *    by constants, BatchNormalization, reshapes).
- * Each op type has its handler in handlers/ (the table in handlers/index.ts); a sign threshold on
- * a chain is folded exactly into integers by fold-chain.ts. Nothing is approximated: any op, value
- * or pattern that does not fold exactly is rejected with the node that stops it.
+ *  - `raw`: the graph input followed by a chain of element-wise steps;
+ *  - `bits`: ±1 elements made by a sign (of the raw input: the input encoding; of a layer);
+ *  - `ints`: integer elements: the input Quant's q (a fixed-point first layer) or a layer's
+ *    multi-bit activation (MultiThreshold with several thresholds, Quant of 2..4 bits);
+ *  - `acc`: a layer's accumulator (bipolar MatMul/Gemm/Conv) followed by element-wise steps.
+ * Every non-constant tensor also knows which element of the stored vector (graph input, or a
+ * layer's output in the model's channels-last order) each of its ONNX elements is, so NCHW
+ * tensors, transposes and flattens map exactly onto the model's order. Each op type has its
+ * handler in handlers/ (the table in handlers/index.ts); a thresholding node on a chain is folded
+ * exactly into integers by fold-chain.ts. Nothing is approximated: any op, value or pattern that
+ * does not fold exactly is rejected with the node that stops it.
  */
 
 export function importOnnxFile(file: string, opts: ImportOptions = {}): ImportResult {
@@ -67,6 +68,7 @@ export function importOnnxModel(onnx: OnnxModel, opts: ImportOptions = {}): Impo
     folded: [],
     inputBits: '',
     layerOutputs: [],
+    layerViews: [],
     finalLayer: -1,
   };
   const customUsed = new Set<string>();
@@ -154,7 +156,7 @@ function graphInput(g: OnnxModel['graph'], file?: string) {
 
 /** The graph output checked against the layers found, and the model assembled. */
 function assemble(onnx: OnnxModel, st: ImportState, syms: ReadonlyMap<string, Sym>, customUsed: ReadonlySet<string>): ImportResult {
-  const { layers, folded, inputQuant, encodingThreshold, inputBits, layerOutputs, file, opts, inShape, rawInput } = st;
+  const { layers, folded, inputQuant, encodingThreshold, inputBits, layerOutputs, layerViews, file, opts, inShape, rawInput } = st;
   const g = onnx.graph;
   let finalLayer = st.finalLayer;
 
@@ -164,35 +166,52 @@ function assemble(onnx: OnnxModel, st: ImportState, syms: ReadonlyMap<string, Sy
   const outName = g.outputs[0]!.name;
   const out = syms.get(outName);
   let outputKind: 'index' | 'scores' = 'index';
+  const outputNode = { name: outName, opType: 'output', domain: '', inputs: [], outputs: [], attrs: new Map() };
   if (!out) throw new BnnError({ code: 'IMPORT_INVALID', message: `graph output ${outName} is not produced by any node`, file, field: 'graph.output' });
   if (out.kind === 'index') outputKind = 'index';
   else if (out.kind === 'acc' && finalLayer === -1) {
-    if (layers[out.layer]!.fixed)
+    const l = layers[out.layer]!;
+    if (l.kind === 'maxpool2d') throw new Error('internal: an accumulator of a pool');
+    if (l.input.kind === 'ints' && out.layer === 0)
       throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: 'a fixed-point first layer must have a sign activation (a one-layer network is not supported)', file, field: 'graph.output' });
     finalLayer = out.layer;
     outputKind = 'scores';
-    folded.push(finalScores({ name: outName, opType: 'output', domain: '', inputs: [], outputs: [], attrs: new Map() }, out, layers[out.layer]!, file) + '; the graph outputs the scores, the model predicts their argmax');
-  } else if (out.kind === 'bits' && out.producer >= 0 && finalLayer === -1) {
+    folded.push(finalScores(outputNode, out, l, file) + '; the graph outputs the scores, the model predicts their argmax');
+  } else if (out.kind === 'bits' && out.producer >= 0 && finalLayer === -1 && layers[out.producer]!.kind === 'dense') {
     finalLayer = out.producer;
     outputKind = 'scores';
     folded.push(`the graph outputs the ±1 activations of layer ${layers[out.producer]!.name}; the model predicts their argmax`);
   } else
-    throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `graph output ${outName} is ${describe(out)}; expected the class index (TopK) or the last layer's scores`, file, field: 'graph.output' });
+    throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `graph output ${outName} is ${describe(out)}; expected the class index (TopK) or the last dense layer's scores`, file, field: 'graph.output' });
   if (layers.length === 0)
-    throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: 'no bipolar MatMul/Gemm layer found', file });
+    throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: 'no bipolar MatMul/Gemm/Conv layer found', file });
   if (finalLayer !== layers.length - 1)
     throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `the output does not come from the last layer (${layers[layers.length - 1]!.name})`, file, field: 'graph.output' });
   if (encodingThreshold === undefined && !inputQuant)
     throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: 'the input is never binarized (nor quantized by a Quant/IntQuant feeding the first layer)', file });
-  if (inputQuant && !layers[0]!.fixed)
+  const first = layers[0]!;
+  if (inputQuant && (first.kind === 'maxpool2d' || first.input.kind !== 'ints'))
     throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `the quantized input of ${inputQuant.node} does not feed the first layer`, file, field: `node ${inputQuant.node}` });
 
-  const modelLayers: DenseLayer[] = layers.map((l, i) => {
+  const modelLayers: Layer[] = layers.map((l, i): Layer => {
     const isLast = i === layers.length - 1;
+    const fail = (message: string): never => {
+      throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `layer ${l.name} (node ${l.node}): ${message}`, file, field: `node ${l.node}` });
+    };
+    if (l.kind === 'maxpool2d') {
+      if (isLast) fail('the network ends with a max-pool; the last layer must be a MatMul/Gemm');
+      return { kind: 'maxpool2d', name: l.name, kernel: l.kernel, stride: l.kernel };
+    }
     const activation: Activation | undefined = l.activation ?? (isLast ? { kind: 'none' } : undefined);
-    if (!activation)
-      throw new BnnError({ code: 'IMPORT_UNSUPPORTED', message: `layer ${l.name} (node ${l.node}) has no sign activation`, file, field: `node ${l.node}` });
-    return { kind: 'dense', name: l.name, inputs: l.inputs, outputs: l.outputs, weights: l.weights, activation };
+    if (!activation) return fail('it has no activation (a sign, MultiThreshold or Quant)');
+    if (isLast && l.kind === 'conv2d') fail('the network ends with a convolution; the last layer must be a MatMul/Gemm');
+    if (isLast && activation.kind === 'multithreshold') fail('a multi-bit activation on the last layer (model format v1: the last layer outputs scores or bits)');
+    if (l.kind === 'dense') return { kind: 'dense', name: l.name, inputs: l.inputs, outputs: l.outputs, weights: l.weights, activation };
+    const c = l.conv!;
+    return {
+      kind: 'conv2d', name: l.name, inChannels: c.inShape[2], outChannels: l.outputs, kernel: c.kernel, stride: c.stride, padding: c.padding, padValue: c.padValue,
+      weights: l.weights, activation,
+    };
   });
 
   const dialect = customUsed.has('qonnx.custom_op.general') || g.nodes.some((n) => n.opType === 'BipolarQuant')
@@ -211,7 +230,7 @@ function assemble(onnx: OnnxModel, st: ImportState, syms: ReadonlyMap<string, Sy
       opset: onnx.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0,
     },
     input: {
-      shape: inShape.slice(1).length ? inShape.slice(1) : [1],
+      shape: st.modelInput?.shape ?? (inShape.slice(1).length ? inShape.slice(1) : [1]),
       ...(inputQuant
         ? { encoding: { kind: 'fixed', signed: inputQuant.signed }, rawBits: inputQuant.bitWidth }
         : { encoding: { kind: 'threshold', threshold: encodingThreshold! }, rawBits: rawInput().rawBits }),
@@ -221,11 +240,21 @@ function assemble(onnx: OnnxModel, st: ImportState, syms: ReadonlyMap<string, Sy
   // The graph's argmax over a thresholded last layer's ±1 outputs (TopK or the host) is the
   // lowest set bit: lowest index on a tie, index 0 when none is set.
   const lastLayer = modelLayers[modelLayers.length - 1]!;
-  if (lastLayer.activation.kind !== 'none') model.output = { kind: 'lowest-set-bit' };
+  if (lastLayer.kind !== 'maxpool2d' && lastLayer.activation.kind !== 'none') model.output = { kind: 'lowest-set-bit' };
+  const inputOrder = st.modelInput?.order;
   return {
     model,
     dialect,
     folded,
-    trace: { input: st.inputName, inputBits, ...(inputQuant ? { inputQuant } : {}), layerOutputs, output: outName, outputKind },
+    trace: {
+      input: st.inputName,
+      inputBits,
+      ...(inputQuant ? { inputQuant } : {}),
+      ...(inputOrder ? { inputOrder } : {}),
+      layerOutputs,
+      layerViews,
+      output: outName,
+      outputKind,
+    },
   };
 }

@@ -1,8 +1,8 @@
 import { BnnError } from '../errors.js';
 import {
-  attrFloat, attrInt, axesOf, batchNorm, binary, bipolarQuant, dequant, flattenShape, invalid, isCustomDomain,
-  multiThreshold, multiThresholdChannelAxis, quantInt, quantRange, reshapeShape, roundingModeOf, roundTo, squeezeShape,
-  unsqueezeShape, unsupported, type BinaryOp,
+  attrFloat, attrInt, axesOf, batchNorm, binary, bipolarQuant, convAttrs, dequant, flattenShape, invalid, isCustomDomain,
+  multiThreshold, multiThresholdChannelAxis, padSpec, poolAttrs, quantInt, quantRange, reshapeShape, roundingModeOf, roundTo,
+  spatialOut, squeezeShape, stridesOf, transposePerm, transposeShape, transposeSource, unsqueezeShape, unsupported, type BinaryOp,
 } from './ops.js';
 import type { OnnxModel, OnnxNode } from './read-onnx.js';
 import { DataType } from './schema.js';
@@ -15,8 +15,8 @@ import { broadcastIndex, broadcastShapes, sizeOf, type Tensor } from './tensor.j
  * with the importer but none of the streamlining (no chains, no popcounts, no thresholds folded).
  */
 export const SUPPORTED_OPS = [
-  'Add', 'Sub', 'Mul', 'Div', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'MatMul', 'Gemm',
-  'BatchNormalization', 'TopK', 'MultiThreshold', 'BipolarQuant', 'Quant', 'IntQuant',
+  'Add', 'Sub', 'Mul', 'Div', 'Relu', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose', 'Identity', 'MatMul',
+  'Gemm', 'Conv', 'MaxPool', 'Pad', 'BatchNormalization', 'TopK', 'MultiThreshold', 'BipolarQuant', 'Quant', 'IntQuant',
 ] as const;
 
 /** Evaluate the whole graph; returns every tensor by name (initializers, inputs and node outputs). */
@@ -82,6 +82,87 @@ function transpose2d(t: Tensor): Tensor {
   return { dtype: t.dtype, shape: [c, r], data };
 }
 
+/**
+ * ONNX Conv over NCHW (group 1): Y[m, oy, ox] = B[m] + Σ_c Σ_ky Σ_kx X[c, oy·sh − top + ky·dh,
+ * ox·sw − left + kx·dw]·W[m, c, ky, kx], elements outside the input being 0; the sum in double,
+ * rounded once to the element type.
+ */
+function conv2d(node: OnnxNode, x: Tensor, w: Tensor, b: Tensor | undefined, file?: string): Tensor {
+  const a = convAttrs(node, w.shape, file);
+  if (a.group !== 1) unsupported(node, `attribute group = ${a.group} is not supported (supported: 1)`, file);
+  if (x.shape.length !== 4 || x.shape[0] !== 1) unsupported(node, `input must be [1, C, H, W], got [${x.shape}]`, file);
+  const [, c, h, wd] = x.shape as [number, number, number, number];
+  const [m, wc, kh, kw] = w.shape as [number, number, number, number];
+  if (wc !== c) invalid(node, `weights have ${wc} input channels, the input has ${c}`, file);
+  if (b && b.data.length !== m) invalid(node, `bias B has ${b.data.length} values, expected ${m}`, file);
+  const [top, left, bottom, right] = a.pads;
+  const oh = spatialOut(h, kh, a.strides[0], top, bottom, a.dilations[0]);
+  const ow = spatialOut(wd, kw, a.strides[1], left, right, a.dilations[1]);
+  if (oh < 1 || ow < 1) invalid(node, `the kernel does not fit the input [${x.shape}]`, file);
+  const data = new Float64Array(m * oh * ow);
+  for (let o = 0; o < m; o++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        let s = 0;
+        for (let ch = 0; ch < c; ch++)
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * a.strides[0] - top + ky * a.dilations[0];
+            if (iy < 0 || iy >= h) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * a.strides[1] - left + kx * a.dilations[1];
+              if (ix < 0 || ix >= wd) continue;
+              s += x.data[(ch * h + iy) * wd + ix]! * w.data[((o * c + ch) * kh + ky) * kw + kx]!;
+            }
+          }
+        data[(o * oh + oy) * ow + ox] = roundTo(x.dtype, s + (b ? b.data[o]! : 0));
+      }
+  return { dtype: x.dtype, shape: [1, m, oh, ow], data };
+}
+
+/** ONNX MaxPool over NCHW (ceil_mode 0): the max over each window, padded elements being −∞. */
+function maxPool2d(node: OnnxNode, x: Tensor, file?: string): Tensor {
+  const a = poolAttrs(node, file);
+  if (a.ceilMode !== 0) unsupported(node, `attribute ceil_mode = ${a.ceilMode} is not supported (supported: 0)`, file);
+  if (node.outputs.filter((o) => o !== '').length > 1) unsupported(node, 'the Indices output is not supported', file);
+  if (x.shape.length !== 4) unsupported(node, `input must be [N, C, H, W], got [${x.shape}]`, file);
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [kh, kw] = a.kernel;
+  const [top, left, bottom, right] = a.pads;
+  const oh = spatialOut(h, kh, a.strides[0], top, bottom, a.dilations[0]);
+  const ow = spatialOut(wd, kw, a.strides[1], left, right, a.dilations[1]);
+  const data = new Float64Array(n * c * oh * ow);
+  for (let p = 0; p < n * c; p++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        let mx = -Infinity;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * a.strides[0] - top + ky * a.dilations[0];
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * a.strides[1] - left + kx * a.dilations[1];
+            if (ix >= 0 && ix < wd) mx = Math.max(mx, x.data[(p * h + iy) * wd + ix]!);
+          }
+        }
+        data[(p * oh + oy) * ow + ox] = mx;
+      }
+  return { dtype: x.dtype, shape: [n, c, oh, ow], data };
+}
+
+/** ONNX Pad, constant mode: every axis grown by its begin/end pads, new elements = the constant. */
+function pad(node: OnnxNode, x: Tensor, pads: Tensor | undefined, value: Tensor | undefined, axes: Tensor | undefined, file?: string): Tensor {
+  const p = padSpec(node, x.shape.length, pads, value, axes, file);
+  const shape = x.shape.map((d, a) => d + p.begin[a]! + p.end[a]!);
+  const data = new Float64Array(sizeOf(shape)).fill(roundTo(x.dtype, p.value));
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(shape);
+  for (let i = 0; i < x.data.length; i++) {
+    let o = 0;
+    for (let a = 0; a < x.shape.length; a++) o += (Math.floor(i / inStrides[a]!) % x.shape[a]! + p.begin[a]!) * outStrides[a]!;
+    data[o] = x.data[i]!;
+  }
+  return { dtype: x.dtype, shape, data };
+}
+
 /** Execute one node on concrete tensors. */
 export function execNode(node: OnnxNode, ins: (Tensor | undefined)[], file?: string): Tensor[] {
   const custom = isCustomDomain(node.domain);
@@ -95,6 +176,22 @@ export function execNode(node: OnnxNode, ins: (Tensor | undefined)[], file?: str
       return [elementwise(node, op, need(node, ins, 0, file), need(node, ins, 1, file), file)];
     case 'Identity':
       return [need(node, ins, 0, file)];
+    case 'Relu': {
+      const x = need(node, ins, 0, file);
+      return [{ ...x, data: x.data.map((v) => (v > 0 ? v : 0)) }];
+    }
+    case 'Transpose': {
+      const x = need(node, ins, 0, file);
+      const perm = transposePerm(node, x.shape.length, file);
+      const src = transposeSource(x.shape, perm);
+      return [{ dtype: x.dtype, shape: transposeShape(x.shape, perm), data: Float64Array.from(src, (i) => x.data[i]!) }];
+    }
+    case 'Conv':
+      return [conv2d(node, need(node, ins, 0, file), need(node, ins, 1, file), ins[2], file)];
+    case 'MaxPool':
+      return [maxPool2d(node, need(node, ins, 0, file), file)];
+    case 'Pad':
+      return [pad(node, need(node, ins, 0, file), ins[1], ins[2], ins[3], file)];
     case 'Reshape': {
       const x = need(node, ins, 0, file);
       return [{ ...x, shape: reshapeShape(node, x.shape, ins[1], file) }];

@@ -221,10 +221,156 @@ export function unsqueezeShape(node: OnnxNode, inShape: readonly number[], axes:
   return out;
 }
 
-/** The channel axis of a MultiThreshold input (FINN: axis 1, or the last axis for data_layout NHWC/NC…C). */
+/**
+ * The channel axis of a MultiThreshold input, as qonnx's MultiThreshold.execute_node reads it:
+ * data_layout (NCHW default, or NHWC) decides for rank 4 (axis 1 or 3); rank 2 is [N, C]
+ * (axis 1) in both layouts; any other rank is reshaped to (-1, last dimension), i.e. the last
+ * axis holds the channels.
+ */
 export function multiThresholdChannelAxis(node: OnnxNode, rank: number, file?: string): number {
   const layout = attrString(node, 'data_layout', 'NCHW', file);
-  if (rank <= 1) return 0;
-  if (layout === 'NHWC' || layout === 'NWC') return rank - 1;
-  return 1;
+  if (layout !== 'NCHW' && layout !== 'NHWC') unsupported(node, `attribute data_layout = ${layout} is not supported (supported: NCHW, NHWC)`, file);
+  if (rank === 4) return layout === 'NHWC' ? 3 : 1;
+  if (rank === 2) return 1;
+  return Math.max(0, rank - 1);
+}
+
+// ---------------------------------------------------------------- spatial operators (NCHW)
+
+/**
+ * Conv attributes (ONNX Conv, 2-D): kernel_shape (or W's last two dimensions), strides (default
+ * 1), pads [x1_begin, x2_begin, x1_end, x2_end] (default 0), dilations (default 1), group
+ * (default 1), auto_pad NOTSET (explicit pads) or VALID (no padding). SAME_UPPER/SAME_LOWER are
+ * rejected: no exporter we read uses them for these networks, and explicit pads say the same.
+ */
+export interface ConvAttrs {
+  kernel: [number, number];
+  strides: [number, number];
+  /** [top, left, bottom, right]: ONNX order [x1_begin, x2_begin, x1_end, x2_end]. */
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  group: number;
+}
+
+function pair(node: OnnxNode, name: string, dflt: [number, number], file?: string): [number, number] {
+  const v = attrInts(node, name, file);
+  if (v === undefined) return dflt;
+  if (v.length !== 2) invalid(node, `attribute ${name} must have 2 values (one per spatial axis)`, file, '2 values', `[${v}]`);
+  if (v.some((x) => !Number.isInteger(x) || x < 1)) invalid(node, `attribute ${name} must hold positive integers`, file, 'integers >= 1', `[${v}]`);
+  return [v[0]!, v[1]!];
+}
+
+function padsOf(node: OnnxNode, file?: string): [number, number, number, number] {
+  const autoPad = attrString(node, 'auto_pad', 'NOTSET', file);
+  if (autoPad === 'VALID') return [0, 0, 0, 0];
+  if (autoPad !== 'NOTSET')
+    unsupported(node, `attribute auto_pad = ${autoPad} is not supported (supported: NOTSET with explicit pads, or VALID)`, file);
+  const p = attrInts(node, 'pads', file) ?? [0, 0, 0, 0];
+  if (p.length !== 4) invalid(node, 'attribute pads must have 4 values [x1_begin, x2_begin, x1_end, x2_end]', file, '4 values', `[${p}]`);
+  if (p.some((x) => !Number.isInteger(x) || x < 0)) invalid(node, 'attribute pads must hold integers >= 0', file, 'integers >= 0', `[${p}]`);
+  return [p[0]!, p[1]!, p[2]!, p[3]!];
+}
+
+export function convAttrs(node: OnnxNode, wShape: readonly number[], file?: string): ConvAttrs {
+  if (wShape.length !== 4) unsupported(node, `only 2-D convolutions are supported (weights [M, C, kH, kW]), got weights of shape [${wShape}]`, file);
+  const kernel = pair(node, 'kernel_shape', [wShape[2]!, wShape[3]!], file);
+  if (kernel[0] !== wShape[2] || kernel[1] !== wShape[3])
+    invalid(node, `kernel_shape [${kernel}] differs from the weights' spatial shape [${wShape.slice(2)}]`, file);
+  return {
+    kernel,
+    strides: pair(node, 'strides', [1, 1], file),
+    pads: padsOf(node, file),
+    dilations: pair(node, 'dilations', [1, 1], file),
+    group: attrInt(node, 'group', 1, file),
+  };
+}
+
+/** Output size along one axis (ONNX Conv/MaxPool with ceil_mode 0): floor((n + pb + pe − d·(k − 1) − 1)/s) + 1. */
+export function spatialOut(n: number, k: number, s: number, pb: number, pe: number, d = 1): number {
+  return Math.floor((n + pb + pe - d * (k - 1) - 1) / s) + 1;
+}
+
+/** MaxPool attributes: kernel_shape (required), strides (default 1), pads, dilations, ceil_mode. */
+export interface PoolAttrs {
+  kernel: [number, number];
+  strides: [number, number];
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  ceilMode: number;
+}
+
+export function poolAttrs(node: OnnxNode, file?: string): PoolAttrs {
+  const k = attrInts(node, 'kernel_shape', file);
+  if (!k) invalid(node, 'attribute kernel_shape is required', file);
+  if (k.length !== 2) unsupported(node, `only 2-D pooling is supported (kernel_shape [${k}])`, file);
+  return {
+    kernel: pair(node, 'kernel_shape', [1, 1], file),
+    strides: pair(node, 'strides', [1, 1], file),
+    pads: padsOf(node, file),
+    dilations: pair(node, 'dilations', [1, 1], file),
+    ceilMode: attrInt(node, 'ceil_mode', 0, file),
+  };
+}
+
+/** Transpose's perm (default: the axes reversed), checked to be a permutation of 0..rank−1. */
+export function transposePerm(node: OnnxNode, rank: number, file?: string): number[] {
+  const perm = attrInts(node, 'perm', file) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  const seen = new Set(perm);
+  if (perm.length !== rank || seen.size !== rank || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= rank))
+    invalid(node, `perm [${perm}] is not a permutation of the ${rank} axes`, file);
+  return perm;
+}
+
+/** Shape after Transpose: out[i] = in[perm[i]]. */
+export function transposeShape(shape: readonly number[], perm: readonly number[]): number[] {
+  return perm.map((p) => shape[p]!);
+}
+
+/**
+ * For every output flat index of Transpose(perm) over `shape` (C order), the input flat index it
+ * reads: output coordinate i along axis a is input coordinate i along axis perm[a].
+ */
+export function transposeSource(shape: readonly number[], perm: readonly number[]): Int32Array {
+  const out = transposeShape(shape, perm);
+  const inStrides = stridesOf(shape);
+  const n = out.reduce((a, b) => a * b, 1);
+  const src = new Int32Array(n);
+  const coord = new Array<number>(out.length).fill(0);
+  for (let o = 0; o < n; o++) {
+    let s = 0;
+    for (let a = 0; a < out.length; a++) s += coord[a]! * inStrides[perm[a]!]!;
+    src[o] = s;
+    for (let a = out.length - 1; a >= 0; a--) {
+      if (++coord[a]! < out[a]!) break;
+      coord[a] = 0;
+    }
+  }
+  return src;
+}
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length).fill(1);
+  for (let a = shape.length - 2; a >= 0; a--) st[a] = st[a + 1]! * shape[a + 1]!;
+  return st;
+}
+
+/**
+ * Pad (constant mode): pads [x1_begin, …, xn_begin, x1_end, …, xn_end] over every axis, from the
+ * `pads` input (opset >= 11) or attribute (opset < 11), the value from the `constant_value` input
+ * or the `value` attribute (default 0). Modes reflect/edge/wrap and the `axes` input are rejected.
+ */
+export function padSpec(node: OnnxNode, rank: number, padsInput: Tensor | undefined, valueInput: Tensor | undefined, axesInput: Tensor | undefined, file?: string): { begin: number[]; end: number[]; value: number } {
+  const mode = attrString(node, 'mode', 'constant', file);
+  if (mode !== 'constant') unsupported(node, `attribute mode = ${mode} is not supported (supported: constant)`, file);
+  if (axesInput) unsupported(node, 'the axes input is not supported (pads must be given for every axis)', file);
+  const pads = padsInput ? Array.from(padsInput.data) : attrInts(node, 'pads', file);
+  if (!pads) invalid(node, 'no pads (input 1 or attribute pads)', file);
+  if (pads.length !== 2 * rank) invalid(node, `pads must have ${2 * rank} values for a rank-${rank} input`, file, `${2 * rank} values`, `[${pads}]`);
+  if (pads.some((p) => !Number.isInteger(p) || p < 0)) unsupported(node, `negative pads (cropping) are not supported: [${pads}]`, file);
+  let value = attrFloat(node, 'value', 0, file);
+  if (valueInput) {
+    if (valueInput.data.length !== 1) invalid(node, 'constant_value must be a scalar', file);
+    value = valueInput.data[0]!;
+  }
+  return { begin: pads.slice(0, rank), end: pads.slice(rank), value };
 }

@@ -4,6 +4,7 @@ import { foldThresholds } from '../compiler/fold-thresholds.js';
 import { integerForward } from '../compiler/integer-reference.js';
 import { getBit } from '../model/bits.js';
 import { floatForward } from '../model/float-reference.js';
+import { parseModel, serializeModel } from '../model/io.js';
 import { bnnErrorOf } from '../testing/bnn-error-of.js';
 import { Prng } from '../util/prng.js';
 import { simulate } from '../../sim/simulate.js';
@@ -124,9 +125,8 @@ function fixedNet(o: QuantOpts = {}): { spec: ModelSpec; w0: number[][] } {
 function checkFixed(spec: ModelSpec, r: ImportResult, xs0: Float64Array[]): void {
   const xs = [...xs0, ...edgeInputs(r, 5)];
   const onnx = readOnnx(encodeOnnx(spec));
-  // Not YAML round-tripped: src/model/validate.ts (readInput) still rejects encoding kind `fixed`
-  // on load (a leftover `['threshold']` literal check); see docs/finn-import.md.
-  const model = r.model;
+  // Through YAML, as `bnn import` writes it.
+  const model = parseModel(serializeModel(r.model), 'imported.yaml');
   const im = foldThresholds(model);
   const iq = r.trace.inputQuant!;
   const qs: Int32Array[] = [];

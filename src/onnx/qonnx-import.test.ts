@@ -259,13 +259,13 @@ describe('QONNX import', () => {
   it('rejects an unsupported operator with its node name and op type', () => {
     const spec = qonnxNet({
       hiddenNodes: () => [
-        { name: 'relu_0', opType: 'Relu', inputs: ['acc0'], outputs: ['r0'] },
+        { name: 'sigmoid_0', opType: 'Sigmoid', inputs: ['acc0'], outputs: ['r0'] },
         { opType: 'BipolarQuant', domain: Q, inputs: ['r0', 'one'], outputs: ['h0'] },
       ],
     });
     const e = errorOf(() => importOnnx(encodeOnnx(spec)));
     expect(e.detail.code).toBe('IMPORT_UNSUPPORTED');
-    expect(e.message).toMatch(/node relu_0 \(Relu\)/);
+    expect(e.message).toMatch(/node sigmoid_0 \(Sigmoid\)/);
   });
 
   it('rejects non-bipolar weights, naming the tensor', () => {

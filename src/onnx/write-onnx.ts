@@ -2,9 +2,9 @@ import { AttributeType, DataType, modelType } from './schema.js';
 import type { AttrValue, OnnxValueInfo } from './read-onnx.js';
 
 /**
- * A small ONNX writer over the same schema subset as the reader. It exists to build test graphs
- * (QONNX and FINN-style) in code, so that every test states the graph it checks; it is not a
- * general exporter.
+ * A small ONNX writer over the same schema subset as the reader: `bnn export` writes its QONNX
+ * graphs with it (export.ts), and the tests build their QONNX and FINN-style graphs in code, so
+ * that every test states the graph it checks. It writes what it is given; it checks nothing.
  */
 export interface TensorSpec {
   name: string;

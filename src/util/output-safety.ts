@@ -288,7 +288,7 @@ export function checkFileOutput(file: string, o: { field?: string } = {}): strin
  * Write one output file atomically: a temporary file beside it, renamed over it. Missing parent
  * folders are created (by every command alike).
  */
-export function writeFileSafe(file: string, text: string, o: { field?: string; /** After the temporary is written (crash tests). */ onWritten?: () => void } = {}): void {
+export function writeFileSafe(file: string, text: string | Uint8Array, o: { field?: string; /** After the temporary is written (crash tests). */ onWritten?: () => void } = {}): void {
   const field = o.field ?? '-o';
   const target = checkFileOutput(file, o);
   const w = { tmp: join(dirname(target), `.${basename(target)}.bnn-tmp-${process.pid}-${Date.now()}`), target };

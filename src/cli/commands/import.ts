@@ -7,7 +7,7 @@ import { importOnnxFile } from '../../onnx/import.js';
 import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
 import { outputOption } from '../common.js';
 import { printJson } from '../output.js';
-import { denseOnly, describeArch } from '../../model/shapes.js';
+import { describeArch } from '../../model/shapes.js';
 
 interface ImportCliOptions {
   out: string;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
   program
     .command('import')
     .description('import a trained binary network from FINN-ONNX / QONNX into a model file (format v1)')
-    .argument('<model>', 'ONNX file (FINN-ONNX or QONNX, bipolar weights and activations)')
+    .argument('<model>', 'ONNX file (FINN-ONNX or QONNX: bipolar weights, dense or convolutional, 1-bit or 2..4-bit activations)')
     .addOption(outputOption('-o, --out <file>', 'model file to write, e.g. models/NAME.yaml (replaced atomically)').makeOptionMandatory())
     .option('--name <name>', 'model name (default: the output file name)')
     .option('--raw-bits <n>', 'width of a raw input element when the graph does not declare it (UINT8 → 8)', rawBitsArg)
@@ -44,7 +44,6 @@ export function register(program: Command): void {
       writeFileSafe(o.out, text);
       const m = result.model;
       const arch = describeArch(m);
-      const layers = denseOnly(m, 'the importer');
       if (o.json)
         printJson({
           ok: true,
@@ -54,7 +53,14 @@ export function register(program: Command): void {
           dialect: result.dialect,
           arch,
           input: m.input,
-          layers: layers.map((l) => ({ name: l.name, inputs: l.inputs, outputs: l.outputs, activation: l.activation.kind })),
+          layers: m.layers.map((l) =>
+            l.kind === 'dense'
+              ? { kind: l.kind, name: l.name, inputs: l.inputs, outputs: l.outputs, activation: l.activation.kind }
+              : l.kind === 'conv2d'
+                ? { kind: l.kind, name: l.name, inChannels: l.inChannels, outChannels: l.outChannels, kernel: l.kernel, stride: l.stride, padding: l.padding, activation: l.activation.kind }
+                : { kind: l.kind, name: l.name, kernel: l.kernel },
+          ),
+          ...(result.trace.inputOrder ? { inputLayout: 'the graph input is NCHW; the model reads it channels last (H, W, C): transpose frames before streaming' } : {}),
           folded: result.folded,
         });
       else if (!o.quiet) {

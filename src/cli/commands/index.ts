@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as board } from './board.js';
 import { register as demo } from './demo.js';
+import { register as exportOnnx } from './export.js';
 import { register as fifo } from './fifo.js';
 import { register as fold } from './fold.js';
 import { register as generate } from './generate.js';
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   verify(program);
   randomModel(program);
   importOnnx(program);
+  exportOnnx(program);
   demo(program);
   synth(program);
   train(program);

@@ -1,9 +1,9 @@
 import { attrFloat, attrInt, batchNorm, invalid, unsupported } from '../ops.js';
-import { describe, type Step } from '../symbols.js';
+import { describe, inverseOrder, type Step } from '../symbols.js';
 import { sizeOf } from '../tensor.js';
 import type { OpHandler } from './state.js';
 
-/** Inference-mode BatchNormalization with constant parameters: one more step on the chain. */
+/** Inference-mode BatchNormalization with constant parameters, channel axis 1: one more step on the chain. */
 export const batchNormalization: OpHandler = {
   apply(node, ins, { file }) {
     const s = ins[0]!;
@@ -27,9 +27,15 @@ export const batchNormalization: OpHandler = {
     const badVar = variance.findIndex((x) => !(x + eps > 0));
     if (badVar >= 0) invalid(node, `var[${badVar}] + epsilon must be > 0 (got ${variance[badVar]})`, file);
     const dtype = s.dtype;
-    const step: Step = (v, i) => {
-      const ch = Math.floor(i / inner) % c;
-      return batchNorm(dtype, v, scale[ch]!, bias[ch]!, mean[ch]!, variance[ch]!, eps);
+    const inv = inverseOrder(s);
+    // The BatchNorm channel of a stored element: its coordinate along ONNX axis 1.
+    const channel = (src: number) => Math.floor(inv(src) / inner) % c;
+    const step: Step = {
+      f: (v, src) => {
+        const ch = channel(src);
+        return batchNorm(dtype, v, scale[ch]!, bias[ch]!, mean[ch]!, variance[ch]!, eps);
+      },
+      key: channel,
     };
     return [{ ...s, steps: [...s.steps, step], nodes: [...s.nodes, node.name] }];
   },

@@ -1,43 +1,34 @@
-import { packBits } from '../../model/bits.js';
-import { legalName } from '../../model/names.js';
-import type { InputQuant } from '../import-types.js';
-import { attrFloat, attrInt, dequant, invalid, roundTo, unsupported } from '../ops.js';
-import type { OnnxNode } from '../read-onnx.js';
+import { attrFloat, attrInt, invalid, roundTo, unsupported } from '../ops.js';
 import { DataType } from '../schema.js';
-import { describe, type FixedFirstLayer, type PendingLayer, type Step } from '../symbols.js';
+import { orderOf, type Step } from '../symbols.js';
 import { broadcastIndex, sizeOf, type Tensor } from '../tensor.js';
+import { bipolarWeights, claimLayerInput, integerInput, layerName, storedSize } from './layer.js';
 import { annotationOf, type OpHandler } from './state.js';
 
-/** MatMul/Gemm with constant bipolar weights on binary (or the fixed-point input's) values: a new layer. */
+/**
+ * MatMul/Gemm with constant bipolar weights on binary or integer elements: a dense layer.
+ * ONNX MatMul(x[1, N], W[N, M]): row j of our weights is column j of W. The input's element r
+ * (ONNX flat order) is element order[r] of what the layer reads (the previous layer's output in
+ * channels-last order, or the graph input), so W's row r becomes the model's input order[r]: a
+ * Flatten of a convolution's NCHW output (index c·H·W + h·W + w) lands on (h·W + w)·C + c.
+ */
 export const matmul: OpHandler = {
   apply(node, ins, st) {
     const { file, layers } = st;
-    const [a, b] = ins;
-    if (a?.kind === 'fixed') {
-      if (layers.length !== 0 || a.consumed) unsupported(node, 'the quantized input feeds more than one layer', file);
-    } else if (!a || a.kind === 'raw')
-      unsupported(node, 'its input is not binarized: the first layer must see a sign-thresholded input (multi-bit input layers are not in model format v1)', file);
-    if (a.kind === 'acc') unsupported(node, 'two matrix products with no sign activation between them', file);
-    if (a.kind !== 'bits' && a.kind !== 'fixed') unsupported(node, `its input is ${describe(a)}, expected binary (±1) activations`, file);
+    const [, b] = ins;
     if (!b || b.kind !== 'const') unsupported(node, 'the weights must be a constant (initializer)', file);
-    if (a.kind === 'bits') {
-      const expectedProducer = layers.length - 1;
-      if (a.producer !== expectedProducer || a.consumed)
-        unsupported(node, 'only a plain chain of layers is supported (this input is not the previous layer\'s output, or is used twice)', file);
-      if (a.producer === -1 && st.encodingThreshold === undefined) invalid(node, 'no input encoding', file);
-      if (a.producer >= 0 && !layers[a.producer]!.activation)
-        unsupported(node, 'the previous layer has no sign activation', file);
-    }
-    a.consumed = true;
+    const a = claimLayerInput(node, ins[0], st);
     const n = sizeOf(a.shape);
     if (!(a.shape.length === 1 || (a.shape.length === 2 && a.shape[0] === 1)))
-      unsupported(node, `input must be [1, N] or [N], got [${a.shape}]`, file);
+      unsupported(node, `input must be [1, N] or [N], got [${a.shape}] (flatten a convolution's output with Flatten/Reshape first)`, file);
+    if (n !== storedSize(a, st)) invalid(node, `input has ${n} elements, its producer ${storedSize(a, st)}`, file);
     let w = b.t;
     if (w.shape.length !== 2) unsupported(node, `weights must be 2-D, got [${w.shape}]`, file);
-    const steps: Step[] = [];
     const dtype = DataType.FLOAT;
+    let affine: (v: number, j: number) => number = (v) => roundTo(dtype, v);
+    let affineKey: (j: number) => number = () => 0;
     if (node.opType === 'Gemm') {
-      if (attrInt(node, 'transA', 0, file)) unsupported(node, 'transA = 1', file);
+      if (attrInt(node, 'transA', 0, file)) unsupported(node, 'attribute transA = 1 is not supported (supported: 0)', file);
       if (attrInt(node, 'transB', 0, file)) w = transpose(w);
       const alpha = attrFloat(node, 'alpha', 1, file);
       const beta = attrFloat(node, 'beta', 1, file);
@@ -45,81 +36,44 @@ export const matmul: OpHandler = {
       if (c && c.kind !== 'const') unsupported(node, 'the bias C must be a constant', file);
       const ct = c?.kind === 'const' ? c.t : undefined;
       const m = w.shape[1]!;
-      steps.push((v, j) => roundTo(dtype, alpha * v + beta * (ct ? ct.data[broadcastIndex([1, m], ct.shape, j)]! : 0)));
-    } else steps.push((v) => roundTo(dtype, v));
+      const bias = (j: number) => (ct ? ct.data[broadcastIndex([1, m], ct.shape, j)]! : 0);
+      affine = (v, j) => roundTo(dtype, alpha * v + beta * bias(j));
+      affineKey = bias;
+    }
     const [wn, m] = w.shape as [number, number];
     if (wn !== n) invalid(node, `weights have ${wn} rows, input has ${n} elements`, file);
     const weightName = node.inputs[1]!;
     const ann = annotationOf(st.onnx, weightName);
-    for (let k = 0; k < w.data.length; k++) {
-      const x = w.data[k]!;
-      if (x !== 1 && x !== -1)
-        unsupported(
-          node,
-          `weights ${weightName} are not bipolar: element ${k} is ${x} (values must be -1 or +1${ann ? `; annotated finn_datatype=${ann}` : ''})`,
-          file,
-        );
-    }
-    const rows: Uint32Array[] = [];
-    for (let j = 0; j < m; j++) {
-      const bitsRow = new Uint8Array(n);
-      for (let i = 0; i < n; i++) bitsRow[i] = w.data[i * m + j] === 1 ? 1 : 0;
-      rows.push(packBits(bitsRow));
-    }
-    let fixed: FixedFirstLayer | undefined;
-    if (a.kind === 'fixed') {
-      const plus: number[] = [];
-      const minus: number[] = [];
-      for (let j = 0; j < m; j++) {
-        let p = 0;
-        for (let i = 0; i < n; i++) if (w.data[i * m + j] === 1) p++;
-        plus.push(p);
-        minus.push(n - p);
-      }
-      fixed = { quant: a.quant, plus, minus, ...quantError(node, a.quant, n, file) };
-    }
+    // Model input k is read by ONNX row inv[k].
+    const order = orderOf(a);
+    const rowOf = new Int32Array(n);
+    order.forEach((k, r) => (rowOf[k] = r));
+    const wt = w;
+    const bw = bipolarWeights(node, (j, k) => wt.data[rowOf[k]! * m + j]!, m, n, weightName, ann, a.kind === 'ints', file);
+    const scales = bw.scales;
     const li = layers.length;
+    const permuted = order.some((k, r) => k !== r);
     layers.push({
-      ...(fixed ? { fixed } : {}),
-      name: uniqueName(legalName(node.name, `fc${li}`), layers),
+      kind: 'dense',
+      name: layerName(node, `fc${li}`, layers),
       node: node.name,
       inputs: n,
       outputs: m,
-      weights: rows,
-      weightNote: `weights ${weightName}${ann ? ` (${ann})` : ''}${node.opType === 'Gemm' && attrInt(node, 'transB', 0, file) ? ' transposed' : ''}, bit 1 = +1`,
+      weights: bw.rows,
+      weightNote: `weights ${weightName}${ann ? ` (${ann})` : ''}${node.opType === 'Gemm' && attrInt(node, 'transB', 0, file) ? ' transposed' : ''}${permuted ? ', rows permuted to the channels-last order' : ''}${scales ? ', per-neuron scales' : ''}, bit 1 = +1`,
+      input: a.kind === 'ints' ? integerInput(node, a.levels, n, bw, false, a.producer < 0, file) : { kind: 'bits' },
+      outShape: [m],
     });
-    return [{ kind: 'acc', shape: a.shape.length === 1 ? [m] : [1, m], dtype, layer: li, steps, nodes: [node.name] }];
+    if (a.producer < 0 && !st.modelInput) st.modelInput = { shape: st.inShape.slice(1).length ? st.inShape.slice(1) : [1] };
+    // The graph's sum over ±s_j weights is s_j times the ±1 sum (exact in double), then the node's own rounding.
+    const step: Step = scales ? { f: (v, j) => affine(scales[j]! * v, j), key: (j) => `${scales[j]}:${affineKey(j)}` } : { f: (v, j) => affine(v, j), key: affineKey };
+    return [{ kind: 'acc', shape: a.shape.length === 1 ? [m] : [1, m], dtype, layer: li, steps: [step], nodes: [node.name] }];
   },
 };
-
-function uniqueName(base: string, layers: PendingLayer[]): string {
-  let name = base;
-  for (let k = 2; layers.some((l) => l.name === name); k++) name = `${base.slice(0, 60)}_${k}`;
-  return name;
-}
 
 function transpose(t: Tensor): Tensor {
   const [r, c] = t.shape as [number, number];
   const data = new Float64Array(r * c);
   for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) data[j * r + i] = t.data[i * c + j]!;
   return { dtype: t.dtype, shape: [c, r], data };
-}
-
-/**
- * Range of the float32 rounding error d(q) = fround((q − z)·scale) − (q − z)·scale over q in
- * [min, max], and the size check that makes the graph's MatMul sum (and scale·K) exact in double.
- */
-function quantError(node: OnnxNode, q: InputQuant, n: number, file?: string): { dmin: number; dmax: number } {
-  const maxK = Math.max(Math.abs(q.min - q.zeroPoint), Math.abs(q.max - q.zeroPoint));
-  if (n * maxK > 2 ** 27)
-    unsupported(node, `${n} inputs of |q − zeropt| up to ${maxK}: the first layer's sums exceed 2^27, beyond the range where the float graph's MatMul is exact`, file);
-  let dmin = 0;
-  let dmax = 0;
-  for (let v = q.min; v <= q.max; v++) {
-    // (v − z)·scale is exact in double (≤ 21 × 24 significant bits); the difference is exact (Sterbenz).
-    const d = dequant(v, q.scale, q.zeroPoint) - (v - q.zeroPoint) * q.scale;
-    if (d < dmin) dmin = d;
-    if (d > dmax) dmax = d;
-  }
-  return { dmin, dmax };
 }

@@ -1,8 +1,9 @@
 import { BnnError } from '../../errors.js';
 import type { InputQuant } from '../import-types.js';
-import { attrInt, invalid, isCustomDomain, quantInt, quantRange, roundingModeOf, unsupported } from '../ops.js';
+import { attrInt, dequant, invalid, isCustomDomain, quantInt, quantRange, roundingModeOf, unsupported } from '../ops.js';
 import type { OnnxNode } from '../read-onnx.js';
 import { describe, type Sym } from '../symbols.js';
+import { activation } from './activation.js';
 import type { OpHandler } from './state.js';
 
 /** The model's raw (fixed-point) input for the Quant's input values x: q = clip(round(x/scale + zeropt)). */
@@ -11,9 +12,10 @@ export function quantizeInput(q: InputQuant, x: ArrayLike<number>): Int32Array {
 }
 
 /**
- * Quant/IntQuant (QONNX domains): only on the raw input, as the fixed-point input of the first
- * layer. The QONNX spec says they do not express binary/bipolar quantization (BipolarQuant does),
- * and multi-bit activations have no place in model format v1.
+ * Quant/IntQuant (QONNX domains): on the raw input, the fixed-point input of the first layer
+ * (2..16 bits); on a layer's accumulator chain, a multi-bit activation (2..4 bits, folded by
+ * activation.ts). The QONNX spec says they do not express binary/bipolar quantization
+ * (BipolarQuant does).
  */
 export const quant: OpHandler = {
   check(node, ins, { file }) {
@@ -21,12 +23,13 @@ export const quant: OpHandler = {
     const bw = ins[3]?.kind === 'const' ? ins[3].t.data[0] : undefined;
     if (bw === 1)
       unsupported(node, 'bit width 1: per the QONNX operator definition, Quant/IntQuant does not represent binary or bipolar quantization (its 1-bit range is {-1, 0} signed or {0, 1} unsigned); bipolar values must use BipolarQuant', file);
-    if (ins[0] && ins[0].kind !== 'const' && ins[0].kind !== 'raw')
-      unsupported(node, `${bw ?? 'non-constant'}-bit quantization of ${describe(ins[0])} is not supported (multi-bit activations between layers are not in model format v1; only the graph input may be quantized to fixed point)`, file);
+    if (ins[0] && ins[0].kind !== 'const' && ins[0].kind !== 'raw' && ins[0].kind !== 'acc')
+      unsupported(node, `${bw ?? 'non-constant'}-bit quantization of ${describe(ins[0])} is not supported (only the graph input, as the first layer's fixed-point input, or a layer's accumulator chain, as a multi-bit activation, may be quantized)`, file);
   },
   apply(node, ins, st) {
     const { file, opts } = st;
     const s = ins[0]!;
+    if (s.kind === 'acc') return activation.apply(node, ins, st);
     if (s.kind !== 'raw') unsupported(node, `cannot follow ${describe(s)}`, file);
     if (st.inputQuant || st.encodingThreshold !== undefined) unsupported(node, 'a second quantization of the raw input (only one input encoding is supported)', file);
     const q = inputQuantOf(node, ins, file);
@@ -41,7 +44,8 @@ export const quant: OpHandler = {
         (identity && s.nodes.length === 0 ? ' (= x for integer x in range)' : '') +
         `; the graph's first layer sees (q − ${q.zeroPoint})·${q.scale}`,
     );
-    return [{ kind: 'fixed', shape: s.shape, quant: q, consumed: false, nodes: [] }];
+    const levels = { min: q.min, max: q.max, value: (v: number) => dequant(v, q.scale, q.zeroPoint), scale: q.scale, zeroPoint: q.zeroPoint };
+    return [{ kind: 'ints', shape: s.shape, ...(s.order ? { order: s.order } : {}), producer: -1, levels, nodes: [] }];
   },
 };
 

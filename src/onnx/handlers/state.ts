@@ -1,4 +1,4 @@
-import type { ImportOptions, InputQuant } from '../import-types.js';
+import type { ImportOptions, InputQuant, LayerView } from '../import-types.js';
 import type { OnnxModel, OnnxNode } from '../read-onnx.js';
 import type { PendingLayer, Sym } from '../symbols.js';
 
@@ -18,7 +18,12 @@ export interface ImportState {
   encodingThreshold?: number;
   inputQuant?: InputQuant;
   inputBits: string;
+  /** The model's input shape and order, fixed by the first layer (a convolution reads [H, W, C]). */
+  modelInput?: { shape: number[]; order?: Int32Array };
+  /** The node that reads the binarized or quantized input. */
+  inputConsumedBy?: string;
   layerOutputs: string[];
+  layerViews: LayerView[];
   /** The layer whose output is the prediction (-1 until found). */
   finalLayer: number;
 }
