@@ -8,7 +8,9 @@ import { Prng } from '../util/prng.js';
 import { formatConvArch, isConvArch, parseConvArch } from './arch.js';
 import { _internal, trainCnn } from './cnn.js';
 import { predictCnn } from './evaluate-conv.js';
+import { activationValue, steWindow } from './quant.js';
 import type { ConvTrainConfig } from './types.js';
+import type { ActivationQuant } from '../model/types.js';
 
 let mnist: Dataset | undefined;
 function data(): Dataset {
@@ -51,15 +53,22 @@ describe('convolutional architectures', () => {
   });
 });
 
-describe('conv layer gradients (numeric check)', () => {
+// The sign, and a 2-bit quantizer whose STE window [−0.5, 1] differs from the sign's (levels −1, 0, 1, 2 of step 0.5).
+const convQuants: Array<[string, ActivationQuant | undefined]> = [
+  ['sign', undefined],
+  ['2-bit, window [-0.5, 1]', { bits: 2, levels: 4, outBias: -1, outScale: 0.5 }],
+];
+
+describe.each(convQuants)('conv layer gradients (numeric check, %s)', (_label, quant) => {
   // A hidden conv layer (BatchNorm, pool) that is not the first layer, on real-valued inputs.
-  // With the pool's argmax and the sign's STE mask held fixed, the backward pass is the exact
+  // With the pool's argmax and the activation's STE mask held fixed, the backward pass is the exact
   // gradient of  f(x, wb) = Σ_q c_q·mask_q·ypool_q  — checked by central differences.
   const { makeLayer, forwardLayer, backwardLayer } = _internal;
   const B = 3;
   const g = { conv: true, inH: 6, inW: 5, inC: 2, k: 3, s: 1, p: 1, padValue: -1, outH: 6, outW: 5, n: 18, m: 3, P: 30, pool: 2, poolH: 3, poolW: 2, hidden: true };
   const rng = new Prng(11);
-  const L = makeLayer(g, B, false);
+  const L = makeLayer(g, B, false, quant);
+  const { lo, hi } = steWindow(quant);
   for (let k = 0; k < L.wb.length; k++) {
     const v = rng.float() < 0.5 ? 1 : -1;
     L.wb[k] = v;
@@ -73,7 +82,7 @@ describe('conv layer gradients (numeric check)', () => {
   const outSize = B * g.poolH * g.poolW * g.m;
   const c = Float64Array.from({ length: outSize }, () => 2 * rng.float() - 1);
   forwardLayer(L, x, B, 0.1);
-  const mask = Float64Array.from(L.yp.subarray(0, outSize), (v) => (v <= 1 && v >= -1 ? 1 : 0));
+  const mask = Float64Array.from(L.yp.subarray(0, outSize), (v) => (v <= hi && v >= lo ? 1 : 0));
   const arg = Int32Array.from(L.arg.subarray(0, outSize));
   const f = (): number => {
     forwardLayer(L, x, B, 0.1);
@@ -92,6 +101,12 @@ describe('conv layer gradients (numeric check)', () => {
     const on = mask.reduce((a, b) => a + b, 0);
     expect(on).toBeGreaterThan(outSize / 4);
     expect(on).toBeLessThan(outSize);
+  });
+
+  it('forward: the activation is the pooled y through the sign or quantizer', () => {
+    for (let q = 0; q < outSize; q++) expect(L.act[q]).toBe(activationValue(quant, L.yp[q]!));
+    // Values other than ±1 occur (levels 0.5 and 1 here): the quantized value, not the sign, is passed on.
+    if (quant) expect(new Set(Array.from(L.act.subarray(0, outSize)))).toEqual(new Set([0.5, 1]));
   });
 
   it('input gradient (through BatchNorm, pool argmax, im2col with padding) matches finite differences', () => {
@@ -162,6 +177,35 @@ describe('convolutional training', () => {
       expect(back.metadata.testAccuracy).toBe(Math.round((ok / ds.test.count) * 1e4) / 1e4);
     });
   }
+
+  it('--act-bits 2: 2-bit conv outputs (-1, 0, +1) through max-pools and a zero-padded conv; float, integer and fast predictions agree', { timeout: 180_000 }, async () => {
+    const ds = data();
+    const r = await trainCnn(ds, tiny({ actBits: 2 }));
+    expect(r.testAccuracy).toBeGreaterThan(0.3); // chance is 0.1
+    const back = parseModel(serializeModel(r.model), 'tiny-cnn.yaml');
+    expect(back.metadata).toMatchObject({ actBits: 2, fixedInput: true });
+    const quants = back.layers.map((l) => (l.kind === 'maxpool2d' ? '-' : l.activation.kind === 'batchnorm' ? (l.activation.quant ?? 'sign') : l.activation.kind));
+    const q = { bits: 2, levels: 3, outBias: -1, outScale: 1 };
+    expect(quants).toEqual([q, '-', q, '-', 'none']);
+    expect(back.layers[0]).toMatchObject({ padValue: 0 });
+    expect(back.layers[2]).toMatchObject({ padding: 1, padValue: 0 });
+    const n = 150;
+    const fast = predictCnn(back, ds.test.images, n);
+    const folded = foldThresholds(back);
+    const levels = new Set<number>();
+    for (let s = 0; s < n; s++) {
+      const img = ds.test.images.subarray(s * 784, (s + 1) * 784);
+      const fl = floatForward(back, img);
+      for (const v of fl.layerValues[2]!) levels.add(v);
+      expect(integerForward(folded, img).prediction).toBe(fl.prediction);
+      expect(fast[s]).toBe(fl.prediction);
+    }
+    expect([...levels].sort()).toEqual([-1, 0, 1]);
+    const all = predictCnn(back, ds.test.images, ds.test.count);
+    let ok = 0;
+    for (let s = 0; s < ds.test.count; s++) if (all[s] === ds.test.labels[s]) ok++;
+    expect(back.metadata.testAccuracy).toBe(Math.round((ok / ds.test.count) * 1e4) / 1e4);
+  });
 
   it('is deterministic for a seed: two runs give byte-identical YAML, another seed differs', { timeout: 60_000 }, async () => {
     const ds = data();

@@ -19,7 +19,7 @@
  */
 import type { Dataset, Split } from '../datasets/index.js';
 import { BnnError } from '../errors.js';
-import type { Model } from '../model/types.js';
+import type { ActivationQuant, Model } from '../model/types.js';
 import { Prng } from '../util/prng.js';
 import { adamCorrections, adamLatent, adamReal } from './adam.js';
 import { formatConvArch } from './arch.js';
@@ -29,11 +29,14 @@ import { exportCnn, trainedMetadata } from './export.js';
 import { geometry, type Geo } from './geometry.js';
 import { col2im, dot, im2col, loadInput, matmul, maxPool, transpose } from './kernels.js';
 import { BN_EPS } from './net.js';
+import { activationValue, quantNote, steWindow, trainedQuant } from './quant.js';
 import { limitedTrainSet } from './train-set.js';
 import type { ConvTrainConfig, TrainHooks, TrainResult } from './types.js';
 
 interface TLayer {
   g: Geo;
+  /** A hidden layer's output quantizer (absent: sign). */
+  quant: ActivationQuant | undefined;
   w: Float32Array; // latent [n*m], input-major
   wb: Float32Array; // sign(w) as ±1, input-major [n*m]
   wbT: Float32Array; // sign(w) output-major [m*n]
@@ -62,17 +65,18 @@ interface TLayer {
   dy: Float32Array;
   yp: Float32Array; // pooled y [B*poolH*poolW*m] (= y without pool)
   arg: Int32Array;
-  act: Float32Array; // sign(yp): the next layer's input
+  act: Float32Array; // sign(yp), or the quantized value outScale·u: the next layer's input
   dact: Float32Array; // gradient wrt act
 }
 
-function makeLayer(g: Geo, B: number, first: boolean): TLayer {
+function makeLayer(g: Geo, B: number, first: boolean, quant?: ActivationQuant): TLayer {
   const f32 = (k: number) => new Float32Array(k);
   const f64 = (k: number) => new Float64Array(k);
   const hm = g.hidden ? g.m : 0;
   const outSize = B * g.poolH * g.poolW * g.m;
   return {
     g,
+    quant: g.hidden ? quant : undefined,
     w: f32(g.n * g.m),
     wb: f32(g.n * g.m),
     wbT: f32(g.n * g.m),
@@ -116,7 +120,7 @@ function binarize(L: TLayer): void {
     }
 }
 
-/** Forward of layer L on input x (±1 activations, or raw pixels for a fixed first layer). */
+/** Forward of layer L on input x (±1 activations or quantized values outScale·u, or raw pixels for a fixed first layer). */
 function forwardLayer(L: TLayer, x: Float32Array, B: number, momentum: number): void {
   const g = L.g;
   const R = B * g.P;
@@ -155,9 +159,11 @@ function forwardLayer(L: TLayer, x: Float32Array, B: number, momentum: number): 
     maxPool(y, B, g.outH, g.outW, m, g.pool, L.yp, L.arg);
     yp = L.yp;
   }
+  // The quantizer is monotone like sign, so quantizing the pooled y is the format's max-pool of the elements.
   const act = L.act;
   const size = B * g.poolH * g.poolW * m;
-  for (let q = 0; q < size; q++) act[q] = yp[q]! >= 0 ? 1 : -1;
+  const quant = L.quant;
+  for (let q = 0; q < size; q++) act[q] = activationValue(quant, yp[q]!);
 }
 
 /**
@@ -169,20 +175,21 @@ function backwardLayer(L: TLayer, x: Float32Array, B: number, dx: Float32Array |
   const { m, n } = g;
   const R = B * g.P;
   if (g.hidden) {
-    // Sign STE (masked by |y| <= 1 after the pool), then un-pool to the argmax.
+    // Sign/quantizer STE (masked outside steWindow, [−1, 1] for the sign, after the pool), then un-pool to the argmax.
     const size = B * g.poolH * g.poolW * m;
+    const { lo, hi } = steWindow(L.quant);
     const yp = g.pool ? L.yp : L.y;
     const dy = L.dy;
     if (g.pool) {
       dy.fill(0, 0, R * m);
       for (let q = 0; q < size; q++) {
         const v = yp[q]!;
-        if (v <= 1 && v >= -1) dy[L.arg[q]!] = L.dact[q]!;
+        if (v <= hi && v >= lo) dy[L.arg[q]!] = L.dact[q]!;
       }
     } else {
       for (let q = 0; q < size; q++) {
         const v = yp[q]!;
-        dy[q] = v <= 1 && v >= -1 ? L.dact[q]! : 0;
+        dy[q] = v <= hi && v >= lo ? L.dact[q]! : 0;
       }
     }
     // BatchNorm backward (batch statistics).
@@ -240,6 +247,8 @@ function recalibrateCnn(layers: TLayer[], exportNow: () => Model, set: Split, co
     const model = exportNow();
     const plan = evalPlan(model);
     const m = L.g.m;
+    // The BatchNorm's dot: the exact sum over the layer's input elements times their scale (1 for bits and pixels).
+    const inScale = plan[l]!.inScale;
     const sum = new Float64Array(m);
     const sumSq = new Float64Array(m);
     let rows = 0;
@@ -248,7 +257,7 @@ function recalibrateCnn(layers: TLayer[], exportNow: () => Model, set: Split, co
       rows += R;
       for (let r = 0; r < R; r++)
         for (let j = 0; j < m; j++) {
-          const d = dots[r * m + j]!;
+          const d = inScale * dots[r * m + j]!;
           sum[j] += d;
           sumSq[j] += d * d;
         }
@@ -271,8 +280,9 @@ export async function trainCnn(ds: Dataset, cfg: ConvTrainConfig, hooks: TrainHo
   if (last.kind !== 'dense' || last.out !== ds.classes)
     throw new BnnError({ code: 'USAGE', message: `the architecture's output width must equal the number of classes`, field: '--arch', expected: `last layer f${ds.classes}` });
   const pixels = ds.rows * ds.cols;
-  const geos = geometry(ops, ds.rows, ds.cols, 1, cfg.fixedInput);
-  const layers = geos.map((g, i) => makeLayer(g, batch, i === 0));
+  const quant = trainedQuant(cfg.actBits ?? 1);
+  const geos = geometry(ops, ds.rows, ds.cols, 1, cfg.fixedInput, quant !== undefined);
+  const layers = geos.map((g, i) => makeLayer(g, batch, i === 0, quant));
   const trainSet = limitedTrainSet(ds, cfg.trainLimit);
   const thr = cfg.inputThreshold ?? 128;
   const rng = new Prng(cfg.seed);
@@ -285,7 +295,7 @@ export async function trainCnn(ds: Dataset, cfg: ConvTrainConfig, hooks: TrainHo
   const lastL = layers[layers.length - 1]!;
   const x0 = new Float32Array(batch * pixels);
   let scale = 1;
-  const exportNow = (md: Record<string, unknown> = {}) => exportCnn(layers, ops, cfg, ds, scale, md);
+  const exportNow = (md: Record<string, unknown> = {}) => exportCnn(layers, ops, cfg, ds, scale, md, quant);
   const epochNet: EpochNet = {
     load(b, sample, dx, dy) {
       loadInput(trainSet.images, sample, ds.rows, ds.cols, cfg.fixedInput, thr, dx, dy, x0, b * pixels);
@@ -324,8 +334,12 @@ export async function trainCnn(ds: Dataset, cfg: ConvTrainConfig, hooks: TrainHo
   const probe = exportNow();
   const trainAccuracy = accuracyCnn(probe, trainSet.images, trainSet.labels, trainSet.count);
   const testAccuracy = accuracyCnn(probe, ds.test.images, ds.test.labels, ds.test.count);
-  const metadata = trainedMetadata(ds, cfg, formatConvArch(ops), cfg.fixedInput ? { fixedInput: true } : { inputThreshold: thr }, trainSet.count, { trainAccuracy, testAccuracy },
-    `Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm, binary max-pool)${cfg.fixedInput ? '; the first layer reads raw 8-bit pixels and its BatchNorm acts on s = sum of pixel times +-1 weight' : ''}; the exported BatchNorm mean/var are population statistics of the final weights over ${recalCount === trainSet.count ? 'the' : `the first ${recalCount}`} training images. Accuracies are of this exported model, exactly as the float reference computes it.`,
+  const inputMeta = { ...(cfg.fixedInput ? { fixedInput: true } : { inputThreshold: thr }), ...(quant ? { actBits: quant.bits } : {}) };
+  const how = quant
+    ? `Quantization-aware training (sign + straight-through estimator on weights; BatchNorm then ${quantNote(quant)} on hidden activations, max-pool of the quantized elements)`
+    : 'Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm, binary max-pool)';
+  const metadata = trainedMetadata(ds, cfg, formatConvArch(ops), inputMeta, trainSet.count, { trainAccuracy, testAccuracy },
+    `${how}${cfg.fixedInput ? '; the first layer reads raw 8-bit pixels and its BatchNorm acts on s = sum of pixel times +-1 weight' : ''}; the exported BatchNorm mean/var are population statistics of the final weights over ${recalCount === trainSet.count ? 'the' : `the first ${recalCount}`} training images. Accuracies are of this exported model, exactly as the float reference computes it.`,
   );
   return { model: exportNow(metadata), trainAccuracy, testAccuracy, runningTestAccuracy, seconds: (performance.now() - t0) / 1000, trainSeconds, epochs: epochsInfo };
 }

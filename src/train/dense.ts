@@ -3,13 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Dataset, Split } from '../datasets/index.js';
 import { BnnError } from '../errors.js';
-import { batchNormFires } from '../model/batchnorm.js';
-import { wordsFor, xnorPopcount } from '../model/bits.js';
+import type { DenseLayer } from '../model/types.js';
 import { Prng } from '../util/prng.js';
 import { runEpochs, type EpochNet } from './epochs.js';
 import { accuracyOf } from './evaluate.js';
 import { exportedBatchNorm, exportModel, signRows, trainedMetadata } from './export.js';
 import { createNet, Phase, runPhase, type NetShape, type NetState } from './net.js';
+import { integerSums, outputCode, packedLayout, rowSums, writeCode } from './packed-dense.js';
+import { quantNote, trainedQuant } from './quant.js';
 import { limitedTrainSet } from './train-set.js';
 import type { EpochInfo, TrainConfig, TrainHooks, TrainResult } from './types.js';
 
@@ -89,7 +90,8 @@ export async function trainDense(ds: Dataset, cfg: TrainConfig, hooks: TrainHook
     throw new BnnError({ code: 'USAGE', message: 'at least one hidden layer is needed', field: '--arch', expected: 'e.g. 784-64-10' });
   const trainSet = limitedTrainSet(ds, cfg.trainLimit);
   const thr = cfg.inputThreshold ?? 128;
-  const shape: NetShape = { arch, batch };
+  const quant = trainedQuant(cfg.actBits ?? 1);
+  const shape: NetShape = { arch, batch, ...(quant ? { quant } : {}) };
   const net = createNet(shape, cfg.threads > 1);
   const rng = new Prng(cfg.seed);
 
@@ -147,8 +149,10 @@ export async function trainDense(ds: Dataset, cfg: TrainConfig, hooks: TrainHook
   const probe = exportModel(net, cfg, {});
   const trainAccuracy = accuracyOf(probe, trainSet.images, trainSet.labels, trainSet.count);
   const testAccuracy = accuracyOf(probe, ds.test.images, ds.test.labels, ds.test.count);
-  const metadata = trainedMetadata(ds, cfg, arch.join('-'), { inputThreshold: thr }, trainSet.count, { trainAccuracy, testAccuracy },
-    'Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm); the exported BatchNorm mean/var are population statistics of the final weights over the training images. Accuracies are of this exported model, exactly as the float reference computes it.',
+  const metadata = trainedMetadata(ds, cfg, arch.join('-'), { inputThreshold: thr, ...(quant ? { actBits: quant.bits } : {}) }, trainSet.count, { trainAccuracy, testAccuracy },
+    quant
+      ? `Quantization-aware training (sign + straight-through estimator on weights; BatchNorm then ${quantNote(quant)} on hidden activations); the exported BatchNorm mean/var are population statistics of the final weights over the training images. Accuracies are of this exported model, exactly as the float reference computes it.`
+      : 'Binarization-aware training (sign + straight-through estimator on weights and activations, BatchNorm); the exported BatchNorm mean/var are population statistics of the final weights over the training images. Accuracies are of this exported model, exactly as the float reference computes it.',
   );
   const model = exportModel(net, cfg, metadata);
   return { model, trainAccuracy, testAccuracy, runningTestAccuracy, seconds: (performance.now() - t0) / 1000, trainSeconds, epochs: epochsInfo };
@@ -156,27 +160,29 @@ export async function trainDense(ds: Dataset, cfg: TrainConfig, hooks: TrainHook
 
 /**
  * BatchNorm recalibration: replace the running (exponentially averaged, lagging) statistics by
- * the exact population mean and variance of every hidden layer's ±1 dot products over the
- * training images (no augmentation), layer by layer, each layer seeing the previous layers'
- * exported (recalibrated) outputs — i.e. the statistics of the network that is exported.
+ * the exact population mean and variance of every hidden layer's dot products (dot = s for a
+ * layer reading bits, outScale·s for one reading A-bit elements, s the exact integer sum) over
+ * the training images (no augmentation), layer by layer, each layer seeing the previous layers'
+ * exported (recalibrated, rounded) outputs — i.e. the statistics of the network that is exported.
  */
 export function recalibrate(net: NetState, set: Split, pixels: number, thr: number): void {
   const count = set.count;
-  let words = wordsFor(pixels);
-  let acts = new Uint32Array(count * words);
+  let inLayout = packedLayout(pixels, undefined);
+  let acts = new Uint32Array(count * inLayout.stride);
   for (let s = 0; s < count; s++)
-    for (let i = 0; i < pixels; i++) if (set.images[s * pixels + i]! >= thr) acts[s * words + (i >>> 5)]! |= 1 << (i & 31);
+    for (let i = 0; i < pixels; i++) if (set.images[s * pixels + i]! >= thr) acts[s * inLayout.stride + (i >>> 5)]! |= 1 << (i & 31);
   for (const L of net.layers) {
     if (!L.hidden) break;
-    const rows = signRows(L.w, L.n, L.m);
-    const dots = new Int32Array(count * L.m);
+    const layer: DenseLayer = { kind: 'dense', name: 'recalibrate', inputs: L.n, outputs: L.m, weights: signRows(L.w, L.n, L.m), activation: { kind: 'none' } };
+    const rowSum = rowSums(layer);
+    const sums = new Int32Array(count * L.m);
     const sum = new Float64Array(L.m);
     const sumSq = new Float64Array(L.m);
     for (let s = 0; s < count; s++) {
-      const x = acts.subarray(s * words, (s + 1) * words);
+      const z = sums.subarray(s * L.m, (s + 1) * L.m);
+      integerSums(layer, rowSum, inLayout, acts, s * inLayout.stride, z);
       for (let j = 0; j < L.m; j++) {
-        const d = 2 * xnorPopcount(rows[j]!, x, L.n) - L.n;
-        dots[s * L.m + j] = d;
+        const d = inLayout.scale * z[j]!;
         sum[j] += d;
         sumSq[j] += d * d;
       }
@@ -187,14 +193,12 @@ export function recalibrate(net: NetState, set: Split, pixels: number, thr: numb
       L.runVar[j] = Math.max(sumSq[j]! / count - mean * mean, 0);
     }
     // The next layer's input: this layer's outputs, with the exported (rounded) parameters.
-    const a = exportedBatchNorm(L);
-    const outWords = wordsFor(L.m);
-    const next = new Uint32Array(count * outWords);
+    const a = exportedBatchNorm(L, L.outQuant);
+    const outLayout = packedLayout(L.m, L.outQuant);
+    const next = new Uint32Array(count * outLayout.stride);
     for (let s = 0; s < count; s++)
-      for (let j = 0; j < L.m; j++) {
-        if (batchNormFires(a, j, dots[s * L.m + j]!)) next[s * outWords + (j >>> 5)]! |= 1 << (j & 31);
-      }
+      for (let j = 0; j < L.m; j++) writeCode(outLayout, next, s * outLayout.stride, j, outputCode(a, j, sums[s * L.m + j]!, inLayout));
     acts = next;
-    words = outWords;
+    inLayout = outLayout;
   }
 }

@@ -1,71 +1,62 @@
-import { batchNormFires } from '../model/batchnorm.js';
-import { wordsFor, xnorPopcount } from '../model/bits.js';
-import { denseOnly } from '../model/shapes.js';
 import { activationQuant } from '../model/elements.js';
+import { outputRule, selectClass } from '../model/output-rule.js';
+import { denseOnly } from '../model/shapes.js';
 import type { Model } from '../model/types.js';
 import { predictCnn } from './evaluate-conv.js';
+import { integerSums, outputCode, packedLayout, rowSums, writeCode, type PackedLayout } from './packed-dense.js';
 
 /**
  * Fast evaluation of an exported model on raw images, computing exactly what the float
- * reference (src/model/float-reference.ts) computes: the ±1 dot product is 2p − N with p an
- * XNOR-popcount on packed words (an exact integer either way), and the BatchNorm predicate is
- * the same IEEE double expression in the same order. Predictions therefore equal floatForward's.
+ * reference (src/model/float-reference.ts) computes. Dense layers run on bit-packed vectors
+ * (src/train/packed-dense.ts): the ±1 dot product is 2p − N with p an XNOR-popcount, the sum over
+ * A-bit elements is formed from AND-popcounts of their bit planes — exact integers either way —
+ * and the BatchNorm (and quantizer) is the same IEEE double expression, on dot = outScale·s, in
+ * the same order. Predictions therefore equal floatForward's.
  */
 export function predictAll(model: Model, images: Uint8Array, count: number, out?: Uint8Array): Uint8Array {
   // Convolutional or fixed-point-input models: the convolutional evaluator (same exactness).
-  if (model.input.encoding.kind !== 'threshold' || model.layers.some((l) => l.kind !== 'dense' || activationQuant(l.activation))) {
+  if (model.input.encoding.kind !== 'threshold' || model.layers.some((l) => l.kind !== 'dense')) {
     const p = predictCnn(model, images, count);
     if (out) out.set(p);
     return out ?? p;
   }
+  const thr = model.input.encoding.threshold;
   const pixels = model.input.shape.reduce((a, b) => a * b, 1);
-  const enc = model.input.encoding;
-  if (enc.kind !== 'threshold') throw new Error('predictAll: binarized inputs only');
-  const thr = enc.threshold;
   const layers = denseOnly(model, 'predictAll');
   const preds = out ?? new Uint8Array(count);
-  const maxWidth = Math.max(pixels, ...layers.map((l) => l.outputs));
-  let x = new Uint32Array(wordsFor(maxWidth));
-  let y = new Uint32Array(wordsFor(maxWidth));
-  const scores = new Float64Array(Math.max(...layers.map((l) => l.outputs)));
+  const rule = outputRule(model);
+  // The packed layout of every layer's input, and of the last layer's output bits (a thresholded last layer).
+  const layouts: PackedLayout[] = [packedLayout(pixels, undefined)];
+  for (const l of layers) layouts.push(packedLayout(l.outputs, l.activation.kind === 'none' ? undefined : activationQuant(l.activation)));
+  const bufs = layouts.map((x) => new Uint32Array(x.stride));
+  const sums = layers.map((l) => new Int32Array(l.outputs));
+  const rows = layers.map(rowSums);
   for (let s = 0; s < count; s++) {
-    x.fill(0);
+    const x0 = bufs[0]!;
+    x0.fill(0);
     const base = s * pixels;
-    for (let i = 0; i < pixels; i++) if (images[base + i]! >= thr) x[i >>> 5]! |= 1 << (i & 31);
-    let nScores = -1;
-    let lastWidth = pixels;
-    for (const layer of layers) {
-      const n = layer.inputs;
+    for (let i = 0; i < pixels; i++) if (images[base + i]! >= thr) x0[i >>> 5]! |= 1 << (i & 31);
+    let scores: ArrayLike<number> | undefined;
+    for (let li = 0; li < layers.length; li++) {
+      const layer = layers[li]!;
+      const z = sums[li]!;
+      integerSums(layer, rows[li]!, layouts[li]!, bufs[li]!, 0, z);
       const a = layer.activation;
       if (a.kind === 'none') {
-        for (let j = 0; j < layer.outputs; j++) scores[j] = 2 * xnorPopcount(layer.weights[j]!, x, n) - n;
-        nScores = layer.outputs;
+        scores = z; // argmax(scale·s) = argmax(s): scale > 0
         break;
       }
+      const y = bufs[li + 1]!;
       y.fill(0);
-      for (let j = 0; j < layer.outputs; j++) {
-        const p = xnorPopcount(layer.weights[j]!, x, n);
-        let fire: boolean;
-        if (a.kind === 'batchnorm') {
-          const dot = 2 * p - n;
-          fire = batchNormFires(a, j, dot);
-        } else if (a.kind === 'threshold') {
-          fire = a.direction[j] === 'ge' ? p >= a.thresholds[j]! : p <= a.thresholds[j]!;
-        } else throw new Error('unreachable: multi-bit models go to predictCnn');
-        if (fire) y[j >>> 5]! |= 1 << (j & 31);
-      }
-      const tmp = x;
-      x = y;
-      y = tmp;
-      lastWidth = layer.outputs;
+      for (let j = 0; j < layer.outputs; j++) writeCode(layouts[li + 1]!, y, 0, j, outputCode(a, j, z[j]!, layouts[li]!));
     }
-    if (nScores < 0) {
-      nScores = lastWidth;
-      for (let j = 0; j < nScores; j++) scores[j] = (x[j >>> 5]! >>> (j & 31)) & 1;
+    if (!scores) {
+      // A thresholded last layer: its bits, read by the model's output rule below.
+      const last = layouts[layers.length]!;
+      const y = bufs[layers.length]!;
+      scores = Array.from({ length: last.n }, (_, j) => (y[j >>> 5]! >>> (j & 31)) & 1);
     }
-    let best = 0;
-    for (let j = 1; j < nScores; j++) if (scores[j]! > scores[best]!) best = j;
-    preds[s] = best;
+    preds[s] = selectClass(rule, scores);
   }
   return preds;
 }

@@ -13,8 +13,9 @@ import { predictAll } from './evaluate.js';
 /**
  * Every trained model shipped in models/: the float reference (floatForward) and the folded
  * integer model (integerForward ∘ foldThresholds) predict the same class on every test image of
- * its dataset, the trainer's fast evaluator agrees with both, and the accuracy they give is the
- * one stored in the model's metadata.
+ * its dataset — and give the same elements (bits, or the integers u of multi-bit layers) in every
+ * layer — the trainer's fast evaluator agrees with both, and the accuracy they give is the one
+ * stored in the model's metadata. Multi-bit (W1A2 …) models are checked the same way.
  *
  * Convolutional models and models over a million weights: the fast evaluator (predictAll, i.e. predictCnn) runs on every test image and must give
  * the stored accuracy; floatForward and the integer model (slow for convolutions: ~10 ms per
@@ -40,6 +41,27 @@ function dataset(name: string): Dataset {
   return datasets.get(name)!;
 }
 
+/** A model's command without its output file and --act-bits: what a W1A2 model shares with its W1A1 sibling. */
+const commandCore = (m: Model) => String(m.metadata.command).replace(/ --act-bits [0-9]+/, '').replace(/ -o \S+$/, '');
+
+describe('shipped multi-bit models', () => {
+  const multiBit = shipped.filter(({ model }) => Number(model.metadata.actBits ?? 1) > 1);
+  it('include a W1A2 model', () => {
+    expect(multiBit.some(({ model }) => model.metadata.actBits === 2)).toBe(true);
+  });
+  for (const { model } of multiBit)
+    it(`${model.name} has a W1A1 sibling trained with the same command but --act-bits`, () => {
+      const siblingName = model.name.replace(/-w1a[0-9]$/, '');
+      expect(siblingName).not.toBe(model.name);
+      const sibling = shipped.find((m) => m.model.name === siblingName)?.model;
+      expect(sibling, `models/${siblingName}.yaml`).toBeDefined();
+      expect(sibling!.metadata.actBits ?? 1).toBe(1);
+      expect(String(model.metadata.command)).toContain(` --act-bits ${String(model.metadata.actBits)} `);
+      expect(commandCore(model)).toBe(commandCore(sibling!));
+      expect(String(model.metadata.command)).toMatch(new RegExp(` -o models/${model.name}\\.yaml$`));
+    });
+});
+
 describe('shipped trained models: float reference = integer model on every test image', () => {
   it('ships at least one trained model', () => {
     expect(shipped.length).toBeGreaterThan(0);
@@ -64,18 +86,22 @@ describe('shipped trained models: float reference = integer model on every test 
       const weights = model.layers.reduce((n, l) => n + (l.kind === 'maxpool2d' ? 0 : l.weights.length * (l.kind === 'dense' ? l.inputs : l.kernel * l.kernel * l.inChannels)), 0);
       const every = (conv || weights > 1_000_000) && !full ? 5 : 1;
       let mismatches = 0;
+      let elementMismatches = 0;
       let checked = 0;
       for (let s = 0; s < ds.test.count; s += every) {
         const img = ds.test.images.subarray(s * px, (s + 1) * px);
-        const f = floatForward(model, img).prediction;
-        const i = integerForward(folded, img).prediction;
-        if (f !== i || f !== fast[s]) mismatches++;
+        const ft = floatForward(model, img);
+        const itr = integerForward(folded, img);
+        const f = ft.prediction;
+        if (f !== itr.prediction || f !== fast[s]) mismatches++;
+        if (ft.layerValues.some((v, li) => v.some((x, k) => x !== itr.layerValues[li]![k]))) elementMismatches++;
         checked++;
       }
       let correct = 0;
       for (let s = 0; s < ds.test.count; s++) if (fast[s] === ds.test.labels[s]) correct++;
       expect(checked).toBe(Math.ceil(ds.test.count / every));
       expect(mismatches, `${file}: predictions differ`).toBe(0);
+      expect(elementMismatches, `${file}: layer elements differ`).toBe(0);
       expect(ds.test.count).toBe(model.metadata.testImages);
       expect(Math.round((correct / ds.test.count) * 1e4) / 1e4).toBe(model.metadata.testAccuracy);
     });

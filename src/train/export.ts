@@ -1,6 +1,6 @@
 import type { Dataset } from '../datasets/index.js';
 import { packBits } from '../model/bits.js';
-import type { BatchNormActivation, Conv2dLayer, DenseLayer, Layer, MaxPool2dLayer, Model } from '../model/types.js';
+import type { ActivationQuant, BatchNormActivation, Conv2dLayer, DenseLayer, Layer, MaxPool2dLayer, Model } from '../model/types.js';
 import type { ArchOp } from './arch.js';
 import type { Geo } from './geometry.js';
 import { BN_EPS, type NetState } from './net.js';
@@ -20,10 +20,13 @@ export function signRows(w: ArrayLike<number>, n: number, m: number): Uint32Arra
   return rows;
 }
 
-/** A hidden layer's BatchNorm as exported: its parameters and running statistics, rounded. */
-export function exportedBatchNorm(L: { gamma: ArrayLike<number>; beta: ArrayLike<number>; runMean: ArrayLike<number>; runVar: ArrayLike<number> }): BatchNormActivation {
+/**
+ * A hidden layer's BatchNorm as exported: its parameters and running statistics, rounded; with
+ * the trained quantizer (`quant`, src/train/quant.ts) for a multi-bit layer, written as it is.
+ */
+export function exportedBatchNorm(L: { gamma: ArrayLike<number>; beta: ArrayLike<number>; runMean: ArrayLike<number>; runVar: ArrayLike<number> }, quant?: ActivationQuant): BatchNormActivation {
   const arr = (a: ArrayLike<number>) => Array.from(a, round7);
-  return { kind: 'batchnorm', gamma: arr(L.gamma), beta: arr(L.beta), mean: arr(L.runMean), var: arr(L.runVar), eps: BN_EPS };
+  return { kind: 'batchnorm', gamma: arr(L.gamma), beta: arr(L.beta), mean: arr(L.runMean), var: arr(L.runVar), eps: BN_EPS, ...(quant ? { quant: { ...quant } } : {}) };
 }
 
 /** The exported dense model: sign(w) rows, BatchNorm with running statistics, last layer scores + scale. */
@@ -35,7 +38,7 @@ export function exportModel(net: NetState, cfg: TrainConfig, metadata: Record<st
       inputs: L.n,
       outputs: L.m,
       weights: signRows(L.w, L.n, L.m),
-      activation: L.hidden ? exportedBatchNorm(L) : { kind: 'none', scale: round7(net.scal[3]!) },
+      activation: L.hidden ? exportedBatchNorm(L, L.outQuant) : { kind: 'none', scale: round7(net.scal[3]!) },
     };
   });
   return {
@@ -59,7 +62,7 @@ export interface ConvExportLayer {
 }
 
 /** The exported convolutional model: sign(w) rows, BatchNorm with running statistics, last layer scores + scale. */
-export function exportCnn(layers: ConvExportLayer[], ops: ArchOp[], cfg: ConvTrainConfig, ds: Pick<Dataset, 'rows' | 'cols'>, scale: number, metadata: Record<string, unknown>): Model {
+export function exportCnn(layers: ConvExportLayer[], ops: ArchOp[], cfg: ConvTrainConfig, ds: Pick<Dataset, 'rows' | 'cols'>, scale: number, metadata: Record<string, unknown>, quant?: ActivationQuant): Model {
   const out: Layer[] = [];
   let li = 0;
   let ci = 0;
@@ -73,7 +76,7 @@ export function exportCnn(layers: ConvExportLayer[], ops: ArchOp[], cfg: ConvTra
     const L = layers[li++]!;
     const g = L.g;
     const weights = signRows(L.w, g.n, g.m);
-    const activation = g.hidden ? exportedBatchNorm(L) : { kind: 'none' as const, scale: round7(scale) };
+    const activation = g.hidden ? exportedBatchNorm(L, quant) : { kind: 'none' as const, scale: round7(scale) };
     if (g.conv)
       out.push({ kind: 'conv2d', name: `conv${ci++}`, inChannels: g.inC, outChannels: g.m, kernel: g.k, stride: g.s, padding: g.p, padValue: g.padValue, weights, activation } satisfies Conv2dLayer);
     else out.push({ kind: 'dense', name: `fc${fi++}`, inputs: g.n, outputs: g.m, weights, activation } satisfies DenseLayer);

@@ -24,7 +24,11 @@ export interface Geo {
   hidden: boolean;
 }
 
-export function geometry(ops: ArchOp[], h: number, w: number, c: number, fixed: boolean): Geo[] {
+/**
+ * `fixed`: the first layer reads raw integers (padded with 0). `multiBit`: later layers read A-bit
+ * elements, padded with the element 0 (the model format's padValue for integer inputs); else −1.
+ */
+export function geometry(ops: ArchOp[], h: number, w: number, c: number, fixed: boolean, multiBit = false): Geo[] {
   const geos: Geo[] = [];
   let [H, W, C] = [h, w, c];
   for (let i = 0; i < ops.length; i++) {
@@ -37,7 +41,7 @@ export function geometry(ops: ArchOp[], h: number, w: number, c: number, fixed: 
       const outH = Math.floor((H + 2 * o.p - o.k) / o.s) + 1;
       const outW = Math.floor((W + 2 * o.p - o.k) / o.s) + 1;
       if (outH < 1 || outW < 1) throw new BnnError({ code: 'USAGE', message: `convolution c${o.out}k${o.k} does not fit its ${H}x${W} input`, field: '--arch' });
-      const g: Geo = { conv: true, inH: H, inW: W, inC: C, k: o.k, s: o.s, p: o.p, padValue: fixed && geos.length === 0 ? 0 : -1, outH, outW, n: o.k * o.k * C, m: o.out, P: outH * outW, pool, poolH: pool ? Math.floor(outH / pool) : outH, poolW: pool ? Math.floor(outW / pool) : outW, hidden };
+      const g: Geo = { conv: true, inH: H, inW: W, inC: C, k: o.k, s: o.s, p: o.p, padValue: geos.length === 0 ? (fixed ? 0 : -1) : multiBit ? 0 : -1, outH, outW, n: o.k * o.k * C, m: o.out, P: outH * outW, pool, poolH: pool ? Math.floor(outH / pool) : outH, poolW: pool ? Math.floor(outW / pool) : outW, hidden };
       if (g.poolH < 1 || g.poolW < 1) throw new BnnError({ code: 'USAGE', message: `pool p${pool} does not fit its ${outH}x${outW} input`, field: '--arch' });
       geos.push(g);
       [H, W, C] = [g.poolH, g.poolW, o.out];

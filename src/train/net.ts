@@ -9,10 +9,15 @@
  *
  * Layout: weights are stored input-major, W[i*M + j] for input i and neuron j, so that the inner
  * loops (over neurons) walk contiguous memory. Binary vectors (layer inputs) are kept as lists of
- * their +1 positions; a ±1 dot product is then 2·Σ_{x_i=+1} w_i − Σ_i w_i.
+ * their +1 positions; a ±1 dot product is then 2·Σ_{x_i=+1} w_i − Σ_i w_i. Multi-bit layer inputs
+ * (after a quantized hidden layer) are lists of their nonzero elements u with their positions;
+ * the dot product is outScale·Σ u_i·sign(w_i), the sum formed on the integers (exact in float32)
+ * and scaled once, as the model format defines it.
  */
 
+import type { ActivationQuant } from '../model/types.js';
 import { adamCorrections, adamLatent, adamReal } from './adam.js';
+import { quantElement, steWindow } from './quant.js';
 
 export const BN_EPS = 1e-5;
 export const BN_MOMENTUM = 0.1;
@@ -21,6 +26,8 @@ export { ADAM_B1, ADAM_B2, ADAM_EPS } from './adam.js';
 export interface NetShape {
   arch: number[];
   batch: number;
+  /** The quantizer of every hidden layer's output; absent: sign (one bit). */
+  quant?: ActivationQuant;
 }
 
 interface Alloc {
@@ -33,6 +40,10 @@ export interface LayerState {
   n: number;
   m: number;
   hidden: boolean;
+  /** The quantizer of this layer's input elements (the previous hidden layer's), if multi-bit. */
+  inQuant: ActivationQuant | undefined;
+  /** The quantizer of this hidden layer's output, if multi-bit. */
+  outQuant: ActivationQuant | undefined;
   w: Float32Array; // latent weights, [n*m]
   wb2: Float32Array; // 2*sign(w), [n*m]
   colsum: Float32Array; // Σ_i sign(w[i,j]), [m]
@@ -42,6 +53,7 @@ export interface LayerState {
   // Input of this layer, as +1 position lists per sample.
   onIdx: Int32Array; // [batch*n]
   onCnt: Int32Array; // [batch]
+  onVal: Float32Array; // multi-bit input only: the nonzero elements u at the onIdx positions, [batch*n]
   z: Float32Array; // ±1 dot products, [batch*m]
   // Hidden layers only (BatchNorm + sign):
   gamma: Float32Array;
@@ -65,6 +77,7 @@ export interface LayerState {
 export interface NetState {
   arch: number[];
   batch: number;
+  quant?: ActivationQuant;
   layers: LayerState[];
   /** Scalars: [0] current batch size, [1] adam step, [2] lr, [3] last-layer scale, [4] running-statistics momentum. */
   scal: Float64Array;
@@ -73,7 +86,7 @@ export interface NetState {
 
 /** Bytes needed, and the allocation order, are the same on every thread. */
 function layout(shape: NetShape, a: Alloc): { layers: LayerState[]; scal: Float64Array } {
-  const { arch, batch } = shape;
+  const { arch, batch, quant } = shape;
   const scal = a.f64(8);
   const layers: LayerState[] = [];
   for (let l = 0; l + 1 < arch.length; l++) {
@@ -81,10 +94,13 @@ function layout(shape: NetShape, a: Alloc): { layers: LayerState[]; scal: Float6
     const m = arch[l + 1]!;
     const hidden = l + 2 < arch.length;
     const hm = hidden ? m : 0;
+    const inQuant = l > 0 ? quant : undefined;
     layers.push({
       n,
       m,
       hidden,
+      inQuant,
+      outQuant: hidden ? quant : undefined,
       w: a.f32(n * m),
       wb2: a.f32(n * m),
       colsum: a.f32(m),
@@ -93,6 +109,7 @@ function layout(shape: NetShape, a: Alloc): { layers: LayerState[]; scal: Float6
       dw: a.f32(n * m),
       onIdx: a.i32(batch * n),
       onCnt: a.i32(batch),
+      onVal: a.f32(inQuant ? batch * n : 0),
       z: a.f32(batch * m),
       gamma: a.f32(hm),
       beta: a.f32(hm),
@@ -159,7 +176,7 @@ export function createNet(shape: NetShape, shared: boolean): NetState {
 /** View an existing buffer (e.g. in a worker) as the state. */
 export function attachNet(shape: NetShape, buffer: ArrayBuffer | SharedArrayBuffer): NetState {
   const { layers, scal } = layout(shape, allocator(buffer));
-  return { arch: shape.arch, batch: shape.batch, layers, scal, buffer };
+  return { arch: shape.arch, batch: shape.batch, ...(shape.quant ? { quant: shape.quant } : {}), layers, scal, buffer };
 }
 
 export function partOf(n: number, t: number, T: number): [number, number] {
@@ -186,6 +203,7 @@ export function binarizeWeights(L: LayerState, t: number, T: number): void {
 
 /** z[b,j] = ±1 dot product of the layer input and sign(w[:,j]). Splits neurons. Exact integers. */
 export function forwardDot(L: LayerState, B: number, t: number, T: number): void {
+  if (L.inQuant) return forwardDotMultiBit(L, L.inQuant, B, t, T);
   const [j0, j1] = partOf(L.m, t, T);
   const { n, m, wb2, colsum, onIdx, onCnt, z } = L;
   for (let b = 0; b < B; b++) {
@@ -197,6 +215,26 @@ export function forwardDot(L: LayerState, B: number, t: number, T: number): void
       const base = onIdx[ob + k]! * m;
       for (let j = j0; j < j1; j++) z[zb + j] += wb2[base + j]!;
     }
+  }
+}
+
+/** z[b,j] = outScale·Σ_i u[b,i]·sign(w[i,j]) over the nonzero input elements u. Splits neurons. */
+function forwardDotMultiBit(L: LayerState, q: ActivationQuant, B: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, wb2, onIdx, onCnt, onVal, z } = L;
+  // wb2 = 2·sign(w): the integer sum Σ 2u·sign(w) is exact, halved and scaled once.
+  const k2 = 0.5 * q.outScale;
+  for (let b = 0; b < B; b++) {
+    const zb = b * m;
+    for (let j = j0; j < j1; j++) z[zb + j] = 0;
+    const ob = b * n;
+    const cnt = onCnt[b]!;
+    for (let k = 0; k < cnt; k++) {
+      const base = onIdx[ob + k]! * m;
+      const u = onVal[ob + k]!;
+      for (let j = j0; j < j1; j++) z[zb + j] += u * wb2[base + j]!;
+    }
+    for (let j = j0; j < j1; j++) z[zb + j] *= k2;
   }
 }
 
@@ -244,14 +282,38 @@ export function forwardSign(L: LayerState, next: LayerState, B: number, t: numbe
 }
 
 /**
+ * The quantized outputs u = outBias + code of hidden layer L (the model format's quantizer of y)
+ * as the next layer's list of nonzero elements. Splits samples.
+ */
+export function forwardQuant(L: LayerState, q: ActivationQuant, next: LayerState, B: number, t: number, T: number): void {
+  const [b0, b1] = partOf(B, t, T);
+  const { m, y } = L;
+  const { onIdx, onCnt, onVal } = next;
+  for (let b = b0; b < b1; b++) {
+    let c = 0;
+    const yb = b * m;
+    const ob = b * m;
+    for (let j = 0; j < m; j++) {
+      const u = quantElement(q, y[yb + j]!);
+      if (u !== 0) {
+        onIdx[ob + c] = j;
+        onVal[ob + c++] = u;
+      }
+    }
+    onCnt[b] = c;
+  }
+}
+
+/**
  * Gradient wrt the layer input: dx[b,i] = Σ_j dz[b,j]·sign(w[i,j]), written as the previous
- * layer's dy, masked by the activation STE (zero where |y| > 1). Splits inputs i (= neurons of
- * the previous layer).
+ * layer's dy, masked by the activation STE (zero where |y| > 1; for a multi-bit activation,
+ * outside its lowest..highest level, steWindow). Splits inputs i (= neurons of the previous layer).
  */
 export function backwardInput(L: LayerState, prev: LayerState, B: number, t: number, T: number): void {
   const [i0, i1] = partOf(L.n, t, T);
   const { n, m, wb2, dz } = L;
   const { y, dy } = prev;
+  const { lo, hi } = steWindow(prev.outQuant);
   for (let b = 0; b < B; b++) {
     const gb = b * m;
     for (let i = i0; i < i1; i++) {
@@ -259,7 +321,7 @@ export function backwardInput(L: LayerState, prev: LayerState, B: number, t: num
       let s = 0;
       for (let j = 0; j < m; j++) s += dz[gb + j]! * wb2[base + j]!;
       const yy = y[b * n + i]!;
-      dy[b * n + i] = yy <= 1 && yy >= -1 ? 0.5 * s : 0;
+      dy[b * n + i] = yy <= hi && yy >= lo ? 0.5 * s : 0;
     }
   }
 }
@@ -287,6 +349,7 @@ export function backwardBatchNorm(L: LayerState, B: number, t: number, T: number
 
 /** dw[i,j] = Σ_b x[b,i]·dz[b,j] with x = ±1: 2·Σ_{x=+1} dz − Σ_b dz. Splits neurons. */
 export function backwardWeights(L: LayerState, B: number, t: number, T: number): void {
+  if (L.inQuant) return backwardWeightsMultiBit(L, L.inQuant, B, t, T);
   const [j0, j1] = partOf(L.m, t, T);
   const { n, m, dw, dz, onIdx, onCnt } = L;
   const tot = new Float64Array(j1 - j0);
@@ -302,6 +365,26 @@ export function backwardWeights(L: LayerState, B: number, t: number, T: number):
     for (let k = 0; k < cnt; k++) {
       const base = onIdx[ob + k]! * m;
       for (let j = j0; j < j1; j++) dw[base + j] += 2 * dz[gb + j]!;
+    }
+  }
+}
+
+/** dw[i,j] = Σ_b x[b,i]·dz[b,j] with x = outScale·u, over the nonzero elements. Splits neurons. */
+function backwardWeightsMultiBit(L: LayerState, q: ActivationQuant, B: number, t: number, T: number): void {
+  const [j0, j1] = partOf(L.m, t, T);
+  const { n, m, dw, dz, onIdx, onCnt, onVal } = L;
+  for (let i = 0; i < n; i++) {
+    const base = i * m;
+    for (let j = j0; j < j1; j++) dw[base + j] = 0;
+  }
+  for (let b = 0; b < B; b++) {
+    const gb = b * m;
+    const ob = b * n;
+    const cnt = onCnt[b]!;
+    for (let k = 0; k < cnt; k++) {
+      const base = onIdx[ob + k]! * m;
+      const x = q.outScale * onVal[ob + k]!;
+      for (let j = j0; j < j1; j++) dw[base + j] += x * dz[gb + j]!;
     }
   }
 }
@@ -330,7 +413,7 @@ export const Phase = {
   BinarizeAll: 1,
   /** ±1 dot products of layer l, then (hidden layer) training-mode BatchNorm. */
   Forward: 2,
-  /** Signs of hidden layer l as the next layer's input lists. */
+  /** Signs (or quantized elements) of hidden layer l as the next layer's input lists. */
   Sign: 3,
   /** Weight gradient of layer l; for l > 0 also the input gradient and BatchNorm backward of l-1. */
   Backward: 4,
@@ -352,8 +435,11 @@ export function runPhase(net: NetState, phase: number, l: number, t: number, T: 
       if (L.hidden) forwardBatchNorm(L, B, net.scal[4]!, t, T);
       return;
     }
-    case Phase.Sign:
-      return forwardSign(net.layers[l]!, net.layers[l + 1]!, B, t, T);
+    case Phase.Sign: {
+      const L = net.layers[l]!;
+      if (L.outQuant) return forwardQuant(L, L.outQuant, net.layers[l + 1]!, B, t, T);
+      return forwardSign(L, net.layers[l + 1]!, B, t, T);
+    }
     case Phase.Backward: {
       const L = net.layers[l]!;
       backwardWeights(L, B, t, T);

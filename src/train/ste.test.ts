@@ -1,15 +1,59 @@
 import { describe, expect, it } from 'vitest';
+import { quantCode } from '../model/elements.js';
+import type { ActivationQuant } from '../model/types.js';
 import { Prng } from '../util/prng.js';
 import { adamUpdate, createNet, Phase, runPhase, BN_EPS } from './net.js';
+import { activationValue, steWindow, trainedQuant } from './quant.js';
 
 /**
  * The trainer's gradients are those of a surrogate network in which sign() is replaced by
  * its straight-through estimate: identity for weights inside [-1, 1] and hard-tanh for
- * activations (gradient 1 where |y| <= 1, 0 elsewhere). With ±1 latent weights the surrogate's
- * forward pass equals the binarized one, so central finite differences of the surrogate loss
- * must match the analytic gradients the kernels compute.
+ * activations (gradient 1 where |y| <= 1, 0 elsewhere) — for a multi-bit activation, the
+ * clipped identity over its level range [lo, hi] (steWindow). With ±1 latent weights the
+ * surrogate's forward pass equals the binarized one, so central finite differences of the
+ * surrogate loss must match the analytic gradients the kernels compute.
+ *
+ * Run for the sign, the trained 2- and 3-bit quantizers (window [−1, 1]) and a quantizer with
+ * an asymmetric window [−0.5, 1] (levels −1, 0, 1, 2 of step 0.5), so that a mask not following
+ * the quantizer's own range would fail.
  */
-describe('straight-through estimator gradients', () => {
+const asymmetric: ActivationQuant = { bits: 2, levels: 4, outBias: -1, outScale: 0.5 };
+const cases: Array<[string, ActivationQuant | undefined]> = [
+  ['sign', undefined],
+  ['2-bit (-1, 0, +1)', trainedQuant(2)],
+  ['3-bit (-1 .. +1 in steps of 1/3)', trainedQuant(3)],
+  ['2-bit levels -0.5 .. 1', asymmetric],
+];
+
+describe('the trained quantizers', () => {
+  it('are BNN-PYNQ-style signed symmetric levels spanning [-1, 1]', () => {
+    expect(trainedQuant(1)).toBeUndefined();
+    expect(trainedQuant(2)).toEqual({ bits: 2, levels: 3, outBias: -1, outScale: 1 });
+    expect(trainedQuant(3)).toEqual({ bits: 3, levels: 7, outBias: -3, outScale: 1 / 3 });
+    expect(trainedQuant(4)).toEqual({ bits: 4, levels: 15, outBias: -7, outScale: 1 / 7 });
+    for (const a of [2, 3, 4]) expect(steWindow(trainedQuant(a))).toEqual({ lo: -1, hi: 1 });
+    expect(steWindow(undefined)).toEqual({ lo: -1, hi: 1 });
+    expect(steWindow(asymmetric)).toEqual({ lo: -0.5, hi: 1 });
+    expect(() => trainedQuant(5)).toThrow(/act-bits/);
+    expect(() => trainedQuant(0)).toThrow(/act-bits/);
+  });
+
+  it("forward: the model format's quantizer (nearest level, ties up, clamped)", () => {
+    const q2 = trainedQuant(2)!;
+    const v = (y: number) => activationValue(q2, y);
+    expect([-3, -0.51, -0.5, -0.49, 0, 0.49, 0.5, 3].map(v)).toEqual([-1, -1, 0, 0, 0, 0, 1, 1]);
+    const q3 = trainedQuant(3)!;
+    // Level k/3 for y within 1/6 of it; the training value is outScale·u with u = outBias + quantCode.
+    for (let y = -1.4; y <= 1.4; y += 0.01) {
+      expect(activationValue(q3, y)).toBe(q3.outScale * (q3.outBias + quantCode(q3, y)));
+      expect(Math.abs(activationValue(q3, y) - Math.max(-1, Math.min(1, y)))).toBeLessThanOrEqual(1 / 6 + 1e-12);
+    }
+    expect(activationValue(undefined, 0)).toBe(1);
+    expect(activationValue(undefined, -1e-9)).toBe(-1);
+  });
+});
+
+describe.each(cases)('straight-through estimator gradients (%s)', (_label, quant) => {
   const n = 12;
   const m = 6;
   const k = 3;
@@ -23,9 +67,10 @@ describe('straight-through estimator gradients', () => {
   const beta = Array.from({ length: m }, () => rng.normal() * 0.8);
   const c = Array.from({ length: B * k }, () => rng.normal());
 
-  const htanh = (v: number) => Math.max(-1, Math.min(1, v));
+  const { lo, hi } = steWindow(quant);
+  const htanh = (v: number) => Math.max(lo, Math.min(hi, v));
 
-  /** Surrogate loss in double precision: Σ c · (htanh(BN(x·w0)) · w1). */
+  /** Surrogate loss in double precision: Σ c · (clip(BN(x·w0), lo, hi) · w1). */
   function loss(w: number[], g: number[], bt: number[]): number {
     let total = 0;
     const z = new Float64Array(B * m);
@@ -55,7 +100,7 @@ describe('straight-through estimator gradients', () => {
   }
 
   function analytic(T: number) {
-    const net = createNet({ arch: [n, m, k], batch: B }, false);
+    const net = createNet({ arch: [n, m, k], batch: B, ...(quant ? { quant } : {}) }, false);
     const [L0, L1] = net.layers as [typeof net.layers[0], typeof net.layers[0]];
     L0.w.set(w0);
     L1.w.set(w1);
@@ -87,15 +132,34 @@ describe('straight-through estimator gradients', () => {
       }
   });
 
-  it('some activations fall outside [-1, 1], so the cancellation is exercised', () => {
+  it('some activations fall outside [lo, hi], so the cancellation is exercised', () => {
     const { L0 } = analytic(1);
     const ys = Array.from(L0.y);
-    expect(ys.some((v) => Math.abs(v) > 1.05)).toBe(true);
-    expect(ys.some((v) => Math.abs(v) < 0.95)).toBe(true);
+    expect(ys.some((v) => v > hi + 0.05 || v < lo - 0.05)).toBe(true);
+    expect(ys.some((v) => v < hi - 0.05 && v > lo + 0.05)).toBe(true);
     // Kinks would spoil finite differences.
-    expect(ys.every((v) => Math.abs(Math.abs(v) - 1) > 1e-3)).toBe(true);
-    // Cancelled where |y| > 1.
-    for (let q = 0; q < ys.length; q++) if (Math.abs(ys[q]!) > 1) expect(L0.dy[q]).toBe(0);
+    expect(ys.every((v) => Math.abs(v - lo) > 1e-3 && Math.abs(v - hi) > 1e-3)).toBe(true);
+    // Cancelled outside the window, passed inside it.
+    for (let q = 0; q < ys.length; q++) {
+      if (ys[q]! > hi || ys[q]! < lo) expect(L0.dy[q]).toBe(0);
+      else expect(Math.abs(L0.dy[q]!)).toBeGreaterThan(0);
+    }
+  });
+
+  it("the next layer's dot products are the exact sums over the activations (±1, or outScale·u)", () => {
+    const { L0, L1 } = analytic(1);
+    const values = Array.from(L0.y, (v) => activationValue(quant, v));
+    if (quant) {
+      // Several levels occur, zero among them (absent from the nonzero-element lists).
+      expect(new Set(values).size).toBeGreaterThanOrEqual(3);
+      expect(values).toContain(0);
+    }
+    for (let b = 0; b < B; b++)
+      for (let q = 0; q < k; q++) {
+        let s = 0;
+        for (let j = 0; j < m; j++) s += (quant ? quant.outBias + quantCode(quant, L0.y[b * m + j]!) : values[b * m + j]!) * w1[j * k + q]!;
+        expect(L1.z[b * k + q]).toBeCloseTo((quant ? quant.outScale : 1) * s, 5);
+      }
   });
 
   it('matches central finite differences of the surrogate loss (weights, gamma, beta)', () => {
@@ -115,12 +179,12 @@ describe('straight-through estimator gradients', () => {
     }
   });
 
-  it('last-layer weight gradient is sign(activation)ᵀ·dscores', () => {
+  it('last-layer weight gradient is activationᵀ·dscores (sign, or the quantized value)', () => {
     const { L0, L1 } = analytic(1);
     for (let j = 0; j < m; j++)
       for (let q = 0; q < k; q++) {
         let s = 0;
-        for (let b = 0; b < B; b++) s += (L0.y[b * m + j]! >= 0 ? 1 : -1) * c[b * k + q]!;
+        for (let b = 0; b < B; b++) s += activationValue(quant, L0.y[b * m + j]!) * c[b * k + q]!;
         expect(L1.dw[j * k + q]).toBeCloseTo(s, 5);
       }
   });

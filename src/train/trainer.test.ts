@@ -5,6 +5,7 @@ import { integerForward } from '../compiler/integer-reference.js';
 import { floatForward } from '../model/float-reference.js';
 import { parseModel, serializeModel } from '../model/io.js';
 import { predictAll } from './evaluate.js';
+import { predictCnn } from './evaluate-conv.js';
 import { parseArch, parseConvArch } from './arch.js';
 import { trainCnn } from './cnn.js';
 import { trainDense } from './dense.js';
@@ -64,6 +65,36 @@ describe('trainer', () => {
     let ok = 0;
     for (let s = 0; s < ds.test.count; s++) if (all[s] === ds.test.labels[s]) ok++;
     expect(back.metadata.testAccuracy).toBe(Math.round((ok / ds.test.count) * 1e4) / 1e4);
+  });
+
+  it('--act-bits 2 (dense): hidden layers export batchnorm + quant (-1, 0, +1); float, integer and both fast evaluators agree; the same seed gives the same file', { timeout: 120_000 }, async () => {
+    const ds = data();
+    const cfg = tiny({ actBits: 2, command: 'bnn train --dataset mnist --arch 784-64-64-10 --epochs 1 --seed 3 --batch 20 --lr 0.01 --act-bits 2 --train-limit 500 -o tiny.yaml' });
+    const r = await train(ds, cfg);
+    expect(r.testAccuracy).toBeGreaterThan(0.4); // chance is 0.1
+    const yaml = serializeModel(r.model);
+    expect(serializeModel((await train(ds, cfg)).model)).toBe(yaml);
+    const back = parseModel(yaml, 'tiny.yaml');
+    expect(back.metadata).toMatchObject({ source: 'trained', arch: '784-64-64-10', actBits: 2 });
+    const q = { bits: 2, levels: 3, outBias: -1, outScale: 1 };
+    expect(denseLayers(back).map((l) => (l.activation.kind === 'batchnorm' ? l.activation.quant : l.activation.kind))).toEqual([q, q, 'none']);
+    // The bit-plane evaluator (predictAll) and the float32 matrix one (predictCnn) are independent exact paths.
+    const fast = predictAll(back, ds.test.images, ds.test.count);
+    expect(Array.from(predictCnn(back, ds.test.images, ds.test.count))).toEqual(Array.from(fast));
+    const folded = foldThresholds(back);
+    const levels = new Set<number>();
+    for (let s = 0; s < 300; s++) {
+      const img = ds.test.images.subarray(s * 784, (s + 1) * 784);
+      const f = floatForward(back, img);
+      for (const v of f.layerValues[1]!) levels.add(v);
+      expect(fast[s]).toBe(f.prediction);
+      expect(integerForward(folded, img).prediction).toBe(f.prediction);
+    }
+    expect([...levels].sort()).toEqual([-1, 0, 1]);
+    let ok = 0;
+    for (let s = 0; s < ds.test.count; s++) if (fast[s] === ds.test.labels[s]) ok++;
+    expect(back.metadata.testAccuracy).toBe(Math.round((ok / ds.test.count) * 1e4) / 1e4);
+    expect(r.testAccuracy).toBe(ok / ds.test.count);
   });
 
   it('is deterministic for a seed: two runs give byte-identical YAML, another seed differs', async () => {

@@ -18,6 +18,8 @@ export interface TrainConfig {
   command?: string;
   /** Input threshold: pixel >= threshold is bit 1 (+1). */
   inputThreshold?: number;
+  /** Hidden activation bits: 1 (sign, the default) or 2..4 (src/train/quant.ts). */
+  actBits?: number;
 }
 
 /** The convolutional trainer's configuration. */
@@ -36,6 +38,8 @@ export interface ConvTrainConfig {
   /** Recalibrate BatchNorm on at most this many training images (default: all). */
   recalibrateLimit?: number;
   command?: string;
+  /** Hidden activation bits: 1 (sign, the default) or 2..4 (src/train/quant.ts). */
+  actBits?: number;
 }
 
 export interface BatchInfo {

@@ -6,6 +6,7 @@ import { BnnError } from '../../errors.js';
 import { serializeModel } from '../../model/io.js';
 import { legalName } from '../../model/names.js';
 import { formatArchitecture, parseArchitecture } from '../../train/arch.js';
+import { MAX_TRAIN_ACT_BITS } from '../../train/quant.js';
 import { train, type AnyTrainConfig } from '../../train/trainer.js';
 import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
 import { outputOption } from '../common.js';
@@ -21,6 +22,7 @@ interface TrainOpts {
   lr: string;
   augment?: boolean;
   fixedInput?: boolean;
+  actBits: string;
   inputThreshold: string;
   threads?: string;
   trainLimit?: string;
@@ -64,6 +66,7 @@ export function register(program: Command): void {
     .option('--augment', 'random shifts of up to ±2 pixels')
     .option('--input-threshold <t>', 'input binarization: pixel >= t is bit 1 (+1)', '128')
     .option('--fixed-input', 'convolutional architectures: raw 8-bit pixels into the first layer (input.encoding fixed)')
+    .option('--act-bits <a>', 'hidden activation bits: 1 = sign; 2..4 = BatchNorm + signed symmetric quantizer (levels -L..L, L = 2^(a-1)-1, step 1/L; 2 bits: -1, 0, +1)', '1')
     .option('--threads <n>', 'threads (results do not depend on it; default: all cores, at most 4)')
     .option('--train-limit <n>', 'use only the first N training images')
     .option('--quiet', 'print nothing but errors')
@@ -82,6 +85,7 @@ export function register(program: Command): void {
         throw new BnnError({ code: 'USAGE', message: 'invalid --lr', field: '--lr', expected: 'a number in (0, 1]', got: JSON.stringify(o.lr) });
       const threads = o.threads !== undefined ? intOpt(o.threads, '--threads', 1, 64) : Math.min(4, availableParallelism());
       const inputThreshold = intOpt(o.inputThreshold, '--input-threshold', 1, 255);
+      const actBits = intOpt(o.actBits, '--act-bits', 1, MAX_TRAIN_ACT_BITS);
       const trainLimit = o.trainLimit !== undefined ? intOpt(o.trainLimit, '--train-limit', 1, 1e9) : undefined;
       const command = [
         'bnn train',
@@ -94,12 +98,13 @@ export function register(program: Command): void {
         ...(o.augment ? ['--augment'] : []),
         ...(o.fixedInput ? ['--fixed-input'] : []),
         ...(inputThreshold !== 128 && !o.fixedInput ? [`--input-threshold ${inputThreshold}`] : []),
+        ...(actBits !== 1 ? [`--act-bits ${actBits}`] : []),
         ...(trainLimit !== undefined ? [`--train-limit ${trainLimit}`] : []),
         `-o ${o.output}`,
       ].join(' ');
       checkFileOutput(o.output);
       const ds = loadDataset(o.dataset);
-      const common = { name: modelName(o.output), epochs, seed, batch, lr, augment: !!o.augment, trainLimit, command, inputThreshold };
+      const common = { name: modelName(o.output), epochs, seed, batch, lr, augment: !!o.augment, trainLimit, command, inputThreshold, actBits };
       const cfg: AnyTrainConfig = arch.kind === 'conv' ? { ...common, arch: arch.ops, fixedInput: !!o.fixedInput } : { ...common, arch: arch.widths, threads };
       const p = progress({ quiet: o.quiet, json: o.json });
       let lastDraw = 0;
@@ -128,6 +133,7 @@ export function register(program: Command): void {
           dataset: ds.name,
           arch: archText,
           ...(conv ? { fixedInput: !!o.fixedInput } : {}),
+          actBits,
           epochs,
           seed,
           trainImages: cfg.trainLimit !== undefined ? Math.min(cfg.trainLimit, ds.train.count) : ds.train.count,
