@@ -1,0 +1,312 @@
+import type { Beat, SimBlock } from './block.js';
+
+/**
+ * What a segment of the event engine (below) sees of the channel feeding it: the testbench's
+ * source, or the read side of a FIFO filled by the segment before it. Answers are about the
+ * cycle asked; -1 means "not known yet": the producer has not been simulated that far.
+ */
+export interface Upstream {
+  /** 1: a beat is offered in cycle c; 0: none; -1: not known yet. */
+  validAt(c: number): number;
+  /** Called when validAt(c) is 0: no beat is offered before this cycle (> c). */
+  nextValid(c: number): number;
+  /** The beat offered (only valid in this cycle). */
+  head(): Beat;
+  take(c: number): void;
+}
+
+/** The channel a segment feeds: the testbench's sink, or the write side of a FIFO. */
+export interface Downstream {
+  /** 1: ready in cycle c; 0: not; -1: not known yet. */
+  readyAt(c: number): number;
+  /** Called when readyAt(c) is 0: not ready before this cycle (> c). */
+  nextReady(c: number): number;
+  /** Accept a beat (copied: it is only valid in this cycle). */
+  put(c: number, beat: Beat): void;
+}
+
+/** What the segments share: the cycle no segment may reach (lowered when the sink is done). */
+export interface Clock {
+  limit: number;
+}
+
+export interface Recorder {
+  wants(ch: number): boolean;
+  beat(ch: number, cycle: number, data: Beat): void;
+}
+
+/**
+ * A run of non-FIFO blocks between two FIFOs (or the testbench's source and sink), stepped on its
+ * own clock `c` by the event engine's per-segment loop. The loop is the one docs/simulator.md
+ * describes: every block keeps the cycle it has been ticked to (t) and the next cycle it must be
+ * ticked (wake); between those it sleeps, its outputs fixed by its horizon and its state brought
+ * forward by skip; the loop visits a cycle only if a block is due, a channel may fire, or an end
+ * may change. A segment runs ahead of its neighbours as far as what it needs of them is known:
+ * it stops (run returns) at the first cycle in which it would need an end's answer that is -1.
+ */
+export class Segment {
+  /** The next cycle to visit: every cycle before it is simulated and its beats are recorded. */
+  c = 0;
+  /** The latest cycle + 1 any block of this segment was brought to (the engine checks it against the end). */
+  reached = 0;
+  private readonly n: number;
+  private readonly valid: Int8Array;
+  private readonly ready: Uint8Array;
+  private readonly fire: Uint8Array;
+  private readonly data: Array<Beat | undefined>;
+  private readonly t: Float64Array;
+  private readonly wake: Float64Array;
+  private readonly sleepReady: Uint8Array;
+  private readonly vOut: Uint8Array;
+  private readonly rdy0: Uint8Array;
+  private readonly rdy1: Uint8Array;
+  /** Channels (local numbering: 0 the input, k + 1 block k's output) whose beats are recorded. */
+  private readonly recorded: Uint8Array;
+
+  constructor(
+    /** Plan index of the first block; channel first + k + 1 is block k's output. */
+    private readonly first: number,
+    private readonly blocks: SimBlock[],
+    private readonly comb: boolean[],
+    readonly up: Upstream,
+    readonly down: Downstream,
+    private readonly clock: Clock,
+    private readonly rec: Recorder,
+  ) {
+    const n = blocks.length;
+    this.n = n;
+    this.valid = new Int8Array(n + 1);
+    this.ready = new Uint8Array(n + 1);
+    this.fire = new Uint8Array(n + 1);
+    this.data = new Array<Beat | undefined>(n + 1);
+    this.t = new Float64Array(n);
+    this.wake = new Float64Array(n);
+    this.sleepReady = new Uint8Array(n);
+    this.vOut = new Uint8Array(n);
+    this.rdy0 = new Uint8Array(n);
+    this.rdy1 = new Uint8Array(n);
+    this.recorded = Uint8Array.from({ length: n + 1 }, (_, k) => (rec.wants(first + k) ? 1 : 0));
+    for (let k = 0; k < n; k++) this.refresh(k);
+  }
+
+  private refresh(k: number): void {
+    const b = this.blocks[k]!;
+    this.vOut[k] = !this.comb[k] && b.outValid() ? 1 : 0;
+    this.rdy0[k] = b.inReady(false) ? 1 : 0;
+    this.rdy1[k] = b.inReady(true) ? 1 : 0;
+  }
+
+  /** Bring block k's state to the start of cycle `to` by its quiet cycles since t[k]. */
+  private advance(k: number, to: number): void {
+    const d = to - this.t[k]!;
+    if (d <= 0) return;
+    const b = this.blocks[k]!;
+    const r = this.sleepReady[k] === 1;
+    if (b.skip) b.skip(d, r);
+    else for (let j = 0; j < d; j++) b.tick(false, undefined, false, r);
+    this.t[k] = to;
+    if (to > this.reached) this.reached = to;
+    this.refresh(k);
+  }
+
+  /** Every block brought to the start of cycle `to` (the end of the run). */
+  finish(to: number): void {
+    for (let k = 0; k < this.n; k++) this.advance(k, to);
+  }
+
+  /** Simulate as far as the ends allow (or the clock's limit); whether `c` moved. */
+  run(): boolean {
+    if (this.n === 1 && !this.comb[0]) return this.runOne();
+    const { n, blocks, comb, valid, ready, fire, data, t, wake, sleepReady, vOut, rdy0, rdy1, up, down, clock, rec } = this;
+    const start = this.c;
+    let c = this.c;
+    while (c < clock.limit) {
+      // valid, forward: blocks due now are brought to this cycle; a sleeper's outputs are those
+      // of its stale state (horizon contract)
+      valid[0] = up.validAt(c);
+      for (let k = 0; k < n; k++) {
+        if (wake[k] === c) this.advance(k, c);
+        valid[k + 1] = comb[k] ? valid[k]! : vOut[k]!;
+      }
+      // ready, backward. Without a valid beat the downstream's ready does not matter (a twin
+      // ignores its outReady while its output is not valid), so an unknown one is no reason to wait.
+      let rn = down.readyAt(c);
+      if (rn < 0) {
+        if (valid[n] !== 0) break;
+        rn = 1;
+      }
+      ready[n] = rn;
+      /** Whether ready[k] still depends on ready[n] (only through blocks whose ready passes it on). */
+      let dep = true;
+      for (let k = n - 1; k >= 0; k--) {
+        // a sleeper whose downstream ready changed under a valid output is woken
+        if (wake[k]! > c && ready[k + 1] !== sleepReady[k] && !comb[k] && valid[k + 1] === 1) {
+          this.advance(k, c);
+          wake[k] = c;
+        }
+        ready[k] = ready[k + 1] ? rdy1[k]! : rdy0[k]!;
+        if (rdy0[k] === rdy1[k]) dep = false;
+      }
+      if (valid[0] < 0) {
+        // not known whether a beat is offered: only a segment that cannot take one may go on
+        if (ready[0] === 1 || dep) break;
+        for (let k = 0; k <= n && valid[k]! < 0; k++) valid[k] = 0;
+      }
+      let anyFire = false;
+      for (let k = 0; k <= n; k++) {
+        const f = valid[k] === 1 && ready[k] === 1 ? 1 : 0;
+        fire[k] = f;
+        if (f) {
+          anyFire = true;
+          // both ends of a firing channel are ticked this cycle
+          if (k > 0 && wake[k - 1]! > c) {
+            this.advance(k - 1, c);
+            wake[k - 1] = c;
+          }
+          if (k < n && wake[k]! > c) {
+            this.advance(k, c);
+            wake[k] = c;
+          }
+        }
+      }
+      if (anyFire) {
+        data[0] = fire[0] ? up.head() : undefined;
+        for (let k = 0; k < n; k++) {
+          const b = blocks[k]!;
+          data[k + 1] = fire[k + 1] ? (comb[k] ? b.map!(data[k]!) : b.outData()) : undefined;
+        }
+        for (let k = 0; k <= n; k++) if (fire[k] && this.recorded[k]) rec.beat(this.first + k, c, data[k]!);
+        if (fire[n]) down.put(c, data[n]!);
+        if (fire[0]) up.take(c);
+        if (c + 1 > this.reached) this.reached = c + 1;
+      }
+      // clock edge for the blocks due, consumers first (a beat is read before its producer's
+      // next tick); each then sleeps as long as its horizon allows
+      let next = Infinity;
+      for (let k = n - 1; k >= 0; k--) {
+        if (wake[k]! > c) {
+          if (wake[k]! < next) next = wake[k]!;
+          continue;
+        }
+        const b = blocks[k]!;
+        const r = ready[k + 1] === 1;
+        this.advance(k, c);
+        const v0 = vOut[k];
+        const a0 = rdy0[k];
+        const a1 = rdy1[k];
+        b.tick(fire[k] === 1, data[k], fire[k + 1] === 1, r);
+        t[k] = c + 1;
+        if (c + 1 > this.reached) this.reached = c + 1;
+        sleepReady[k] = ready[k + 1]!;
+        this.refresh(k);
+        const changed = fire[k] === 1 || fire[k + 1] === 1 || vOut[k] !== v0 || rdy0[k] !== a0 || rdy1[k] !== a1;
+        const w = changed ? c + 1 : c + 1 + (b.horizon ? b.horizon(r) : 1);
+        wake[k] = w;
+        if (w < next) next = w;
+      }
+      if (anyFire) next = c + 1;
+      else {
+        // the upstream may offer a beat the segment can take; the downstream may become ready
+        // under a waiting beat. (If ready[0] neither is 1 nor depends on the downstream, it stays
+        // 0 until a block is due: a beat offered meanwhile waits, as the source and a FIFO hold it.)
+        if (valid[0] === 0 && (ready[0] === 1 || dep)) {
+          const s = up.nextValid(c);
+          if (s < next) next = s;
+        }
+        if (valid[n] === 1) {
+          const s = down.nextReady(c);
+          if (s < next) next = s;
+        }
+      }
+      c = next < clock.limit ? next : clock.limit;
+    }
+    this.c = c > this.c ? c : this.c;
+    return this.c !== start;
+  }
+
+  /**
+   * run() for a segment of one clocked block (most segments: an engine between two FIFOs): the
+   * same steps, with n = 1 written out. Its calls to the twin are its own call sites, which see
+   * only the few kinds of block that stand alone, so they stay cheap.
+   */
+  private runOne(): boolean {
+    const b = this.blocks[0]!;
+    const { up, down, clock, rec, first, t, wake, sleepReady, vOut, rdy0, rdy1 } = this;
+    const recIn = this.recorded[0] === 1;
+    const recOut = this.recorded[1] === 1;
+    const start = this.c;
+    let c = this.c;
+    const bring = (to: number) => {
+      const d = to - t[0]!;
+      if (d <= 0) return;
+      if (b.skip) b.skip(d, sleepReady[0] === 1);
+      else for (let j = 0; j < d; j++) b.tick(false, undefined, false, sleepReady[0] === 1);
+      t[0] = to;
+      if (to > this.reached) this.reached = to;
+      vOut[0] = b.outValid() ? 1 : 0;
+      rdy0[0] = b.inReady(false) ? 1 : 0;
+      rdy1[0] = b.inReady(true) ? 1 : 0;
+    };
+    while (c < clock.limit) {
+      if (wake[0] === c) bring(c);
+      let v = up.validAt(c);
+      let rn = down.readyAt(c);
+      if (rn < 0) {
+        if (vOut[0] === 1) break;
+        rn = 1;
+      }
+      if (wake[0]! > c && vOut[0] === 1 && rn !== sleepReady[0]) {
+        bring(c);
+        wake[0] = c;
+      }
+      const r0 = rn === 1 ? rdy1[0] : rdy0[0];
+      const dep = rdy0[0] !== rdy1[0];
+      if (v < 0) {
+        if (r0 === 1 || dep) break;
+        v = 0;
+      }
+      const fin = v === 1 && r0 === 1;
+      const vo = vOut[0];
+      const fout = vo === 1 && rn === 1;
+      if ((fin || fout) && wake[0]! > c) {
+        bring(c);
+        wake[0] = c;
+      }
+      if (wake[0] === c) {
+        const inData = fin ? up.head() : undefined;
+        if (fin && recIn) rec.beat(first, c, inData!);
+        if (fout) {
+          const d = b.outData();
+          if (recOut) rec.beat(first + 1, c, d);
+          down.put(c, d);
+        }
+        if (fin) up.take(c);
+        const a1 = rdy0[0];
+        const a2 = rdy1[0];
+        b.tick(fin, inData, fout, rn === 1);
+        t[0] = c + 1;
+        if (c + 1 > this.reached) this.reached = c + 1;
+        sleepReady[0] = rn;
+        vOut[0] = b.outValid() ? 1 : 0;
+        rdy0[0] = b.inReady(false) ? 1 : 0;
+        rdy1[0] = b.inReady(true) ? 1 : 0;
+        const changed = fin || fout || vOut[0] !== vo || rdy0[0] !== a1 || rdy1[0] !== a2;
+        wake[0] = changed ? c + 1 : c + 1 + (b.horizon ? b.horizon(rn === 1) : 1);
+      }
+      let next = wake[0]!;
+      if (!fin && !fout) {
+        if (v === 0 && (r0 === 1 || dep)) {
+          const s = up.nextValid(c);
+          if (s < next) next = s;
+        }
+        if (vo === 1) {
+          const s = down.nextReady(c);
+          if (s < next) next = s;
+        }
+      }
+      c = next < clock.limit ? next : clock.limit;
+    }
+    this.c = c > this.c ? c : this.c;
+    return this.c !== start;
+  }
+}
