@@ -2,7 +2,7 @@ import type { Plan } from '../src/plan/types.js';
 import { twinsFor } from './build.js';
 import { recorder, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
-import { Segment, type Clock, type Upstream } from './event-segment.js';
+import { Segment, Wait, type Clock, type Upstream } from './event-segment.js';
 import type { Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
 
@@ -44,13 +44,26 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}): Ru
   });
 
   const last = segments[segments.length - 1]!;
+  // Turns: a segment runs until it needs a neighbour to be further on, which runs next; the one
+  // behind in time can always go on (what it needs is known), so this ends. Past the last
+  // segment, everything behind is run again from the first.
+  let i = 0;
+  let turns = 0;
   for (;;) {
-    let moved = false;
-    for (const s of segments) if (s.run()) moved = true;
-    // the run ends after the last segment's clock, so the cycles before it are in the run
-    for (const q of queues) q.settle(Math.min(q.writer.c, q.reader.c, last.c));
-    if (segments.every((s) => s.c >= clock.limit)) break;
-    if (!moved) throw new Error('internal: the event engine made no progress');
+    const s = segments[i]!;
+    const moved = s.run();
+    if (s.blocked === Wait.Up) i--;
+    else if (s.blocked === Wait.Down) i++;
+    else if (++i === segments.length) {
+      i = 0;
+      // the run ends after the last segment's clock, so the cycles before it are in the run
+      for (const q of queues) q.settle(Math.min(q.writer.c, q.reader.c, last.c));
+      let done = true;
+      for (const x of segments) if (x.c < clock.limit) done = false;
+      if (done) break;
+    }
+    turns = moved ? 0 : turns + 1;
+    if (turns > 2 * segments.length + 2) throw new Error('internal: the event engine made no progress');
   }
   const end = clock.limit;
   // A segment that ran past the end of the run (its blocks ticked in cycles the run does not

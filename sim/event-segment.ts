@@ -85,6 +85,8 @@ export class Segment {
     this.vOut = new Uint8Array(n);
     this.rdy0 = new Uint8Array(n);
     this.rdy1 = new Uint8Array(n);
+    this.anyComb = comb.some((x) => x);
+    this.allComb = comb.every((x) => x);
     this.recorded = Uint8Array.from({ length: n + 1 }, (_, k) => (rec.wants(first + k) ? 1 : 0));
     for (let k = 0; k < n; k++) this.refresh(k);
   }
@@ -116,9 +118,19 @@ export class Segment {
 
   /** Simulate as far as the ends allow (or the clock's limit); whether `c` moved. */
   run(): boolean {
-    if (this.n === 1 && !this.comb[0]) return this.runOne();
-    const { n, blocks, comb, valid, ready, fire, data, t, wake, sleepReady, vOut, rdy0, rdy1, up, down, clock, rec } = this;
     const start = this.c;
+    this.blocked = Wait.None;
+    if (this.allComb) this.c = this.pass();
+    else if (this.n === 1) this.c = this.solo(0, this.up, this.down, this.c, Infinity);
+    else this.c = this.visits();
+    return this.c !== start;
+  }
+  /** Why the last run stopped short of the limit: it needs the upstream's or the downstream's answer. */
+  blocked = Wait.None;
+
+  /** The general loop (any number of blocks); returns the cycle it got to. */
+  private visits(): number {
+    const { n, blocks, comb, valid, ready, fire, data, t, wake, sleepReady, vOut, rdy0, rdy1, up, down, clock, rec } = this;
     let c = this.c;
     while (c < clock.limit) {
       // valid, forward: blocks due now are brought to this cycle; a sleeper's outputs are those
@@ -132,7 +144,10 @@ export class Segment {
       // ignores its outReady while its output is not valid), so an unknown one is no reason to wait.
       let rn = down.readyAt(c);
       if (rn < 0) {
-        if (valid[n] !== 0) break;
+        if (valid[n] !== 0) {
+          this.blocked = Wait.Down;
+          break;
+        }
         rn = 1;
       }
       ready[n] = rn;
@@ -149,7 +164,10 @@ export class Segment {
       }
       if (valid[0] < 0) {
         // not known whether a beat is offered: only a segment that cannot take one may go on
-        if (ready[0] === 1 || dep) break;
+        if (ready[0] === 1 || dep) {
+          this.blocked = Wait.Up;
+          break;
+        }
         for (let k = 0; k <= n && valid[k]! < 0; k++) valid[k] = 0;
       }
       let anyFire = false;
@@ -219,94 +237,216 @@ export class Segment {
         }
       }
       c = next < clock.limit ? next : clock.limit;
+      if (c < clock.limit) {
+        c = this.alone(c);
+        // where the block alone stopped, the loop above looks again (and says what it waits for)
+        this.blocked = Wait.None;
+      }
     }
-    this.c = c > this.c ? c : this.c;
-    return this.c !== start;
+    return c;
   }
 
   /**
-   * run() for a segment of one clocked block (most segments: an engine between two FIFOs): the
-   * same steps, with n = 1 written out. Its calls to the twin are its own call sites, which see
-   * only the few kinds of block that stand alone, so they stay cheap.
+   * From cycle c on, if one block at an end of the segment is the only one with anything to do
+   * for a while (the others asleep, the ends quiet for them), run it alone until then; returns
+   * the cycle to go on from. The neighbour it does not run with is `asleep`: a sleeping producer
+   * that offers nothing (or whose beat it may not take), a consumer it may not hand a beat to.
    */
-  private runOne(): boolean {
-    const b = this.blocks[0]!;
-    const { up, down, clock, rec, first, t, wake, sleepReady, vOut, rdy0, rdy1 } = this;
-    const recIn = this.recorded[0] === 1;
-    const recOut = this.recorded[1] === 1;
-    const start = this.c;
-    let c = this.c;
-    const bring = (to: number) => {
-      const d = to - t[0]!;
-      if (d <= 0) return;
-      if (b.skip) b.skip(d, sleepReady[0] === 1);
-      else for (let j = 0; j < d; j++) b.tick(false, undefined, false, sleepReady[0] === 1);
-      t[0] = to;
-      if (to > this.reached) this.reached = to;
-      vOut[0] = b.outValid() ? 1 : 0;
-      rdy0[0] = b.inReady(false) ? 1 : 0;
-      rdy1[0] = b.inReady(true) ? 1 : 0;
-    };
-    while (c < clock.limit) {
-      if (wake[0] === c) bring(c);
+  private alone(c: number): number {
+    const { n, wake, vOut, rdy0, rdy1, up, down } = this;
+    if (this.anyComb) return c;
+    let rest = Infinity;
+    for (let k = 1; k < n; k++) if (wake[k]! < rest) rest = wake[k]!;
+    if (rest > c && vOut[n - 1] === 0) {
+      this.asleep.offering = true;
+      return this.solo(0, up, this.asleep, c, rest);
+    }
+    rest = Infinity;
+    for (let k = 0; k < n - 1; k++) if (wake[k]! < rest) rest = wake[k]!;
+    if (rest > c && (rdy0[0] === 1 || rdy1[0] === 1)) {
+      const v = up.validAt(c);
+      const s = v === 0 ? up.nextValid(c) : c;
+      if (s < rest) rest = s;
+    }
+    if (rest > c) {
+      this.asleep.offering = vOut[n - 2] === 1;
+      this.asleep.until = rest;
+      return this.solo(n - 1, this.asleep, down, c, rest);
+    }
+    return c;
+  }
+  private readonly asleep = new Asleep();
+  private readonly anyComb: boolean;
+  private readonly allComb: boolean;
+
+  /**
+   * The loop for block k alone between `up` and `down`, from cycle `from` to at most `until`
+   * (a segment of one block, or an end block while the rest sleeps): the same steps as visits()
+   * for n = 1, with its own call sites to the twin (which see only the few kinds of block that
+   * run alone, so they stay cheap). A block that fired or changed is not ticked the next cycle
+   * just for that: the next cycle is visited if its output is valid or it may take a beat, and
+   * it is ticked then only if a beat moves or it is due (quiet cycles are skip's).
+   */
+  private solo(k: number, up: Upstream, down: Downstream, from: number, until: number): number {
+    const b = this.blocks[k]!;
+    const { clock, rec, t, wake, sleepReady, vOut, rdy0, rdy1 } = this;
+    const recIn = this.recorded[k] === 1;
+    const recOut = this.recorded[k + 1] === 1;
+    const chIn = this.first + k;
+    let c = from;
+    while (c < until && c < clock.limit) {
+      if (wake[k] === c) this.bring(k, c);
       let v = up.validAt(c);
       let rn = down.readyAt(c);
       if (rn < 0) {
-        if (vOut[0] === 1) break;
+        if (vOut[k] === 1) {
+          this.blocked = Wait.Down;
+          break;
+        }
         rn = 1;
       }
-      if (wake[0]! > c && vOut[0] === 1 && rn !== sleepReady[0]) {
-        bring(c);
-        wake[0] = c;
+      if (wake[k]! > c && vOut[k] === 1 && rn !== sleepReady[k]) {
+        this.bring(k, c);
+        wake[k] = c;
       }
-      const r0 = rn === 1 ? rdy1[0] : rdy0[0];
-      const dep = rdy0[0] !== rdy1[0];
+      const r0 = rn === 1 ? rdy1[k] : rdy0[k];
+      const dep = rdy0[k] !== rdy1[k];
       if (v < 0) {
-        if (r0 === 1 || dep) break;
+        if (r0 === 1 || dep) {
+          this.blocked = Wait.Up;
+          break;
+        }
         v = 0;
       }
       const fin = v === 1 && r0 === 1;
-      const vo = vOut[0];
-      const fout = vo === 1 && rn === 1;
-      if ((fin || fout) && wake[0]! > c) {
-        bring(c);
-        wake[0] = c;
+      const fout = vOut[k] === 1 && rn === 1;
+      if ((fin || fout) && wake[k]! > c) {
+        this.bring(k, c);
+        wake[k] = c;
       }
-      if (wake[0] === c) {
+      if (wake[k] === c) {
         const inData = fin ? up.head() : undefined;
-        if (fin && recIn) rec.beat(first, c, inData!);
+        if (fin && recIn) rec.beat(chIn, c, inData!);
         if (fout) {
           const d = b.outData();
-          if (recOut) rec.beat(first + 1, c, d);
+          if (recOut) rec.beat(chIn + 1, c, d);
           down.put(c, d);
         }
         if (fin) up.take(c);
-        const a1 = rdy0[0];
-        const a2 = rdy1[0];
         b.tick(fin, inData, fout, rn === 1);
-        t[0] = c + 1;
+        t[k] = c + 1;
         if (c + 1 > this.reached) this.reached = c + 1;
-        sleepReady[0] = rn;
-        vOut[0] = b.outValid() ? 1 : 0;
-        rdy0[0] = b.inReady(false) ? 1 : 0;
-        rdy1[0] = b.inReady(true) ? 1 : 0;
-        const changed = fin || fout || vOut[0] !== vo || rdy0[0] !== a1 || rdy1[0] !== a2;
-        wake[0] = changed ? c + 1 : c + 1 + (b.horizon ? b.horizon(rn === 1) : 1);
+        sleepReady[k] = rn;
+        vOut[k] = b.outValid() ? 1 : 0;
+        rdy0[k] = b.inReady(false) ? 1 : 0;
+        rdy1[k] = b.inReady(true) ? 1 : 0;
+        wake[k] = c + 1 + (b.horizon ? b.horizon(rn === 1) : 1);
       }
-      let next = wake[0]!;
-      if (!fin && !fout) {
-        if (v === 0 && (r0 === 1 || dep)) {
-          const s = up.nextValid(c);
-          if (s < next) next = s;
-        }
-        if (vo === 1) {
-          const s = down.nextReady(c);
-          if (s < next) next = s;
-        }
+      // the next cycle something may happen: the block is due, the downstream's ready changes
+      // under its beat (it hands it over, or is frozen), or it takes a beat (when offered)
+      let next = wake[k]!;
+      if (vOut[k] === 1 && next > c + 1) {
+        const r = down.readyAt(c + 1);
+        const s = r === 0 && sleepReady[k] === 0 ? down.nextReady(c + 1) : c + 1;
+        if (s < next) next = s;
       }
-      c = next < clock.limit ? next : clock.limit;
+      if ((rdy0[k] === 1 || rdy1[k] === 1) && next > c + 1) {
+        const o = up.validAt(c + 1);
+        const s = o === 0 ? up.nextValid(c + 1) : c + 1;
+        if (s < next) next = s;
+      }
+      c = next;
     }
-    this.c = c > this.c ? c : this.c;
-    return this.c !== start;
+    const end = c < until ? c : until;
+    return end < clock.limit ? end : clock.limit;
+  }
+
+  /** advance() for solo's block: the same, with solo's own call sites. */
+  private bring(k: number, to: number): void {
+    const d = to - this.t[k]!;
+    if (d <= 0) return;
+    const b = this.blocks[k]!;
+    const r = this.sleepReady[k] === 1;
+    if (b.skip) b.skip(d, r);
+    else for (let j = 0; j < d; j++) b.tick(false, undefined, false, r);
+    this.t[k] = to;
+    if (to > this.reached) this.reached = to;
+    this.vOut[k] = b.outValid() ? 1 : 0;
+    this.rdy0[k] = b.inReady(false) ? 1 : 0;
+    this.rdy1[k] = b.inReady(true) ? 1 : 0;
+  }
+
+  /**
+   * A segment of combinational blocks only (or none: two buffers back to back): a beat passes
+   * whenever the upstream offers one and the downstream is ready; the blocks count the cycles.
+   */
+  private pass(): number {
+    const { n, blocks, t, up, down, clock, rec, first, recorded } = this;
+    let c = this.c;
+    while (c < clock.limit) {
+      const v = up.validAt(c);
+      const r = v === 0 ? 0 : down.readyAt(c);
+      if (v === 1 && r === 1) {
+        let d = up.head();
+        if (recorded[0]) rec.beat(first, c, d);
+        for (let k = 0; k < n; k++) {
+          const b = blocks[k]!;
+          b.skip!(c - t[k]!, true);
+          b.tick(true, d, true, true);
+          t[k] = c + 1;
+          d = b.map!(d);
+          if (recorded[k + 1]) rec.beat(first + k + 1, c, d);
+        }
+        down.put(c, d);
+        up.take(c);
+        if (c + 1 > this.reached) this.reached = c + 1;
+        c++;
+        continue;
+      }
+      // nothing passes this cycle: wait for an offer, then for the downstream to be ready
+      if (v === 0) c = up.nextValid(c);
+      else if (r === 0) c = down.nextReady(c);
+      else {
+        this.blocked = v < 0 ? Wait.Up : Wait.Down;
+        break;
+      }
+      if (c > clock.limit) c = clock.limit;
+    }
+    return c;
+  }
+}
+
+export const enum Wait {
+  None,
+  Up,
+  Down,
+}
+
+/** What a block running alone sees of the sleeping neighbour it is not run with. */
+class Asleep implements Upstream, Downstream {
+  /** As a producer: whether it offers a beat (which the block may not take without it). */
+  offering = true;
+  /** Until when its outputs are known to stay as they are. */
+  until = 0;
+  validAt(c: number): number {
+    return !this.offering && c < this.until ? 0 : -1;
+  }
+  nextValid(): number {
+    return this.until;
+  }
+  readyAt(): number {
+    return -1;
+  }
+  nextReady(): number {
+    return this.until;
+  }
+  head(): Beat {
+    throw new Error('internal: a block running alone took a beat from a sleeping neighbour');
+  }
+  take(): void {
+    throw new Error('internal: a block running alone took a beat from a sleeping neighbour');
+  }
+  put(): void {
+    throw new Error('internal: a block running alone handed a beat to a sleeping neighbour');
   }
 }
