@@ -71,6 +71,7 @@ export class DwcQueue extends Queue {
     super(twin);
     this.ring = new Int32Array(inW + outW);
     this.out = new Int32Array(outW);
+    this.start();
   }
   protected writesFor(m: number): number {
     return Math.ceil((this.outW * (m + 1)) / this.inW);

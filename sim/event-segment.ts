@@ -294,10 +294,15 @@ export class Segment {
     const recOut = this.recorded[k + 1] === 1;
     const chIn = this.first + k;
     let c = from;
+    // the ends' answers for cycle c + 1 when already asked (below), for the next turn
+    let vAt = -1;
+    let vNext = 0;
+    let rAt = -1;
+    let rNext = 0;
     while (c < until && c < clock.limit) {
       if (wake[k] === c) this.bring(k, c);
-      let v = up.validAt(c);
-      let rn = down.readyAt(c);
+      let v = vAt === c ? vNext : up.validAt(c);
+      let rn = rAt === c ? rNext : down.readyAt(c);
       if (rn < 0) {
         if (vOut[k] === 1) {
           this.blocked = Wait.Down;
@@ -325,15 +330,51 @@ export class Segment {
         wake[k] = c;
       }
       if (wake[k] === c) {
-        const inData = fin ? up.head() : undefined;
-        if (fin && recIn) rec.beat(chIn, c, inData!);
-        if (fout) {
-          const d = b.outData();
-          if (recOut) rec.beat(chIn + 1, c, d);
-          down.put(c, d);
+        if (fout ? !fin : fin && vOut[k] === 0) {
+          // A run of beats moving one way in consecutive cycles, in a tighter loop: the ticks this
+          // loop would make (a beat taken each cycle, the output never valid; or a beat handed
+          // over each cycle, none taken), as long as each next cycle is one of the same kind.
+          const lim = until < clock.limit ? until : clock.limit;
+          let x = c;
+          if (fin) {
+            do {
+              const d = up.head();
+              if (recIn) rec.beat(chIn, x, d);
+              up.take(x);
+              b.tick(true, d, false, true);
+              x++;
+            } while (x < lim && !b.outValid() && b.inReady(true) && up.validAt(x) === 1);
+          } else {
+            for (;;) {
+              const d = b.outData();
+              if (recOut) rec.beat(chIn + 1, x, d);
+              down.put(x, d);
+              b.tick(false, undefined, true, true);
+              x++;
+              if (!(x < clock.limit && x < until && b.outValid() && down.readyAt(x) === 1)) break;
+              // no beat may be taken (nor be in doubt) in the next cycle
+              const r1 = b.inReady(true);
+              if (r1 || b.inReady(false)) {
+                const o = up.validAt(x);
+                if (o < 0 || (o === 1 && r1)) break;
+              }
+            }
+          }
+          c = x - 1;
+          rn = 1;
+          vAt = -1;
+          rAt = -1;
+        } else {
+          const inData = fin ? up.head() : undefined;
+          if (fin && recIn) rec.beat(chIn, c, inData!);
+          if (fout) {
+            const d = b.outData();
+            if (recOut) rec.beat(chIn + 1, c, d);
+            down.put(c, d);
+          }
+          if (fin) up.take(c);
+          b.tick(fin, inData, fout, rn === 1);
         }
-        if (fin) up.take(c);
-        b.tick(fin, inData, fout, rn === 1);
         t[k] = c + 1;
         if (c + 1 > this.reached) this.reached = c + 1;
         sleepReady[k] = rn;
@@ -346,13 +387,15 @@ export class Segment {
       // under its beat (it hands it over, or is frozen), or it takes a beat (when offered)
       let next = wake[k]!;
       if (vOut[k] === 1 && next > c + 1) {
-        const r = down.readyAt(c + 1);
-        const s = r === 0 && sleepReady[k] === 0 ? down.nextReady(c + 1) : c + 1;
+        rAt = c + 1;
+        rNext = down.readyAt(rAt);
+        const s = rNext === 0 && sleepReady[k] === 0 ? down.nextReady(rAt) : rAt;
         if (s < next) next = s;
       }
       if ((rdy0[k] === 1 || rdy1[k] === 1) && next > c + 1) {
-        const o = up.validAt(c + 1);
-        const s = o === 0 ? up.nextValid(c + 1) : c + 1;
+        vAt = c + 1;
+        vNext = up.validAt(vAt);
+        const s = vNext === 0 ? up.nextValid(vAt) : vAt;
         if (s < next) next = s;
       }
       c = next;

@@ -71,6 +71,7 @@ export class FifoQueue extends Queue {
   constructor(twin: FifoSim) {
     super(twin);
     this.depth = twin.depth;
+    this.start();
   }
   protected writesFor(m: number): number {
     return m + 1;

@@ -135,11 +135,18 @@ export class MvtuSim implements SimBlock {
       this.rawVec.set(chunk, at);
       return;
     }
+    // a word at a time: the chunk's bits (0/1 elements) in place of the word's bits they cover
     const v = this.vec;
-    for (let s = 0; s < chunk.length; s++) {
+    const n = chunk.length;
+    for (let s = 0; s < n; ) {
       const i = at + s;
-      if (chunk[s]) v[i >>> 5]! |= 1 << (i & 31);
-      else v[i >>> 5]! &= ~(1 << (i & 31));
+      const lo = i & 31;
+      const take = Math.min(32 - lo, n - s);
+      let bits = 0;
+      for (let q = 0; q < take; q++) bits |= (chunk[s + q]! & 1) << (lo + q);
+      const mask = (take === 32 ? -1 : (1 << take) - 1) << lo;
+      v[i >>> 5] = (v[i >>> 5]! & ~mask) | bits;
+      s += take;
     }
   }
 

@@ -56,6 +56,9 @@ export abstract class Queue implements Upstream, Downstream {
   reader: { c: number } = { c: 0 };
   protected readonly writes = new Cycles();
   protected readonly reads = new Cycles();
+  /** writesFor(reads.length) and readsFor(writes.length): what the next read and write wait for. */
+  private wNeed = 0;
+  private rNeed = 0;
   /** Settled so far: the twin's state is that at the start of cycle `settled`. */
   private settled = 0;
   private sw = 0;
@@ -71,32 +74,40 @@ export abstract class Queue implements Upstream, Downstream {
   /** Keep write j's data. */
   protected abstract store(j: number, beat: Beat): void;
 
+  /** For the subclass constructor, once writesFor/readsFor can be called. */
+  protected start(): void {
+    this.wNeed = this.writesFor(0);
+    this.rNeed = this.readsFor(0);
+  }
+
   validAt(c: number): number {
-    const w = this.writesFor(this.reads.length);
+    const w = this.wNeed;
     if (w <= this.writes.length) return this.writes.at(w - 1) < c ? 1 : 0;
     return this.writer.c >= c ? 0 : -1;
   }
   nextValid(): number {
-    const w = this.writesFor(this.reads.length);
+    const w = this.wNeed;
     return w <= this.writes.length ? this.writes.at(w - 1) + 1 : this.writer.c + 1;
   }
   take(c: number): void {
     this.reads.push(c);
+    this.wNeed = this.writesFor(this.reads.length);
   }
 
   readyAt(c: number): number {
-    const r = this.readsFor(this.writes.length);
+    const r = this.rNeed;
     if (r <= 0) return 1;
     if (r <= this.reads.length) return this.reads.at(r - 1) < c ? 1 : 0;
     return this.reader.c >= c ? 0 : -1;
   }
   nextReady(): number {
-    const r = this.readsFor(this.writes.length);
+    const r = this.rNeed;
     return r <= this.reads.length ? this.reads.at(r - 1) + 1 : this.reader.c + 1;
   }
   put(c: number, beat: Beat): void {
     this.store(this.writes.length, beat);
     this.writes.push(c);
+    this.rNeed = this.readsFor(this.writes.length);
   }
 
   /** Clock the twin through the cycles before `to` (both sides must have passed them). */
@@ -119,7 +130,7 @@ export abstract class Queue implements Upstream, Downstream {
       this.settled = to;
     }
     // what is still needed: writes from the reader's next on, reads from the writer's next on
-    writes.dropBelow(Math.min(this.sw, Math.max(0, this.writesFor(reads.length) - 1)));
-    reads.dropBelow(Math.min(this.sr, Math.max(0, this.readsFor(writes.length) - 1)));
+    writes.dropBelow(Math.min(this.sw, Math.max(0, this.wNeed - 1)));
+    reads.dropBelow(Math.min(this.sr, Math.max(0, this.rNeed - 1)));
   }
 }

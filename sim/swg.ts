@@ -26,7 +26,9 @@ export class SwgSim implements SimBlock {
   private bslot = 0;
   private valid = false;
   private readonly data: Beat;
-  /** Set by want(): rows the current beat releases, and whether it ends a row or the frame. */
+  /** For the current beat (set by want() whenever the position moves): rows it needs held,
+   * rows it releases, and whether it ends a row or the frame. */
+  private need = 0;
   private release = 0;
   private rowEnd = false;
   private frameEnd = false;
@@ -41,6 +43,7 @@ export class SwgSim implements SimBlock {
     this.mem = new Int32Array(this.R * this.row * this.simd);
     this.pad = new Int32Array(this.p.SIMD).fill(this.p.PAD);
     this.data = Int32Array.from(this.pad);
+    this.want();
   }
 
   outValid(): boolean {
@@ -55,7 +58,7 @@ export class SwgSim implements SimBlock {
 
   /** A quiet cycle either steps the reader (its output changes) or changes nothing but the counters. */
   horizon(outReady: boolean): number {
-    return (!this.valid || outReady) && this.filled >= this.want() ? 1 : Infinity;
+    return (!this.valid || outReady) && this.filled >= this.need ? 1 : Infinity;
   }
   skip(n: number, outReady: boolean): void {
     if (this.horizon(outReady) === 1) {
@@ -66,11 +69,8 @@ export class SwgSim implements SimBlock {
     else this.stats.idle += n;
   }
 
-  /**
-   * Rows the current beat needs held (returned) and rows it releases, as the template computes
-   * them; sets release, rowEnd and frameEnd for tick.
-   */
-  private want(): number {
+  /** What the current beat needs and releases, as the template computes it. */
+  private want(): void {
     const p = this.p;
     const iy0 = this.oy * p.S - p.P;
     const need = Math.min(iy0 + p.K, p.H) - this.baseRow;
@@ -78,13 +78,13 @@ export class SwgSim implements SimBlock {
     this.rowEnd = lastK && this.ox === p.OW - 1;
     this.frameEnd = this.rowEnd && this.oy === p.OH - 1;
     this.release = this.frameEnd ? p.H - this.baseRow : this.rowEnd ? Math.max(0, iy0 + p.S) - this.baseRow : 0;
-    return Math.max(need, this.release);
+    this.need = Math.max(need, this.release);
   }
 
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
     const p = this.p;
     const en = !this.valid || outReady;
-    const step = en && this.filled >= this.want();
+    const step = en && this.filled >= this.need;
     if (step) this.stats.busy++;
     else if (!en) this.stats.stall++;
     else this.stats.idle++;
@@ -108,6 +108,13 @@ export class SwgSim implements SimBlock {
     this.filled += (rowDone ? 1 : 0) - (step && this.rowEnd ? this.release : 0);
     if (en) this.valid = step;
     if (!step) return;
+    this.nextPosition();
+    this.want();
+  }
+
+  /** The reader's counters, innermost first: channel block, kx, ky, ox, oy (releasing rows). */
+  private nextPosition(): void {
+    const p = this.p;
     if (this.cb !== this.cbN - 1) {
       this.cb++;
       return;
