@@ -2,9 +2,11 @@ import type { Plan } from '../src/plan/types.js';
 import { twinsFor } from './build.js';
 import { recorder, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
-import { Segment, Wait, type Clock, type Upstream } from './event-segment.js';
+import { newCounts, Segment, Wait, type Clock, type EngineCounts, type Upstream } from './event-segment.js';
 import type { Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
+
+export type { EngineCounts } from './event-segment.js';
 
 /**
  * The event engine: the same twins, the same source and sink as sim/engine.ts (the per-cycle
@@ -16,7 +18,7 @@ import type { Stimulus } from './stimulus.js';
  * The segments take turns until all have reached the end of the run. docs/simulator.md explains
  * why this is exact.
  */
-export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResult {
+export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, counts: EngineCounts = newCounts()): RunResult {
   const { blocks, comb } = twinsFor(plan);
   const n = blocks.length;
   const expectOut = stim.expectOutBeats;
@@ -31,7 +33,7 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}): Ru
   for (let k = 0; k <= n; k++) {
     const q = k < n ? blocks[k]!.queue?.() : undefined;
     if (k < n && !q) continue;
-    segments.push(new Segment(first, blocks.slice(first, k), comb.slice(first, k), up, q ?? sink, clock, rec));
+    segments.push(new Segment(first, blocks.slice(first, k), comb.slice(first, k), up, q ?? sink, clock, rec, counts));
     if (q) {
       queues.push(q);
       up = q;
@@ -68,7 +70,10 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}): Ru
   const end = clock.limit;
   // A segment that ran past the end of the run (its blocks ticked in cycles the run does not
   // have) is the one thing the end cannot undo: run again, stopping there.
-  if (segments.some((s) => s.reached > end)) return runEvents(plan, stim, { ...opts, maxCycles: end });
+  if (segments.some((s) => s.reached > end)) {
+    counts.reruns++;
+    return runEvents(plan, stim, { ...opts, maxCycles: end }, counts);
+  }
   for (const s of segments) s.finish(end);
   for (const q of queues) q.settle(end);
   return { ...runResult(plan, blocks, end, source.inCycles, sink.out, expectOut), ...rec.extras() };
