@@ -6,13 +6,16 @@ export class BinarizeSim implements SimBlock {
   readonly name: string;
   readonly stats = newStats();
   private readonly threshold: number;
+  /** The mapped beat, overwritten by the next map (a beat is only read in its cycle). */
+  private readonly out: Int32Array;
 
   constructor(b: BinarizeBlock) {
     this.name = b.name;
     this.threshold = b.params.THRESHOLD;
+    this.out = new Int32Array(b.params.LANES);
   }
   map(raw: Beat): Beat {
-    const out = new Int32Array(raw.length);
+    const out = this.out;
     for (let i = 0; i < raw.length; i++) out[i] = raw[i]! >= this.threshold ? 1 : 0;
     return out;
   }

@@ -3,9 +3,14 @@
  * - `outValid()`/`outData()` depend on registered state only (as m_axis_tvalid/tdata do);
  * - `inReady(outReady)` may depend combinationally on the downstream ready (as s_axis_tready);
  * - `tick(...)` is the clock edge, given what fired on both sides this cycle.
+ * A beat (outData(), map(), or the inData a tick gets) is only valid in the cycle it is handed
+ * over: a twin may overwrite its output beat in its next tick, so a consumer copies what it keeps,
+ * and the engines tick consumers before producers.
  * A combinational block (a kit with `clocked: false`, src/blocks/kit.ts; see `twinsFor`) has no
  * state: valid and ready pass through, data is mapped.
  */
+import type { Queue } from './queue.js';
+
 export type Beat = Int32Array;
 
 export interface BlockStats {
@@ -37,6 +42,11 @@ export interface SimBlock {
    */
   horizon?(outReady: boolean): number;
   skip?(n: number, outReady: boolean): void;
+  /**
+   * For buffers whose outputs depend on their occupancy alone (fifo, dwc): the event engine cuts
+   * the plan at them and simulates the two sides apart, through this view (sim/queue.ts).
+   */
+  queue?(): Queue;
 }
 
 export function newStats(): BlockStats {

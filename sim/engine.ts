@@ -41,11 +41,19 @@ export function recorder(n: number, opts: RunOptions) {
   const tap = opts.tap === undefined ? -1 : opts.tap + 1;
   const tapped: Beat[] = [];
   const streams: OutBeat[][] | undefined = opts.streams ? Array.from({ length: n }, () => []) : undefined;
+  /** Whether channel ch's beats are kept at all (the engines skip the calls otherwise). */
+  const wants = (ch: number) => ch === tap || (streams !== undefined && ch >= 1 && ch <= n);
+  const beat = (ch: number, cycle: number, data: Beat): void => {
+    if (ch === tap) tapped.push(Int32Array.from(data));
+    if (streams && ch >= 1) streams[ch - 1]!.push({ cycle, data: Int32Array.from(data) });
+  };
   return {
-    /** Channel k + 1 is block k's output; `fire`/`data` as the engines hold them. */
+    wants,
+    /** One beat accepted on channel ch (channel k + 1 is block k's output), in cycle order per channel. */
+    beat,
+    /** Every channel firing this cycle; `fire`/`data` as the per-cycle engine holds them. */
     record(cycle: number, fire: ArrayLike<boolean | number>, data: ArrayLike<Beat | undefined>): void {
-      if (tap > 0 && fire[tap]) tapped.push(Int32Array.from(data[tap]!));
-      if (streams) for (let k = 0; k < n; k++) if (fire[k + 1]) streams[k]!.push({ cycle, data: Int32Array.from(data[k + 1]!) });
+      for (let ch = 1; ch <= n; ch++) if (fire[ch] && wants(ch)) beat(ch, cycle, data[ch]!);
     },
     extras(): Pick<RunResult, 'tapped' | 'streams'> {
       return { ...(tap > 0 ? { tapped } : {}), ...(streams ? { streams } : {}) };
@@ -85,11 +93,11 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
       const b = blocks[k]!;
       data[k + 1] = fire[k + 1] ? (comb[k] ? b.map!(data[k]!) : b.outData()) : undefined;
     }
-    if (fire[n]) out.push({ cycle, data: data[n]! });
+    if (fire[n]) out.push({ cycle, data: Int32Array.from(data[n]!) });
     rec.record(cycle, fire, data);
     if (fire[0]) inCycles.push(cycle);
-    // clock edge
-    for (let k = 0; k < n; k++) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
+    // clock edge, consumers first: a beat handed over is read before its producer's next tick
+    for (let k = n - 1; k >= 0; k--) blocks[k]!.tick(fire[k]!, data[k], fire[k + 1]!, ready[k + 1]!);
     if (fire[0]) {
       i++;
       gap = stim.gaps[i] ?? 0;

@@ -1,10 +1,12 @@
 import type { FifoBlock } from '../src/blocks/fifo.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
+import { Queue } from './queue.js';
 
 /** Twin of rtl-templates/fifo.v. */
 export class FifoSim implements SimBlock {
   readonly name: string;
   readonly stats = newStats();
+  /** Copies of the beats held (a beat handed over is only valid in its cycle). */
   private readonly slots: Beat[];
   private rd = 0;
   private wr = 0;
@@ -20,6 +22,9 @@ export class FifoSim implements SimBlock {
     this.name = b.name;
     this.slots = new Array<Beat>(b.params.DEPTH);
   }
+  get depth(): number {
+    return this.slots.length;
+  }
 
   outValid(): boolean {
     return this.count !== 0;
@@ -31,23 +36,53 @@ export class FifoSim implements SimBlock {
     return this.count !== this.slots.length;
   }
   tick(inFire: boolean, inData: Beat | undefined, outFire: boolean, outReady: boolean): void {
+    if (inFire) (this.slots[this.wr] ??= new Int32Array(inData!.length)).set(inData!);
+    this.control(inFire, outFire, outReady);
+  }
+  /** The clock edge without the data: pointers, occupancy and counters (FifoQueue drives this alone). */
+  control(inFire: boolean, outFire: boolean, outReady: boolean): void {
     const depth = this.slots.length;
     if (inFire || outFire) this.stats.busy++;
     else if (this.count !== 0 && !outReady) this.stats.stall++;
     else this.stats.idle++;
     if (outFire) this.rd = this.rd === depth - 1 ? 0 : this.rd + 1;
-    if (inFire) {
-      this.slots[this.wr] = inData!;
-      this.wr = this.wr === depth - 1 ? 0 : this.wr + 1;
-    }
+    if (inFire) this.wr = this.wr === depth - 1 ? 0 : this.wr + 1;
     this.count += (inFire ? 1 : 0) - (outFire ? 1 : 0);
     if (this.count > this.maxCount) this.maxCount = this.count;
-  }
-  horizon(): number {
-    return Infinity;
   }
   skip(n: number, outReady: boolean): void {
     if (this.count !== 0 && !outReady) this.stats.stall += n;
     else this.stats.idle += n;
+  }
+  queue(): FifoQueue {
+    return new FifoQueue(this);
+  }
+}
+
+/**
+ * The FIFO between two segments of the event engine (sim/queue.ts): out_valid = count != 0 and
+ * in_ready = count != DEPTH, count = beats written - beats read; the beats are copies in a ring.
+ */
+export class FifoQueue extends Queue {
+  /** Beat j's copy, in ring[j % depth]: at most depth beats are written and not read. */
+  private readonly ring: Int32Array[] = [];
+  private readonly depth: number;
+
+  constructor(twin: FifoSim) {
+    super(twin);
+    this.depth = twin.depth;
+    this.start();
+  }
+  protected writesFor(m: number): number {
+    return m + 1;
+  }
+  protected readsFor(j: number): number {
+    return j - this.depth + 1;
+  }
+  head(): Beat {
+    return this.ring[this.reads.length % this.depth]!;
+  }
+  protected store(j: number, beat: Beat): void {
+    (this.ring[j % this.depth] ??= new Int32Array(beat.length)).set(beat);
   }
 }

@@ -27,7 +27,7 @@ export class LabelSelectSim implements SimBlock {
     return this.valid;
   }
   outData(): Beat {
-    return Int32Array.of(this.out[0]!);
+    return this.out;
   }
   inReady(outReady: boolean): boolean {
     return !this.valid || outReady;

@@ -1,14 +1,15 @@
 import { mvtuLevels, type MvtuBlock } from '../src/blocks/mvtu.js';
 import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
-import { wordsFor, xnorPopcount } from '../src/model/bits.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
+import { XnorKernel } from './xnor-kernel.js';
 
 /**
  * Twin of rtl-templates/mvtu.v. Control (issue counters, the accumulate stage, the output
  * register and the freeze on backpressure) is stepped cycle by cycle exactly as in the RTL.
  * Data is computed where it becomes observable: the RTL's partial sums over a fold are never
  * visible outside, so the twin evaluates a neuron's whole XNOR-popcount on 32-bit words at the
- * cycle the RTL's accumulate stage completes it, from the same input vector and memory images.
+ * cycle the RTL's accumulate stage completes it, from the same input vector and memory images
+ * (binarized inputs: sim/xnor-kernel.ts, a fold's PE neurons in one call).
  */
 export class MvtuSim implements SimBlock {
   readonly name: string;
@@ -26,7 +27,8 @@ export class MvtuSim implements SimBlock {
   private readonly rows: Uint32Array[];
   private readonly thresh: Int32Array;
   private readonly invert: Uint8Array;
-  /** The input vector buffer (ibuf): packed bits, or raw values for fixed-point inputs. */
+  /** The input vector buffer (ibuf): packed bits in the kernel's memory, or raw values for fixed-point inputs. */
+  private readonly kernel: XnorKernel | undefined;
   private readonly vec: Uint32Array;
   private readonly rawVec: Int32Array | undefined;
 
@@ -36,7 +38,7 @@ export class MvtuSim implements SimBlock {
   private bLast = false;
   private bNf = 0;
   private valid = false;
-  private data: Beat;
+  private readonly data: Beat;
 
   constructor(b: MvtuBlock) {
     const p = b.params;
@@ -54,8 +56,9 @@ export class MvtuSim implements SimBlock {
     const th = b.thresholds ? decodeThresholds(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1, this.count) : undefined;
     this.thresh = th?.thresh ?? new Int32Array(p.MH * this.count);
     this.invert = th?.invert ?? new Uint8Array(p.MH);
-    this.vec = new Uint32Array(wordsFor(p.MW));
     this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
+    this.kernel = this.rawVec ? undefined : new XnorKernel(this.rows, p.MW, p.PE);
+    this.vec = this.kernel ? this.kernel.vec : new Uint32Array(0);
     this.data = new Int32Array(p.PE);
   }
 
@@ -75,7 +78,7 @@ export class MvtuSim implements SimBlock {
       return;
     }
     // Accumulate stage: a fold completes → output register.
-    if (this.bValid && this.bLast) this.data = this.compute(this.bNf);
+    if (this.bValid && this.bLast) this.compute(this.bNf);
     this.valid = this.bValid && this.bLast;
     // Issue stage.
     const issue = this.nf !== 0 || inFire;
@@ -138,22 +141,31 @@ export class MvtuSim implements SimBlock {
       this.rawVec.set(chunk, at);
       return;
     }
+    // a word at a time: the chunk's bits (0/1 elements) in place of the word's bits they cover
     const v = this.vec;
-    for (let s = 0; s < chunk.length; s++) {
+    const n = chunk.length;
+    for (let s = 0; s < n; ) {
       const i = at + s;
-      if (chunk[s]) v[i >>> 5]! |= 1 << (i & 31);
-      else v[i >>> 5]! &= ~(1 << (i & 31));
+      const lo = i & 31;
+      const take = Math.min(32 - lo, n - s);
+      let bits = 0;
+      for (let q = 0; q < take; q++) bits |= (chunk[s + q]! & 1) << (lo + q);
+      const mask = (take === 32 ? -1 : (1 << take) - 1) << lo;
+      v[i >>> 5] = (v[i >>> 5]! & ~mask) | bits;
+      s += take;
     }
   }
 
-  private compute(nf: number): Beat {
-    const out = new Int32Array(this.PE);
+  /** The output register's new contents (overwritten in place: a beat is read before the next tick). */
+  private compute(nf: number): void {
+    const out = this.data;
+    const first = nf * this.PE;
+    const mism = this.kernel?.mismatches(first, this.PE);
     for (let p = 0; p < this.PE; p++) {
-      const j = nf * this.PE + p;
-      const pc = this.rawVec ? signedSum(this.rows[j]!, this.rawVec) : xnorPopcount(this.rows[j]!, this.vec, this.MW);
+      const j = first + p;
+      const pc = mism ? this.MW - mism[p]! : signedSum(this.rows[j]!, this.rawVec!);
       out[p] = this.useThresh ? this.element(j, pc) : pc;
     }
-    return out;
   }
 
   /** The threshold stage: n = #(acc >= t_k), code n or count − n (inverted), element code + bias. */

@@ -9,12 +9,14 @@ export class PoolSim implements SimBlock {
   private readonly cbN: number;
   private readonly ow: number;
   private readonly oh: number;
-  private readonly partial: Beat[];
+  private readonly simd: number;
+  /** The running max (an OR for bits) of each output column's window so far, SIMD lanes per slot. */
+  private readonly partial: Int32Array;
   private cb = 0;
   private x = 0;
   private y = 0;
   valid = false;
-  private data: Beat = new Int32Array(0);
+  private readonly data: Beat;
 
   constructor(b: PoolBlock) {
     this.name = b.name;
@@ -22,7 +24,9 @@ export class PoolSim implements SimBlock {
     this.cbN = this.p.C / this.p.SIMD;
     this.ow = Math.floor(this.p.W / this.p.K);
     this.oh = Math.floor(this.p.H / this.p.K);
-    this.partial = new Array<Beat>(this.ow * this.cbN);
+    this.simd = this.p.SIMD;
+    this.partial = new Int32Array(this.ow * this.cbN * this.simd);
+    this.data = new Int32Array(this.simd);
   }
 
   outValid(): boolean {
@@ -43,10 +47,11 @@ export class PoolSim implements SimBlock {
     const ky = this.y % K;
     const last = kx === K - 1 && ky === K - 1;
     if (kept) {
-      const slot = Math.floor(this.x / K) * this.cbN + this.cb;
-      const merged = kx === 0 && ky === 0 ? inData! : inData!.map((v, i) => Math.max(v, this.partial[slot]![i]!));
-      this.partial[slot] = merged;
-      if (last) this.data = merged;
+      const at = (Math.floor(this.x / K) * this.cbN + this.cb) * this.simd;
+      const d = inData!;
+      const fresh = kx === 0 && ky === 0;
+      for (let i = 0; i < this.simd; i++) this.partial[at + i] = fresh ? d[i]! : Math.max(d[i]!, this.partial[at + i]!);
+      if (last) for (let i = 0; i < this.simd; i++) this.data[i] = this.partial[at + i]!;
     }
     this.valid = kept && last;
     if (++this.cb < this.cbN) return;

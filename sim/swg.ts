@@ -10,7 +10,9 @@ export class SwgSim implements SimBlock {
   private readonly R: number;
   private readonly row: number;
   private readonly cbN: number;
-  private readonly mem: Beat[];
+  private readonly simd: number;
+  /** The ring of rows, one SIMD-wide beat per slot (copied in: a beat is only valid in its cycle). */
+  private readonly mem: Int32Array;
   private readonly pad: Beat;
   private waddr = 0;
   private wpos = 0;
@@ -23,7 +25,13 @@ export class SwgSim implements SimBlock {
   private baseRow = 0;
   private bslot = 0;
   private valid = false;
-  private data: Beat;
+  private readonly data: Beat;
+  /** For the current beat (set by want() whenever the position moves): rows it needs held,
+   * rows it releases, and whether it ends a row or the frame. */
+  private need = 0;
+  private release = 0;
+  private rowEnd = false;
+  private frameEnd = false;
 
   constructor(b: SwgBlock) {
     this.name = b.name;
@@ -31,9 +39,11 @@ export class SwgSim implements SimBlock {
     this.R = swgRows(this.p.K, this.p.S);
     this.cbN = this.p.C / this.p.SIMD;
     this.row = this.p.W * this.cbN;
-    this.mem = new Array<Beat>(this.R * this.row);
+    this.simd = this.p.SIMD;
+    this.mem = new Int32Array(this.R * this.row * this.simd);
     this.pad = new Int32Array(this.p.SIMD).fill(this.p.PAD);
-    this.data = this.pad;
+    this.data = Int32Array.from(this.pad);
+    this.want();
   }
 
   outValid(): boolean {
@@ -48,7 +58,7 @@ export class SwgSim implements SimBlock {
 
   /** A quiet cycle either steps the reader (its output changes) or changes nothing but the counters. */
   horizon(outReady: boolean): number {
-    return (!this.valid || outReady) && this.filled >= this.want().want ? 1 : Infinity;
+    return (!this.valid || outReady) && this.filled >= this.need ? 1 : Infinity;
   }
   skip(n: number, outReady: boolean): void {
     if (this.horizon(outReady) === 1) {
@@ -59,23 +69,22 @@ export class SwgSim implements SimBlock {
     else this.stats.idle += n;
   }
 
-  /** Rows needed and rows released by the current beat, as the template computes them. */
-  private want(): { want: number; release: number; rowEnd: boolean; frameEnd: boolean } {
+  /** What the current beat needs and releases, as the template computes it. */
+  private want(): void {
     const p = this.p;
     const iy0 = this.oy * p.S - p.P;
     const need = Math.min(iy0 + p.K, p.H) - this.baseRow;
     const lastK = this.kx === p.K - 1 && this.ky === p.K - 1 && this.cb === this.cbN - 1;
-    const rowEnd = lastK && this.ox === p.OW - 1;
-    const frameEnd = rowEnd && this.oy === p.OH - 1;
-    const release = frameEnd ? p.H - this.baseRow : rowEnd ? Math.max(0, iy0 + p.S) - this.baseRow : 0;
-    return { want: Math.max(need, release), release, rowEnd, frameEnd };
+    this.rowEnd = lastK && this.ox === p.OW - 1;
+    this.frameEnd = this.rowEnd && this.oy === p.OH - 1;
+    this.release = this.frameEnd ? p.H - this.baseRow : this.rowEnd ? Math.max(0, iy0 + p.S) - this.baseRow : 0;
+    this.need = Math.max(need, this.release);
   }
 
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
     const p = this.p;
     const en = !this.valid || outReady;
-    const w = this.want();
-    const step = en && this.filled >= w.want;
+    const step = en && this.filled >= this.need;
     if (step) this.stats.busy++;
     else if (!en) this.stats.stall++;
     else this.stats.idle++;
@@ -85,19 +94,27 @@ export class SwgSim implements SimBlock {
       const ix = this.ox * p.S - p.P + this.kx;
       if (iy >= 0 && iy < p.H && ix >= 0 && ix < p.W) {
         const slot = (this.bslot + iy - this.baseRow) % this.R;
-        this.data = this.mem[slot * this.row + ix * this.cbN + this.cb]!;
-      } else this.data = this.pad;
+        const at = (slot * this.row + ix * this.cbN + this.cb) * this.simd;
+        for (let e = 0; e < this.simd; e++) this.data[e] = this.mem[at + e]!;
+      } else this.data.set(this.pad);
     }
     let rowDone = false;
     if (inFire) {
-      this.mem[this.waddr] = inData!;
+      this.mem.set(inData!, this.waddr * this.simd);
       this.waddr = this.waddr === this.R * this.row - 1 ? 0 : this.waddr + 1;
       rowDone = this.wpos === this.row - 1;
       this.wpos = rowDone ? 0 : this.wpos + 1;
     }
-    this.filled += (rowDone ? 1 : 0) - (step && w.rowEnd ? w.release : 0);
+    this.filled += (rowDone ? 1 : 0) - (step && this.rowEnd ? this.release : 0);
     if (en) this.valid = step;
     if (!step) return;
+    this.nextPosition();
+    this.want();
+  }
+
+  /** The reader's counters, innermost first: channel block, kx, ky, ox, oy (releasing rows). */
+  private nextPosition(): void {
+    const p = this.p;
     if (this.cb !== this.cbN - 1) {
       this.cb++;
       return;
@@ -118,8 +135,8 @@ export class SwgSim implements SimBlock {
       return;
     }
     this.ox = 0;
-    this.baseRow = w.frameEnd ? 0 : this.baseRow + w.release;
-    this.bslot = (this.bslot + w.release) % this.R;
+    this.baseRow = this.frameEnd ? 0 : this.baseRow + this.release;
+    this.bslot = (this.bslot + this.release) % this.R;
     this.oy = this.oy === p.OH - 1 ? 0 : this.oy + 1;
   }
 }

@@ -1,0 +1,136 @@
+import type { Beat } from './block.js';
+import type { Downstream, Upstream } from './event-segment.js';
+
+/** A growing list of cycles, indexed from the start of the run, whose old entries can be dropped. */
+export class Cycles {
+  private a = new Float64Array(64);
+  /** Index (from the start of the run) of a[0]. */
+  private base = 0;
+  length = 0;
+  at(i: number): number {
+    return this.a[i - this.base]!;
+  }
+  push(c: number): void {
+    const i = this.length - this.base;
+    if (i === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[i] = c;
+    this.length++;
+  }
+  /** Entries below index i are not needed any more. */
+  dropBelow(i: number): void {
+    const d = i - this.base;
+    if (d < 4096 || d * 2 < this.length - this.base) return;
+    this.a.copyWithin(0, d, this.length - this.base);
+    this.base = i;
+  }
+}
+
+/** The part of a buffer twin (fifo, dwc) that a Queue clocks: its control, without the data. */
+export interface BufferTwin {
+  control(inFire: boolean, outFire: boolean, outReady: boolean): void;
+  skip(n: number, outReady: boolean): void;
+}
+
+/**
+ * A buffer block between two segments of the event engine (sim/event-segment.ts), seen through
+ * the cycles its beats were written and read. The buffers that cut a plan into segments (fifo.v,
+ * dwc.v) have registered outputs that depend on their occupancy alone, and the occupancy in cycle
+ * c is a function of the number of beats written and read before c. So whether the reader may
+ * take its next beat in cycle c is known once the write it waits for is known to be before c (or
+ * the writer has passed c without it), and likewise for the writer: whichever segment is further
+ * on in time, the other reads the answer off these lists. The subclass (in the twin's file) says
+ * how many writes a read needs and how many reads a write needs, and holds the data.
+ *
+ * The twin itself (occupancy, counters, maximum occupancy) is clocked afterwards, in cycle order,
+ * through the cycles both sides have passed (`settle`): control() at the cycles a beat moved,
+ * skip() in between. In those quiet cycles a buffer with a beat to give was not read, so its
+ * reader was not ready: skip's outReady is false, as the per-cycle engine's would be.
+ */
+export abstract class Queue implements Upstream, Downstream {
+  /** The segments on either side (set once the segments are built): their clocks. */
+  writer: { c: number } = { c: 0 };
+  reader: { c: number } = { c: 0 };
+  protected readonly writes = new Cycles();
+  protected readonly reads = new Cycles();
+  /** writesFor(reads.length) and readsFor(writes.length): what the next read and write wait for. */
+  private wNeed = 0;
+  private rNeed = 0;
+  /** Settled so far: the twin's state is that at the start of cycle `settled`. */
+  private settled = 0;
+  private sw = 0;
+  private sr = 0;
+
+  constructor(private readonly twin: BufferTwin) {}
+
+  /** How many beats must have been written before read m (0-based) can happen. */
+  protected abstract writesFor(m: number): number;
+  /** How many beats must have been read before write j (0-based) can happen. */
+  protected abstract readsFor(j: number): number;
+  abstract head(): Beat;
+  /** Keep write j's data. */
+  protected abstract store(j: number, beat: Beat): void;
+
+  /** For the subclass constructor, once writesFor/readsFor can be called. */
+  protected start(): void {
+    this.wNeed = this.writesFor(0);
+    this.rNeed = this.readsFor(0);
+  }
+
+  validAt(c: number): number {
+    const w = this.wNeed;
+    if (w <= this.writes.length) return this.writes.at(w - 1) < c ? 1 : 0;
+    return this.writer.c >= c ? 0 : -1;
+  }
+  nextValid(): number {
+    const w = this.wNeed;
+    return w <= this.writes.length ? this.writes.at(w - 1) + 1 : this.writer.c + 1;
+  }
+  take(c: number): void {
+    this.reads.push(c);
+    this.wNeed = this.writesFor(this.reads.length);
+  }
+
+  readyAt(c: number): number {
+    const r = this.rNeed;
+    if (r <= 0) return 1;
+    if (r <= this.reads.length) return this.reads.at(r - 1) < c ? 1 : 0;
+    return this.reader.c >= c ? 0 : -1;
+  }
+  nextReady(): number {
+    const r = this.rNeed;
+    return r <= this.reads.length ? this.reads.at(r - 1) + 1 : this.reader.c + 1;
+  }
+  put(c: number, beat: Beat): void {
+    this.store(this.writes.length, beat);
+    this.writes.push(c);
+    this.rNeed = this.readsFor(this.writes.length);
+  }
+
+  /** Clock the twin through the cycles before `to` (both sides must have passed them). */
+  settle(to: number): void {
+    const tw = this.twin;
+    const { writes, reads } = this;
+    for (;;) {
+      const w = this.sw < writes.length ? writes.at(this.sw) : Infinity;
+      const r = this.sr < reads.length ? reads.at(this.sr) : Infinity;
+      const e = w < r ? w : r;
+      if (e >= to) break;
+      if (e > this.settled) tw.skip(e - this.settled, false);
+      tw.control(w === e, r === e, r === e);
+      this.settled = e + 1;
+      if (w === e) this.sw++;
+      if (r === e) this.sr++;
+    }
+    if (to > this.settled) {
+      tw.skip(to - this.settled, false);
+      this.settled = to;
+    }
+    // what is still needed: writes from the reader's next on, reads from the writer's next on
+    writes.dropBelow(Math.min(this.sw, Math.max(0, this.wNeed - 1)));
+    reads.dropBelow(Math.min(this.sr, Math.max(0, this.rNeed - 1)));
+  }
+}
