@@ -9,7 +9,6 @@
  * A combinational block (a kit with `clocked: false`, src/blocks/kit.ts; see `twinsFor`) has no
  * state: valid and ready pass through, data is mapped.
  */
-import type { Queue } from './queue.js';
 
 export type Beat = Int32Array;
 
@@ -42,11 +41,6 @@ export interface SimBlock {
    */
   horizon?(outReady: boolean): number;
   skip?(n: number, outReady: boolean): void;
-  /**
-   * For buffers whose outputs depend on their occupancy alone (fifo, dwc): the event engine cuts
-   * the plan at them and simulates the two sides apart, through this view (sim/queue.ts).
-   */
-  queue?(): Queue;
 }
 
 export function newStats(): BlockStats {

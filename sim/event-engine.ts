@@ -3,7 +3,7 @@ import { twinsFor } from './build.js';
 import { recorder, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
 import { newCounts, Segment, Wait, type Clock, type EngineCounts, type Upstream } from './event-segment.js';
-import type { Queue } from './queue.js';
+import { hasQueue, type Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
 
 export type { EngineCounts } from './event-segment.js';
@@ -31,7 +31,8 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, cou
   let up: Upstream = source;
   let first = 0;
   for (let k = 0; k <= n; k++) {
-    const q = k < n ? blocks[k]!.queue?.() : undefined;
+    const bk = k < n ? blocks[k]! : undefined;
+    const q = bk && hasQueue(bk) ? bk.queue() : undefined;
     if (k < n && !q) continue;
     segments.push(new Segment(first, blocks.slice(first, k), comb.slice(first, k), up, q ?? sink, clock, rec, counts));
     if (q) {

@@ -1,4 +1,4 @@
-import type { Beat } from './block.js';
+import type { Beat, SimBlock } from './block.js';
 import type { Downstream, Upstream } from './event-segment.js';
 
 /** A growing list of cycles, indexed from the start of the run, whose old entries can be dropped. */
@@ -133,4 +133,17 @@ export abstract class Queue implements Upstream, Downstream {
     writes.dropBelow(Math.min(this.sw, Math.max(0, this.wNeed - 1)));
     reads.dropBelow(Math.min(this.sr, Math.max(0, this.rNeed - 1)));
   }
+}
+
+/**
+ * Buffers whose outputs depend on their occupancy alone (fifo, dwc): the event engine cuts the
+ * plan at them and simulates the two sides apart, through their queue view. Declared here, not
+ * on SimBlock, so that block.ts does not import the engine's types (no import circle).
+ */
+export interface QueuedBlock extends SimBlock {
+  queue(): Queue;
+}
+
+export function hasQueue(b: SimBlock): b is QueuedBlock {
+  return typeof (b as Partial<QueuedBlock>).queue === 'function';
 }
