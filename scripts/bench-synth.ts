@@ -28,6 +28,8 @@ import { spawnSync } from 'node:child_process';
 import { mvtuParamsOf, synthMvtuStages, synthMvtuXc7, synthTemplateXc7, type MvtuPoint } from '../src/synth/calibrate.js';
 import { estimatePool, type PoolBlock } from '../src/blocks/pool.js';
 import { estimateSwg, type SwgBlock } from '../src/blocks/swg.js';
+import { estimateDwc, type DwcBlock } from '../src/blocks/dwc.js';
+import type { XilinxResources } from '../src/synth/xilinx.js';
 import { runSynth } from '../src/synth/run.js';
 
 async function pool<T, R>(items: T[], n: number, f: (t: T, i: number) => Promise<R>): Promise<R[]> {
@@ -303,7 +305,9 @@ async function act(): Promise<void> {
     { id: 'a1-a2', label: 'binary in → A2 signed (2 thresholds, bias −1)', act: { inBits: 1, inSigned: false, count: 2, outBits: 2, outBias: -1 } },
     { id: 'a1-a4', label: 'binary in → A4 (15 thresholds, bias −8)', act: { inBits: 1, inSigned: false, count: 15, outBits: 4, outBias: -8 } },
     { id: 'a2-a2', label: 'A2 signed in → A2 signed (2 thresholds)', act: { inBits: 2, inSigned: true, count: 2, outBits: 2, outBias: -1 } },
-    { id: 'a3-a3', label: 'A3 unsigned in → A3 unsigned (7 thresholds)', act: { inBits: 3, inSigned: false, count: 7, outBits: 3, outBias: 0 } },
+    // W1A3 as bnn train --act-bits 3 makes it: signed 3-bit elements, 7 levels −3..+3 (bias −3).
+    { id: 'a1-a3', label: 'binary in → A3 signed (6 thresholds, bias −3)', act: { inBits: 1, inSigned: false, count: 6, outBits: 3, outBias: -3 } },
+    { id: 'a3-a3', label: 'A3 signed in → A3 signed (6 thresholds)', act: { inBits: 3, inSigned: true, count: 6, outBits: 3, outBias: -3 } },
     { id: 'a8-a1', label: '8-bit unsigned in → 1 bit (first layer)', act: { inBits: 8, inSigned: false, count: 1, outBits: 1, outBias: 0 } },
   ];
   const shapes: Array<[number, number, Array<[number, number]>]> = [
@@ -346,7 +350,7 @@ async function act(): Promise<void> {
   const ffErr = (sel: Row[]) => sel.map((r) => (estimateMvtu(params(r)).ff - r.yosys.ff) / r.yosys.ff);
   // Refits: the threshold terms on binary-input engines over the bit-heap model's residual; the
   // A-bit-input model on its own features plus the threshold terms.
-  const binMulti = rows.filter((r) => r.v === 'a1-a2' || r.v === 'a1-a4');
+  const binMulti = rows.filter((r) => r.v === 'a1-a2' || r.v === 'a1-a3' || r.v === 'a1-a4');
   const fixed = rows.filter((r) => (r.pt.act?.inBits ?? 1) > 1);
   const heap = (p: MvtuParams) => mvtuLutFeatures(p).reduce((a, x, i) => a + x * MVTU_LUT_MODEL_HEAP[i]!, 0);
   const thr = fitRelative(binMulti.map((r) => mvtuThresholdFeatures(params(r))), binMulti.map((r) => r.yosys.lut - heap(params(r))));
@@ -378,9 +382,106 @@ async function act(): Promise<void> {
     `Refit on these points: threshold terms (MVTU_THRESH_MODEL) [${thr.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(binMulti, thrEst))}; ` +
       `A-bit-input model (MVTU_LUT_MODEL_FIXED, then the threshold terms) [${fx.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(fixed, fxEst))}.`,
   );
+  md.push('', ...(await actBlocks(file)), '', ...(await actModels(file)));
   const body = md.join('\n');
   if (process.env.BNN_WRITE_BENCH !== '0') writeBenchSection(join(packageRoot(), 'BENCHMARKS.md'), 'multibit', body);
   console.log(body);
+}
+
+/** Rows kept beside the MVTU sweep's (`<file>.<what>.json`), so that an interrupted run resumes. */
+function cached<T>(file: string): { rows: Map<string, T>; save: () => void } {
+  const rows = new Map<string, T>(existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Array<[string, T]>) : []);
+  return { rows, save: () => writeFileSync(file, JSON.stringify([...rows], null, 1)) };
+}
+
+/**
+ * The A-bit stream blocks alone (max-pool, sliding-window generator, width converter) at 1, 2 and
+ * 3 bits per element, shapes of cnn-fashion and tfc-mnist, against their estimators.
+ */
+async function actBlocks(file: string): Promise<string[]> {
+  const swg = (H: number, W: number, C: number, SIMD: number, EB: number): SwgBlock['params'] => ({ H, W, C, SIMD, ELEM_BITS: EB, K: 3, S: 1, P: 0, PAD: 0, OH: H - 2, OW: W - 2 });
+  const poolP = (H: number, W: number, C: number, SIMD: number, EB: number): PoolBlock['params'] =>
+    ({ H, W, C, SIMD, K: 2, ...(EB > 1 ? { ELEM_BITS: EB, SIGNED: 1 as const } : {}) });
+  type Cfg = { t: 'pool' | 'swg' | 'dwc'; p: Record<string, number> };
+  const cfgs: Cfg[] = [];
+  for (const EB of [1, 2, 3]) {
+    cfgs.push({ t: 'pool', p: poolP(26, 26, 16, 16, EB) }, { t: 'pool', p: poolP(11, 11, 32, 8, EB) }, { t: 'pool', p: poolP(24, 24, 32, 32, EB) });
+    cfgs.push({ t: 'swg', p: swg(13, 13, 16, 16, EB) }, { t: 'swg', p: swg(13, 13, 16, 4, EB) }, { t: 'swg', p: swg(28, 28, 32, 8, EB) });
+    for (const [i, o] of [[16, 32], [64, 16], [16, 4], [8, 12]] as const) cfgs.push({ t: 'dwc', p: { IN_W: i * EB, OUT_W: o * EB } });
+  }
+  const c = cached<XilinxResources>(`${file}.blocks.json`);
+  const base = mkdtempSync(join(tmpdir(), 'bnn-actblk-'));
+  const key = (x: Cfg) => `${x.t} ${JSON.stringify(x.p)}`;
+  const jobs = Number(process.env.BNN_JOBS ?? 1);
+  await pool(cfgs.filter((x) => !c.rows.has(key(x))), jobs, async (x, i) => {
+    c.rows.set(key(x), await synthTemplateXc7(x.t, x.p, join(base, String(i))));
+    c.save();
+  });
+  const est = (x: Cfg) => (x.t === 'swg' ? estimateSwg(x.p as SwgBlock['params']) : x.t === 'pool' ? estimatePool(x.p as PoolBlock['params']) : estimateDwc(x.p as DwcBlock['params']));
+  const md = [
+    '### The A-bit stream blocks alone',
+    '',
+    'Each template alone under the same recipe (`synthTemplateXc7`), max-pool 2×2 (signed elements when A > 1), sliding-window generator 3×3, width converter (IN_W/OUT_W in bits: the element count times A). "estimate" is the block\'s estimator (src/blocks/pool.ts, swg.ts, dwc.ts).',
+    '',
+    '| block | params | A | LUT | est LUT | err % | FF | est FF | LUTRAM | est LUTRAM | BRAM36 | est BRAM36 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const errs: Record<string, number[]> = {};
+  for (const x of cfgs) {
+    const y = c.rows.get(key(x))!;
+    const e = est(x);
+    const A = x.t === 'dwc' ? '' : String(x.p.ELEM_BITS ?? 1);
+    (errs[x.t] ??= []).push((e.lut - y.lut) / y.lut);
+    const { ELEM_BITS: _e, SIGNED: _s, PAD: _p, ...shown } = x.p;
+    md.push(`| ${[x.t, Object.entries(shown).map(([k, v]) => `${k} ${v}`).join(', '), A, y.lut, e.lut, ((100 * (e.lut - y.lut)) / y.lut).toFixed(1), y.ff, e.ff, y.lutram, e.lutram, y.bram36, e.bram36].join(' | ')} |`);
+  }
+  md.push('', `LUT error of the estimators here: ${Object.entries(errs).map(([t, e]) => `${t} mean |error| ${((100 * e.reduce((a, v) => a + Math.abs(v), 0)) / e.length).toFixed(1)} %, worst ${(100 * Math.max(...e.map(Math.abs))).toFixed(1)} %`).join('; ')}.`);
+  console.log(base);
+  return md;
+}
+
+/** tfc-mnist against tfc-mnist-w1a2 (the same command with --act-bits 2), default folding, whole design per block. */
+async function actModels(file: string): Promise<string[]> {
+  const c = cached<Array<{ block: string; kind: string; folding: string; y: XilinxResources; e: ReturnType<typeof estimatePlan>['blocks'][number]['estimate'] }>>(`${file}.models.json`);
+  const names = ['tfc-mnist', 'tfc-mnist-w1a2'];
+  for (const n of names) {
+    if (c.rows.has(n)) continue;
+    const { plan } = compile(loadModel(join(packageRoot(), 'models', `${n}.yaml`)));
+    const dir = mkdtempSync(join(tmpdir(), `bnn-${n}-`));
+    const t0 = Date.now();
+    const r = await runSynth(plan, dir, { targets: ['xc7'], clockMHz: 100 });
+    process.stderr.write(`${n}: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${dir}\n`);
+    const est = estimatePlan(plan);
+    c.rows.set(n, r.targets[0]!.xilinx!.blocks.map((b) => {
+      const pb = plan.blocks.find((q) => q.name === b.block)!;
+      const folding = pb.kind === 'mvtu' ? `${pb.params.PE}×${pb.params.SIMD}, ${pb.params.INPUT_BITS}-bit in, ${pb.params.N_THRESH ?? (pb.params.USE_THRESH ? 1 : 0)} thr` : `${pb.in.elems * pb.in.elemBits}→${pb.out.elems * pb.out.elemBits} bits`;
+      return { block: b.block, kind: pb.kind, folding, y: b.resources, e: est.blocks.find((q) => q.block === b.block)!.estimate };
+    }));
+    c.save();
+  }
+  const md = [
+    '### W1A1 against W1A2, same topology: tfc-mnist and tfc-mnist-w1a2 at their default folding',
+    '',
+    'Whole designs (`runSynth`, the `bnn synth --target xc7` recipe: synth_xilinx, hierarchy kept), per plan block; the same folding for both (784-64-64-64-10).',
+    '',
+    '| block | kind | W1A1: folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | W1A2: folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | LUT W1A2/W1A1 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const a = c.rows.get(names[0]!)!;
+  const b = c.rows.get(names[1]!)!;
+  const tot = (rs: typeof a) => rs.reduce((s, r) => ({ lut: s.lut + r.y.lut, ff: s.ff + r.y.ff, bram36: s.bram36 + r.y.bram36, el: s.el + r.e.lut, ef: s.ef + r.e.ff, eb: s.eb + r.e.bram36 }), { lut: 0, ff: 0, bram36: 0, el: 0, ef: 0, eb: 0 });
+  for (const r of a) {
+    const q = b.find((x) => x.block === r.block);
+    const cell = (x: (typeof a)[number] | undefined) => (x ? [x.folding, x.y.lut, x.y.ff, x.y.bram36, `${x.e.lut} / ${x.e.ff} / ${x.e.bram36}`] : ['—', '', '', '', '']);
+    md.push(`| ${[r.block, r.kind, ...cell(r), ...cell(q), q ? `×${(q.y.lut / r.y.lut).toFixed(2)}` : ''].join(' | ')} |`);
+  }
+  for (const q of b) if (!a.some((r) => r.block === q.block)) md.push(`| ${[q.block, q.kind, '—', '', '', '', '', q.folding, q.y.lut, q.y.ff, q.y.bram36, `${q.e.lut} / ${q.e.ff} / ${q.e.bram36}`, ''].join(' | ')} |`);
+  const ta = tot(a);
+  const tb = tot(b);
+  md.push(`| **total** | | | ${ta.lut} | ${ta.ff} | ${ta.bram36} | ${Math.round(ta.el)} / ${Math.round(ta.ef)} / ${ta.eb} | | ${tb.lut} | ${tb.ff} | ${tb.bram36} | ${Math.round(tb.el)} / ${Math.round(tb.ef)} / ${tb.eb} | ×${(tb.lut / ta.lut).toFixed(2)} |`);
+  const pct = (e: number, y: number) => `${((100 * (e - y)) / y).toFixed(1)} %`;
+  md.push('', `Estimate against Yosys, whole design: W1A1 LUT ${pct(ta.el, ta.lut)}, FF ${pct(ta.ef, ta.ff)}; W1A2 LUT ${pct(tb.el, tb.lut)}, FF ${pct(tb.ef, tb.ff)}.`);
+  return md;
 }
 
 function toolVersion(cmd: string, args: string[]): string {
@@ -395,4 +496,4 @@ if (what === 'popcount' || what === 'all') await popcounts();
 if (what === 'datapath' || what === 'all') await datapath();
 if (what === 'blocks' || what === 'all') await blocks();
 if (what === 'models' || what === 'all') await models();
-if (what === 'act') await act();
+if (what === 'act' || what === 'multibit') await act();
