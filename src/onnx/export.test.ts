@@ -101,8 +101,9 @@ describe('bnn export → bnn import: every shipped model (models/*.yaml) is the 
       if (trained) {
         const ds = dataset(dsName);
         const px = ds.rows * ds.cols;
-        // As src/train/exactness.test.ts: convolutional and > 1M-weight models every 5th image (BNN_FULL_EXACTNESS=1: all).
-        const every = (conv || weights > 1_000_000) && !full ? 5 : 1;
+        // As src/train/exactness.test.ts: convolutional and > 1M-weight models every 5th image, multi-bit
+        // convolutional ones every 25th (BNN_FULL_EXACTNESS=1: all).
+        const every = full ? 1 : conv && Number(model.metadata.actBits ?? 1) > 1 ? 25 : conv || weights > 1_000_000 ? 5 : 1;
         frames = [];
         for (let s = 0; s < ds.test.count; s += every) frames.push(ds.test.images.subarray(s * px, (s + 1) * px));
         expect(frames.length).toBe(Math.ceil(ds.test.count / every));

@@ -20,7 +20,8 @@ import { predictAll } from './evaluate.js';
  * Convolutional models and models over a million weights: the fast evaluator (predictAll, i.e. predictCnn) runs on every test image and must give
  * the stored accuracy; floatForward and the integer model (slow for convolutions: ~10 ms per
  * image each) are compared with it on a deterministic subset, every 5th test image (2,000 of
- * Fashion-MNIST's 10,000). BNN_FULL_EXACTNESS=1 compares them on every test image.
+ * Fashion-MNIST's 10,000; every 25th, 400, for multi-bit convolutional models, ~3× slower).
+ * BNN_FULL_EXACTNESS=1 compares them on every test image.
  */
 const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
 const files = existsSync(modelsDir) ? readdirSync(modelsDir).filter((f) => /\.ya?ml$/.test(f)) : [];
@@ -34,6 +35,13 @@ const loaded = files.map((f) => {
 });
 const shipped = loaded.filter((m) => m.model?.metadata.source === 'trained') as Array<{ file: string; model: Model }>;
 const full = process.env.BNN_FULL_EXACTNESS === '1';
+
+/** Every how many test images the slow references run (1 with BNN_FULL_EXACTNESS=1); src/onnx/export.test.ts follows the same rule. */
+function referenceStride(conv: boolean, weights: number, actBits: number): number {
+  if (full) return 1;
+  if (conv && actBits > 1) return 25;
+  return conv || weights > 1_000_000 ? 5 : 1;
+}
 
 const datasets = new Map<string, Dataset>();
 function dataset(name: string): Dataset {
@@ -82,9 +90,10 @@ describe('shipped trained models: float reference = integer model on every test 
       const fast = predictAll(model, ds.test.images, ds.test.count);
       const px = ds.rows * ds.cols;
       // Slow references on big models (convolutions, or over a million weights like LFC) are
-      // compared on every 5th image; the fast evaluator still covers every image.
+      // compared on every 5th image, multi-bit convolutional ones (whose references are ~3× slower:
+      // integer elements, no bit packing) on every 25th; the fast evaluator still covers every image.
       const weights = model.layers.reduce((n, l) => n + (l.kind === 'maxpool2d' ? 0 : l.weights.length * (l.kind === 'dense' ? l.inputs : l.kernel * l.kernel * l.inChannels)), 0);
-      const every = (conv || weights > 1_000_000) && !full ? 5 : 1;
+      const every = referenceStride(conv, weights, Number(model.metadata.actBits ?? 1));
       let mismatches = 0;
       let elementMismatches = 0;
       let checked = 0;
