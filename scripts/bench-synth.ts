@@ -6,8 +6,9 @@
  * datapath: LUTs per stage of one MVTU (1024 -> 256) at four PE x SIMD points, each popcount implementation,
  *   xc7 and iCE40; writes the `datapath` section of BENCHMARKS.md.
  * blocks: sliding-window generator and max-pool configurations against their estimators.
- * act: multi-bit activations: one bnn_mvtu per (shape, PE, SIMD) point for W1A1 and for A-bit inputs/outputs
- *   (W1A2 signed 3 levels, W1A3 unsigned, W1A4 15 thresholds, 8-bit first layer), against estimateMvtu, with a refit of
+ * act (or multibit): multi-bit activations: one bnn_mvtu per (shape, PE, SIMD) point for W1A1 and for A-bit inputs/outputs
+ *   (W1A2 signed 3 levels, W1A3 signed 7 levels, W1A4 15 thresholds, 8-bit first layer), the A-bit pool/SWG/DWC alone, and
+ *   tfc-mnist / cnn-fashion against their W1A2 siblings per block, against estimateMvtu, with a refit of
  *   the multi-bit coefficients; writes the `multibit` section of BENCHMARKS.md (BNN_ACT_JSON=rows.json: keep the
  *   synthesized points there and reuse them, resuming or refitting a sweep).
  * models: models/sfc-mnist.yaml (trained) at two foldings (xc7 resources per block, LUTs per lane) and
@@ -43,10 +44,15 @@ async function pool<T, R>(items: T[], n: number, f: (t: T, i: number) => Promise
 
 /** Least squares on relative error: minimise Σ ((Xβ - y) / y)² (normal equations, Gaussian elimination). */
 function fitRelative(X: number[][], y: number[]): number[] {
+  return fitWeighted(X, y, y.map((v) => 1 / (v * v)));
+}
+
+/** Weighted least squares: minimise Σ w·(Xβ - y)². */
+function fitWeighted(X: number[][], y: number[], weights: number[]): number[] {
   const n = X[0]!.length;
   const A = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
   X.forEach((row, r) => {
-    const w = 1 / (y[r]! * y[r]!);
+    const w = weights[r]!;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) A[i]![j]! += w * row[i]! * row[j]!;
       A[i]![n]! += w * row[i]! * y[r]!;
@@ -315,6 +321,9 @@ async function act(): Promise<void> {
     [256, 64, [[4, 16], [16, 16]]],
     // NF > 64: a threshold memory deeper than one LUT6 ROM
     [1024, 256, [[1, 32]]],
+    // The shapes of cnn-fashion's convolutions: a 3×3 window on one 8-bit pixel channel, and on 16 channels.
+    [9, 16, [[16, 1], [4, 1]]],
+    [144, 32, [[8, 16], [4, 4]]],
   ];
   type Row = { v: string; pt: MvtuPoint; yosys: { lut: number; ff: number; carry4: number; bram36: number; lutram: number } };
   const jobsList: Array<{ v: Variant; pt: MvtuPoint }> = [];
@@ -353,15 +362,20 @@ async function act(): Promise<void> {
   const binMulti = rows.filter((r) => r.v === 'a1-a2' || r.v === 'a1-a3' || r.v === 'a1-a4');
   const fixed = rows.filter((r) => (r.pt.act?.inBits ?? 1) > 1);
   const heap = (p: MvtuParams) => mvtuLutFeatures(p).reduce((a, x, i) => a + x * MVTU_LUT_MODEL_HEAP[i]!, 0);
-  const thr = fitRelative(binMulti.map((r) => mvtuThresholdFeatures(params(r))), binMulti.map((r) => r.yosys.lut - heap(params(r))));
+  // The threshold terms are fitted on what several thresholds add to the measured W1A1 engine of
+  // the same point (so the bit-heap model's own error does not leak into them), weighted by the
+  // whole engine's LUTs (relative error of the total).
+  const a1Of = (r: Row) => rows.find((q) => q.v === 'a1' && q.pt.MW === r.pt.MW && q.pt.MH === r.pt.MH && q.pt.PE === r.pt.PE && q.pt.SIMD === r.pt.SIMD)!;
+  const thr = fitWeighted(binMulti.map((r) => mvtuThresholdFeatures(params(r))), binMulti.map((r) => r.yosys.lut - a1Of(r).yosys.lut), binMulti.map((r) => 1 / r.yosys.lut ** 2));
   const fx = fitRelative(fixed.map((r) => [...mvtuFixedFeatures(params(r)), ...mvtuThresholdFeatures(params(r))]), fixed.map((r) => r.yosys.lut));
+  const nFixed = mvtuFixedFeatures(params(rows[0]!)).length;
   const refitErr = (sel: Row[], f: (p: MvtuParams) => number) => sel.map((r) => (f(params(r)) - r.yosys.lut) / r.yosys.lut);
   const thrEst = (p: MvtuParams) => heap(p) + mvtuThresholdFeatures(p).reduce((a, x, i) => a + x * thr[i]!, 0);
   const fxEst = (p: MvtuParams) => [...mvtuFixedFeatures(p), ...mvtuThresholdFeatures(p)].reduce((a, x, i) => a + x * fx[i]!, 0);
   const md = [
     '## Multi-bit activations: MVTU cost, W1A2..W1A4 against W1A1',
     '',
-    `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js act\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s${saved ? ' (estimates and refit over the saved sweep)' : ''}.`,
+    `Command: \`npx tsc -p . && BNN_ACT_JSON=rows.json nice node dist/scripts/bench-synth.js multibit\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${saved ? 'every Yosys count from the saved sweep (BNN_ACT_JSON, made by earlier resumed runs the same way; this run recomputed the estimates and the refit)' : `${((Date.now() - t00) / 1000).toFixed(0)} s`}.`,
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone under \`synth_xilinx -family xc7\` (hierarchy kept), random weights and sorted random thresholds over the accumulator's range, bit-heap popcount for binary inputs; LUT = LUT1..6.`,
     '',
     '| MW×MH | PE×SIMD | variant | ACC_W | T_W | thresholds | LUT | estimate | err % | FF | est FF | CARRY4 | BRAM36 | LUT vs W1A1 |',
@@ -380,7 +394,7 @@ async function act(): Promise<void> {
       `FF: ${stat(ffErr(rows))}.`,
     '',
     `Refit on these points: threshold terms (MVTU_THRESH_MODEL) [${thr.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(binMulti, thrEst))}; ` +
-      `A-bit-input model (MVTU_LUT_MODEL_FIXED, then the threshold terms) [${fx.map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(fixed, fxEst))}.`,
+      `A-bit-input model MVTU_LUT_MODEL_FIXED [${fx.slice(0, nFixed).map((b) => b.toFixed(4)).join(', ')}] and MVTU_THRESH_MODEL_FIXED [${fx.slice(nFixed).map((b) => b.toFixed(4)).join(', ')}], ${stat(refitErr(fixed, fxEst))}.`,
   );
   md.push('', ...(await actBlocks(file)), '', ...(await actModels(file)));
   const body = md.join('\n');
@@ -440,47 +454,64 @@ async function actBlocks(file: string): Promise<string[]> {
   return md;
 }
 
-/** tfc-mnist against tfc-mnist-w1a2 (the same command with --act-bits 2), default folding, whole design per block. */
+/**
+ * W1A1 against W1A2 for the same topology and training command, default folding, whole design per
+ * block: tfc-mnist / tfc-mnist-w1a2 and cnn-fashion / cnn-fashion-w1a2.
+ */
 async function actModels(file: string): Promise<string[]> {
-  const c = cached<Array<{ block: string; kind: string; folding: string; y: XilinxResources; e: ReturnType<typeof estimatePlan>['blocks'][number]['estimate'] }>>(`${file}.models.json`);
-  const names = ['tfc-mnist', 'tfc-mnist-w1a2'];
-  for (const n of names) {
-    if (c.rows.has(n)) continue;
-    const { plan } = compile(loadModel(join(packageRoot(), 'models', `${n}.yaml`)));
-    const dir = mkdtempSync(join(tmpdir(), `bnn-${n}-`));
-    const t0 = Date.now();
-    const r = await runSynth(plan, dir, { targets: ['xc7'], clockMHz: 100 });
-    process.stderr.write(`${n}: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${dir}\n`);
-    const est = estimatePlan(plan);
-    c.rows.set(n, r.targets[0]!.xilinx!.blocks.map((b) => {
-      const pb = plan.blocks.find((q) => q.name === b.block)!;
-      const folding = pb.kind === 'mvtu' ? `${pb.params.PE}×${pb.params.SIMD}, ${pb.params.INPUT_BITS}-bit in, ${pb.params.N_THRESH ?? (pb.params.USE_THRESH ? 1 : 0)} thr` : `${pb.in.elems * pb.in.elemBits}→${pb.out.elems * pb.out.elemBits} bits`;
-      return { block: b.block, kind: pb.kind, folding, y: b.resources, e: est.blocks.find((q) => q.block === b.block)!.estimate };
-    }));
-    c.save();
+  type BlockRow = { block: string; kind: string; folding: string; y: XilinxResources; e: ReturnType<typeof estimatePlan>['blocks'][number]['estimate'] };
+  // Yosys' counts are cached; the estimates are recomputed each time (the estimators are what is being fitted).
+  const c = cached<{ ii: number; secs: number; blocks: Array<Omit<BlockRow, 'e'>> }>(`${file}.models.json`);
+  const withEstimates = (n: string): { ii: number; secs: number; blocks: BlockRow[] } => {
+    const est = estimatePlan(compile(loadModel(join(packageRoot(), 'models', `${n}.yaml`))).plan);
+    const r = c.rows.get(n)!;
+    return { ...r, blocks: r.blocks.map((b) => ({ ...b, e: est.blocks.find((q) => q.block === b.block)!.estimate })) };
+  };
+  const pairs: Array<[string, string, string]> = [['tfc-mnist', 'tfc-mnist-w1a2', '784-64-64-64-10'], ['cnn-fashion', 'cnn-fashion-w1a2', 'c16k3,p2,c32k3,p2,f10, 8-bit pixels in']];
+  const md: string[] = [];
+  for (const [n1, n2, arch] of pairs) {
+    for (const n of [n1, n2]) {
+      if (c.rows.has(n)) continue;
+      const { plan } = compile(loadModel(join(packageRoot(), 'models', `${n}.yaml`)));
+      const dir = mkdtempSync(join(tmpdir(), `bnn-${n}-`));
+      const t0 = Date.now();
+      const r = await runSynth(plan, dir, { targets: ['xc7'], clockMHz: 100 });
+      const secs = (Date.now() - t0) / 1000;
+      process.stderr.write(`${n}: ${secs.toFixed(0)} s, ${dir}\n`);
+      c.rows.set(n, {
+        ii: r.ii, secs, blocks: r.targets[0]!.xilinx!.blocks.map((b) => {
+          const pb = plan.blocks.find((q) => q.name === b.block)!;
+          const folding = pb.kind === 'mvtu'
+            ? `${pb.params.PE}×${pb.params.SIMD}, ${pb.params.INPUT_BITS}-bit in, ${pb.params.USE_THRESH ? `${pb.params.N_THRESH ?? 1} thr` : 'scores'}`
+            : `${pb.in.elems}×${pb.in.elemBits} → ${pb.out.elems}×${pb.out.elemBits} bits`;
+          return { block: b.block, kind: pb.kind, folding, y: b.resources };
+        }),
+      });
+      c.save();
+    }
+    const a = withEstimates(n1);
+    const b = withEstimates(n2);
+    md.push(
+      `### W1A1 against W1A2, same topology: ${n1} and ${n2} at their default folding`,
+      '',
+      `Whole designs (\`runSynth\`, the \`bnn synth --target xc7\` recipe: synth_xilinx, hierarchy kept), per plan block (${arch}); II ${a.ii} and ${b.ii} cycles/frame; Yosys took ${a.secs.toFixed(0)} s and ${b.secs.toFixed(0)} s. Folding: PE×SIMD, input element bits, thresholds per neuron; for stream blocks elements × bits in → out.`,
+      '',
+      '| block | kind | W1A1 folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | W1A2 folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | LUT W1A2/W1A1 |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    const cell = (x: BlockRow | undefined) => (x ? [x.folding, x.y.lut, x.y.ff, x.y.bram36, `${x.e.lut} / ${x.e.ff} / ${x.e.bram36}`] : ['—', '', '', '', '']);
+    for (const r of a.blocks) {
+      const q = b.blocks.find((x) => x.block === r.block);
+      md.push(`| ${[r.block, r.kind, ...cell(r), ...cell(q), q && r.y.lut > 0 ? `×${(q.y.lut / r.y.lut).toFixed(2)}` : ''].join(' | ')} |`);
+    }
+    for (const q of b.blocks) if (!a.blocks.some((r) => r.block === q.block)) md.push(`| ${[q.block, q.kind, ...cell(undefined), ...cell(q), ''].join(' | ')} |`);
+    const tot = (rs: BlockRow[]) => rs.reduce((s, r) => ({ lut: s.lut + r.y.lut, ff: s.ff + r.y.ff, bram36: s.bram36 + r.y.bram36, el: s.el + r.e.lut, ef: s.ef + r.e.ff, eb: s.eb + r.e.bram36 }), { lut: 0, ff: 0, bram36: 0, el: 0, ef: 0, eb: 0 });
+    const ta = tot(a.blocks);
+    const tb = tot(b.blocks);
+    md.push(`| **total** | | | ${ta.lut} | ${ta.ff} | ${ta.bram36} | ${Math.round(ta.el)} / ${Math.round(ta.ef)} / ${ta.eb} | | ${tb.lut} | ${tb.ff} | ${tb.bram36} | ${Math.round(tb.el)} / ${Math.round(tb.ef)} / ${tb.eb} | ×${(tb.lut / ta.lut).toFixed(2)} |`);
+    const pct = (e: number, y: number) => `${e >= y ? '+' : ''}${((100 * (e - y)) / y).toFixed(1)} %`;
+    md.push('', `Estimate against Yosys, whole design: W1A1 LUT ${pct(ta.el, ta.lut)}, FF ${pct(ta.ef, ta.ff)}, BRAM36 ${ta.eb} vs ${ta.bram36}; W1A2 LUT ${pct(tb.el, tb.lut)}, FF ${pct(tb.ef, tb.ff)}, BRAM36 ${tb.eb} vs ${tb.bram36}.`, '');
   }
-  const md = [
-    '### W1A1 against W1A2, same topology: tfc-mnist and tfc-mnist-w1a2 at their default folding',
-    '',
-    'Whole designs (`runSynth`, the `bnn synth --target xc7` recipe: synth_xilinx, hierarchy kept), per plan block; the same folding for both (784-64-64-64-10).',
-    '',
-    '| block | kind | W1A1: folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | W1A2: folding | LUT | FF | BRAM36 | est LUT / FF / BRAM36 | LUT W1A2/W1A1 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  const a = c.rows.get(names[0]!)!;
-  const b = c.rows.get(names[1]!)!;
-  const tot = (rs: typeof a) => rs.reduce((s, r) => ({ lut: s.lut + r.y.lut, ff: s.ff + r.y.ff, bram36: s.bram36 + r.y.bram36, el: s.el + r.e.lut, ef: s.ef + r.e.ff, eb: s.eb + r.e.bram36 }), { lut: 0, ff: 0, bram36: 0, el: 0, ef: 0, eb: 0 });
-  for (const r of a) {
-    const q = b.find((x) => x.block === r.block);
-    const cell = (x: (typeof a)[number] | undefined) => (x ? [x.folding, x.y.lut, x.y.ff, x.y.bram36, `${x.e.lut} / ${x.e.ff} / ${x.e.bram36}`] : ['—', '', '', '', '']);
-    md.push(`| ${[r.block, r.kind, ...cell(r), ...cell(q), q ? `×${(q.y.lut / r.y.lut).toFixed(2)}` : ''].join(' | ')} |`);
-  }
-  for (const q of b) if (!a.some((r) => r.block === q.block)) md.push(`| ${[q.block, q.kind, '—', '', '', '', '', q.folding, q.y.lut, q.y.ff, q.y.bram36, `${q.e.lut} / ${q.e.ff} / ${q.e.bram36}`, ''].join(' | ')} |`);
-  const ta = tot(a);
-  const tb = tot(b);
-  md.push(`| **total** | | | ${ta.lut} | ${ta.ff} | ${ta.bram36} | ${Math.round(ta.el)} / ${Math.round(ta.ef)} / ${ta.eb} | | ${tb.lut} | ${tb.ff} | ${tb.bram36} | ${Math.round(tb.el)} / ${Math.round(tb.ef)} / ${tb.eb} | ×${(tb.lut / ta.lut).toFixed(2)} |`);
-  const pct = (e: number, y: number) => `${((100 * (e - y)) / y).toFixed(1)} %`;
-  md.push('', `Estimate against Yosys, whole design: W1A1 LUT ${pct(ta.el, ta.lut)}, FF ${pct(ta.ef, ta.ff)}; W1A2 LUT ${pct(tb.el, tb.lut)}, FF ${pct(tb.ef, tb.ff)}.`);
   return md;
 }
 

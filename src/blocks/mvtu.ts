@@ -181,14 +181,21 @@ export const MVTU_LUT_MODEL_HEAP = [1.3931, 2.6808, 1.108, 5.6948, 12.5642];
 
 /**
  * What several thresholds per neuron add to the threshold stage (zero for one threshold, so a
- * one-bit engine's estimate is the model above): the threshold ROM's extra bits, PE·(T − 1)·T_W
- * per 64 words (a LUT6 holds 64), and the extra comparators, PE·(T − 1)·ACC_W (the code count,
- * invert and bias ride on them).
+ * one-bit engine's estimate is the model above). Threshold memory = MH·N_THRESH·T_W bits, which
+ * `bnn synth` leaves to Yosys: it becomes a LUT ROM (no block RAM at any point measured, even
+ * 256 words × 181 bits). Features, over the extra threshold bits per PE, PE·(T − 1)·T_W (each one
+ * bit of a comparator; the code count, invert and bias ride on them): those bits when NF = MH/PE
+ * > 1; those bits when NF = 1, where every threshold is a constant and Yosys folds it into its
+ * comparator; and the bits times the LUT6s of one ROM bit, ceil(NF/64), except for NF ≤ 4, where
+ * Yosys folds the ROM's address bits into the compare logic. Measured LUTs per extra threshold
+ * bit: 0.1–0.6 at NF = 1, ~0.9 at NF = 4, 1.3–2.1 at NF = 8..32, ~4.8 at NF = 256.
  */
 export function mvtuThresholdFeatures(p: Pick<MvtuParams, 'MH' | 'PE' | 'ACC_W' | 'T_W' | 'USE_THRESH' | 'N_THRESH'>): number[] {
   const extra = p.USE_THRESH ? (p.N_THRESH ?? 1) - 1 : 0;
-  if (extra <= 0) return [0, 0];
-  return [p.PE * extra * p.T_W * Math.ceil(p.MH / p.PE / 64), p.PE * extra * p.ACC_W];
+  if (extra <= 0) return [0, 0, 0];
+  const bits = p.PE * extra * p.T_W;
+  const NF = p.MH / p.PE;
+  return [NF > 1 ? bits : 0, NF > 1 ? 0 : bits, bits * (NF <= 4 ? 0 : Math.ceil(NF / 64))];
 }
 
 /**
@@ -203,19 +210,46 @@ export function mvtuFixedFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD
   return [p.PE * p.SIMD * p.ACC_W, p.PE * p.ACC_W, NF > 1 ? p.SIMD * p.INPUT_BITS * Math.ceil(SF / 64) : 0, SF * NF > 1 ? Math.log2(SF * NF) : 0, 1];
 }
 
-/** Threshold terms (mvtuThresholdFeatures); see MVTU_LUT_MODEL_FIXED for the fit. */
-export const MVTU_THRESH_MODEL = [1, 1];
+/**
+ * Threshold terms (mvtuThresholdFeatures) of binary-input engines: 0.81 LUT per extra threshold
+ * bit (0.14 when the thresholds are constants, NF = 1), plus 0.85 per bit per LUT6 of ROM depth.
+ * Fitted (least squares on the relative error of the whole engine) on the LUTs they add to the
+ * measured W1A1 engine of the same shape and folding, Yosys 0.23 synth_xilinx, 33 points
+ * (W1A2/W1A3/W1A4 outputs: 2/6/15 thresholds; MW×MH 9×16, 64×32, 144×32, 256×64, 1024×256;
+ * PE×SIMD 1×4 … 16×16; NF 1 … 256): mean |error| 8.9 %, worst 36.1 %, the bit-heap model's own
+ * error on these shapes included (its W1A1 points: 11.0 % / 42.7 %, worst on MW = 9).
+ * `node dist/scripts/bench-synth.js multibit`.
+ */
+export const MVTU_THRESH_MODEL = [0.8118, 0.1373, 0.8492];
 
-/** A-bit/fixed-point-input engines (mvtuFixedFeatures). */
-export const MVTU_LUT_MODEL_FIXED = [1, 2.5, 1.2, 6, 10];
+/**
+ * A-bit/fixed-point-input engines: mvtuFixedFeatures then mvtuThresholdFeatures, one fit (least
+ * squares on relative error; same sweep, 28 points: W1A2 and W1A3 signed inputs with 2 and 6
+ * thresholds, 8-bit first layers; MW×MH 9×16 … 1024×256, PE×SIMD 1×1 … 16×16): 1.01 LUT per
+ * adder bit of the lanes (PE·SIMD·ACC_W), 1.55 per accumulator bit, 4.69 per bit of the replay
+ * buffer's read mux, 7.83 per counter bit, −9.5; thresholds 1.06 / 0.44 / 0.52 on the three
+ * threshold features. Mean |error| 8.2 %, worst 37.9 %. `node dist/scripts/bench-synth.js multibit`.
+ */
+export const MVTU_LUT_MODEL_FIXED = [1.0068, 1.5458, 4.6908, 7.8303, -9.523];
+export const MVTU_THRESH_MODEL_FIXED = [1.0559, 0.4419, 0.5248];
+
+/**
+ * Threshold register t_q (PE·N_THRESH·T_W bits, one threshold word per neuron fold): Yosys
+ * keeps it as flip-flops only for a deep enough ROM; for a few words it moves the register to
+ * the ROM's address (log2 NF bits) instead. Measured: none at NF = 4, about half at NF = 8,
+ * nearly all from NF = 16 on (`bench-synth.js multibit`).
+ */
+export function mvtuThresholdRegisterShare(NF: number): number {
+  return Math.min(1, Math.max(0, (Math.log2(NF) - 2) / 2));
+}
 
 export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
   const dot = (x: number[], m: number[]) => x.reduce((a, v, i) => a + v * m[i]!, 0);
-  const core =
-    p.INPUT_BITS > 1 ? dot(mvtuFixedFeatures(p), MVTU_LUT_MODEL_FIXED) : dot(mvtuLutFeatures(p), p.POPCOUNT === 2 ? MVTU_LUT_MODEL_HEAP : MVTU_LUT_MODEL);
-  const lut = Math.max(1, Math.round(core + dot(mvtuThresholdFeatures(p), MVTU_THRESH_MODEL)));
+  const fixed = p.INPUT_BITS > 1;
+  const core = fixed ? dot(mvtuFixedFeatures(p), MVTU_LUT_MODEL_FIXED) : dot(mvtuLutFeatures(p), p.POPCOUNT === 2 ? MVTU_LUT_MODEL_HEAP : MVTU_LUT_MODEL);
+  const lut = Math.max(1, Math.round(core + dot(mvtuThresholdFeatures(p), fixed ? MVTU_THRESH_MODEL_FIXED : MVTU_THRESH_MODEL)));
   const wBram = bram18For(p.PE * p.SIMD, SF * NF);
   // Input replay buffer (SF words of SIMD·INPUT_BITS): distributed RAM while small, else block RAM.
   const ibW = p.SIMD * p.INPUT_BITS;
@@ -227,7 +261,7 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const counters = clog2(SF) + clog2(NF) + clog2(SF * NF) + 4;
   const { count, bits } = mvtuLevels(p);
   const ff =
-    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE * bits : p.PE * p.ACC_W) + (p.USE_THRESH && NF > 1 ? p.PE * count * p.T_W : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
+    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE * bits : p.PE * p.ACC_W) + (p.USE_THRESH ? Math.round(mvtuThresholdRegisterShare(NF) * p.PE * count * p.T_W) : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
   const bram18 = wBram + ibufBram;
   return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }

@@ -41,19 +41,25 @@ export function poolBlock(name: string, l: IntegerPoolLayer, simd: number, layer
 // ---- cost model (7-series, Yosys synth_xilinx; `node dist/scripts/bench-synth.js blocks`) ----------
 
 /**
- * Row of OW·C/SIMD partial results (SIMD bits each; distributed RAM while small), counters and
- * the OR/merge. LUTs: -2.5 + 4.05·(log2(W+1) + log2(H+1) + 2·log2(slots)) + 0.51·SIMD·banks,
- * fitted on 4 configurations (within 13.3 % of Yosys there) and checked on 2 held-out ones (-3.9 %,
- * +6.2 %). LUTRAM exact on all 6; FF 6-7 under (`bench-synth.js blocks`).
+ * Row of OW·C/SIMD partial results (SIMD·A bits each, A the element bits; distributed RAM while
+ * small), counters and the merge (OR of bits, or per-element A-bit compare and select). LUTs:
+ * -2.5 + 4.05·(log2(W+1) + log2(H+1) + 2·log2(slots)) + 0.51·SIMD·A·banks, plus 0.35·SIMD·A for
+ * the comparators when A > 1. The one-bit part was fitted on 4 configurations (within 13.3 % of
+ * Yosys there) and checked on 2 held-out ones (-3.9 %, +6.2 %); the comparator term on 6 A-bit
+ * ones (A = 2, 3, signed; within 14.3 %). LUTRAM exact on all; FF 6-7 under
+ * (`bench-synth.js blocks`, `bench-synth.js multibit`).
  */
 export function estimatePool(p: PoolBlock['params']): BlockEstimate {
   const CB = p.C / p.SIMD;
   const slots = Math.floor(p.W / p.K) * CB;
-  const inLut = yosysPrefersLutram(p.SIMD, slots, false);
-  const lut = Math.max(10, Math.round(-2.5 + 4.05 * (Math.log2(p.W + 1) + Math.log2(p.H + 1) + 2 * (slots > 1 ? Math.log2(slots) : 0)) + 0.51 * p.SIMD * Math.ceil(slots / 64)));
-  const ff = p.SIMD + clog2(CB) + clog2(p.W + 1) + clog2(p.H + 1) + 2 * clog2(p.K) + 2 * clog2(slots) + 1;
-  const bram18 = inLut ? 0 : bram18For(p.SIMD, slots);
-  return { lut, ff, lutram: inLut ? lutramSites(p.SIMD, slots, false) : 0, bram18, bram36: bram18 / 2 };
+  const A = p.ELEM_BITS ?? 1;
+  const bw = p.SIMD * A;
+  const inLut = yosysPrefersLutram(bw, slots, false);
+  const counters = 4.05 * (Math.log2(p.W + 1) + Math.log2(p.H + 1) + 2 * (slots > 1 ? Math.log2(slots) : 0));
+  const lut = Math.max(10, Math.round(-2.5 + counters + 0.51 * bw * Math.ceil(slots / 64) + (A > 1 ? 0.35 * bw : 0)));
+  const ff = bw + clog2(CB) + clog2(p.W + 1) + clog2(p.H + 1) + 2 * clog2(p.K) + 2 * clog2(slots) + 1;
+  const bram18 = inLut ? 0 : bram18For(bw, slots);
+  return { lut, ff, lutram: inLut ? lutramSites(bw, slots, false) : 0, bram18, bram36: bram18 / 2 };
 }
 
 export const poolKit = plainKit<PoolBlock>({ file: 'pool.v', module: 'bnn_pool' }, true, estimatePool);

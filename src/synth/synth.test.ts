@@ -3,6 +3,9 @@ import { bram18For } from '../blocks/cost.js';
 import { parseTargets } from '../cli/commands/synth.js';
 import { ice40Overflows, ICE40_DEVICES, readNextpnrReport } from './ice40.js';
 import { estimateBlock } from './estimate.js';
+import { estimateMvtu } from '../blocks/mvtu.js';
+import { estimatePool } from '../blocks/pool.js';
+import { estimateDwc } from '../blocks/dwc.js';
 import { xilinxResources } from './xilinx.js';
 import { flattenCounts, parseStatJson, topInstances } from './yosys-json.js';
 
@@ -65,5 +68,34 @@ describe('estimators', () => {
       params: { H: 28, W: 28, C: 64, SIMD: 16, K: 2 } });
     expect(pool.lut).toBeGreaterThan(40);
     expect(pool.lutram).toBe(24); // 56 x 16 partial row in RAM64M
+  });
+});
+
+describe('estimators for multi-bit activations (measured points: BENCHMARKS.md, bench:multibit)', () => {
+  const near = (est: number, yosys: number, tol: number) => expect(Math.abs(est - yosys) / yosys).toBeLessThan(tol);
+  // Binary inputs, W1A1 vs A-bit outputs (2, 6, 15 thresholds): MW 256, MH 64, PE 4, SIMD 16; Yosys 249, 321, 573, 1077 LUTs.
+  const engine = (count: number, bits: number, bias: number) => estimateMvtu({
+    MW: 256, MH: 64, PE: 4, SIMD: 16, ACC_W: 9, T_W: 9, USE_THRESH: 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: 2,
+    ...(bits > 1 ? { N_THRESH: count, OUT_BITS: bits, OUT_BIAS: bias } : {}),
+  });
+  it('an MVTU: the threshold bank grows with the thresholds per neuron', () => {
+    const [a1, a2, a3, a4] = [engine(1, 1, 0), engine(2, 2, -1), engine(6, 3, -3), engine(15, 4, -8)];
+    expect(a1.lut).toBeLessThan(a2.lut);
+    expect(a2.lut).toBeLessThan(a3.lut);
+    expect(a3.lut).toBeLessThan(a4.lut);
+    near(a2.lut, 321, 0.15);
+    near(a3.lut, 573, 0.15);
+    near(a4.lut, 1077, 0.15);
+  });
+  it('a max-pool over A-bit elements: partial row SIMD·A bits wide, comparators per element', () => {
+    const p = (A: number) => estimatePool({ H: 24, W: 24, C: 32, SIMD: 32, K: 2, ...(A > 1 ? { ELEM_BITS: A, SIGNED: 1 as const } : {}) });
+    expect(p(1).lutram).toBe(24);
+    expect(p(2).lutram).toBe(44);
+    expect(p(3).lutram).toBe(64);
+    near(p(3).lut, 169, 0.15); // Yosys: 73, 104, 169 LUTs at A = 1, 2, 3
+  });
+  it('a width converter: its barrel shifter grows with the (A-bit) input width', () => {
+    near(estimateDwc({ IN_W: 32, OUT_W: 64 }).lut, 227, 0.15);
+    near(estimateDwc({ IN_W: 128, OUT_W: 32 }).lut, 677, 0.25);
   });
 });
