@@ -305,7 +305,7 @@ async function models(): Promise<void> {
  */
 async function act(): Promise<void> {
   const t00 = Date.now();
-  type Variant = { id: string; label: string; act?: NonNullable<MvtuPoint['act']> };
+  type Variant = { id: string; label: string; act?: NonNullable<MvtuPoint['act']>; scores?: boolean };
   const variants: Variant[] = [
     { id: 'a1', label: 'W1A1 (binary in, 1 threshold)' },
     { id: 'a1-a2', label: 'binary in → A2 signed (2 thresholds, bias −1)', act: { inBits: 1, inSigned: false, count: 2, outBits: 2, outBias: -1 } },
@@ -314,6 +314,8 @@ async function act(): Promise<void> {
     // W1A3 as bnn train --act-bits 3 makes it: signed 3-bit elements, 7 levels −3..+3 (bias −3).
     { id: 'a1-a3', label: 'binary in → A3 signed (6 thresholds, bias −3)', act: { inBits: 1, inSigned: false, count: 6, outBits: 3, outBias: -3 } },
     { id: 'a3-a3', label: 'A3 signed in → A3 signed (6 thresholds)', act: { inBits: 3, inSigned: true, count: 6, outBits: 3, outBias: -3 } },
+    // The last layer of a W1A2 network: scores (no thresholds) over 2-bit signed elements.
+    { id: 'a2-scores', label: 'A2 signed in → scores (last layer)', act: { inBits: 2, inSigned: true, count: 1, outBits: 1, outBias: 0 }, scores: true },
     { id: 'a8-a1', label: '8-bit unsigned in → 1 bit (first layer)', act: { inBits: 8, inSigned: false, count: 1, outBits: 1, outBias: 0 } },
   ];
   const shapes: Array<[number, number, Array<[number, number]>]> = [
@@ -332,7 +334,7 @@ async function act(): Promise<void> {
       for (const v of variants) {
         // The 8-bit first layer only on the smallest shape (its adders make the big ones slow to synthesize).
         if (v.id === 'a8-a1' && MW > 64) continue;
-        jobsList.push({ v, pt: { MW, MH, PE, SIMD, POPCOUNT: 2, ...(v.act ? { act: v.act } : {}) } });
+        jobsList.push({ v, pt: { MW, MH, PE, SIMD, POPCOUNT: 2, ...(v.act ? { act: v.act } : {}), ...(v.scores ? { USE_THRESH: 0 as const } : {}) } });
       }
   // Rows are appended to BNN_ACT_JSON (default: a new temporary file) as they finish; points
   // already there are not synthesized again, so an interrupted sweep resumes.

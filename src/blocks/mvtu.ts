@@ -224,14 +224,16 @@ export const MVTU_THRESH_MODEL = [0.8118, 0.1373, 0.8492];
 
 /**
  * A-bit/fixed-point-input engines: mvtuFixedFeatures then mvtuThresholdFeatures, one fit (least
- * squares on relative error; same sweep, 28 points: W1A2 and W1A3 signed inputs with 2 and 6
- * thresholds, 8-bit first layers; MW×MH 9×16 … 1024×256, PE×SIMD 1×1 … 16×16): 1.01 LUT per
- * adder bit of the lanes (PE·SIMD·ACC_W), 1.55 per accumulator bit, 4.69 per bit of the replay
- * buffer's read mux, 7.83 per counter bit, −9.5; thresholds 1.06 / 0.44 / 0.52 on the three
- * threshold features. Mean |error| 8.2 %, worst 37.9 %. `node dist/scripts/bench-synth.js multibit`.
+ * squares on relative error; same sweep, 39 points: W1A2 and W1A3 signed inputs with 2 and 6
+ * thresholds, 2-bit inputs to a score layer, 8-bit first layers; MW×MH 9×16 … 1024×256, PE×SIMD
+ * 1×1 … 16×16): 0.96 LUT per adder bit of the lanes (PE·SIMD·ACC_W), 1.52 per accumulator bit,
+ * 4.51 per bit of the replay buffer's read mux, 7.50 per counter bit, −16.6; thresholds 1.20 /
+ * 0.49 / 0.64 on the three threshold features. Mean |error| 7.8 %, worst 40.5 %. Outside the
+ * sweep, cnn-fashion-w1a2's score layer (MW 800, PE×SIMD 1×2) comes out at twice Yosys' count.
+ * `node dist/scripts/bench-synth.js multibit`.
  */
-export const MVTU_LUT_MODEL_FIXED = [1.0068, 1.5458, 4.6908, 7.8303, -9.523];
-export const MVTU_THRESH_MODEL_FIXED = [1.0559, 0.4419, 0.5248];
+export const MVTU_LUT_MODEL_FIXED = [0.9643, 1.5192, 4.5101, 7.496, -16.6391];
+export const MVTU_THRESH_MODEL_FIXED = [1.1993, 0.488, 0.6368];
 
 /**
  * Threshold register t_q (PE·N_THRESH·T_W bits, one threshold word per neuron fold): Yosys
