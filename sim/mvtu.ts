@@ -31,6 +31,8 @@ export class MvtuSim implements SimBlock {
   private readonly kernel: XnorKernel | undefined;
   private readonly vec: Uint32Array;
   private readonly rawVec: Int32Array | undefined;
+  /** Fixed-point inputs: weight j·MW + i as +1/−1 (a multiply, not a branch on a random bit). */
+  private readonly signs: Int32Array | undefined;
 
   private sf = 0;
   private nf = 0;
@@ -49,14 +51,16 @@ export class MvtuSim implements SimBlock {
     this.SF = p.MW / p.SIMD;
     this.NF = p.MH / p.PE;
     this.useThresh = p.USE_THRESH === 1;
-    this.rows = decodeWeightRows(b.weights, p);
+    this.rows = once(b.weights, () => decodeWeightRows(b.weights, p));
     const levels = mvtuLevels(p);
     this.count = levels.count;
     this.bias = levels.bias;
-    const th = b.thresholds ? decodeThresholds(b.thresholds, p.PE, p.T_W, p.INPUT_BITS > 1, this.count) : undefined;
+    const ti = b.thresholds;
+    const th = ti ? once(ti, () => decodeThresholds(ti, p.PE, p.T_W, p.INPUT_BITS > 1, this.count)) : undefined;
     this.thresh = th?.thresh ?? new Int32Array(p.MH * this.count);
     this.invert = th?.invert ?? new Uint8Array(p.MH);
     this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
+    this.signs = this.rawVec ? once(this.rows, () => signRows(this.rows, p.MW)) : undefined;
     this.kernel = this.rawVec ? undefined : new XnorKernel(this.rows, p.MW, p.PE);
     this.vec = this.kernel ? this.kernel.vec : new Uint32Array(0);
     this.data = new Int32Array(p.PE);
@@ -159,13 +163,15 @@ export class MvtuSim implements SimBlock {
   /** The output register's new contents (overwritten in place: a beat is read before the next tick). */
   private compute(nf: number): void {
     const out = this.data;
-    const first = nf * this.PE;
-    const mism = this.kernel?.mismatches(first, this.PE);
-    for (let p = 0; p < this.PE; p++) {
-      const j = first + p;
-      const pc = mism ? this.MW - mism[p]! : signedSum(this.rows[j]!, this.rawVec!);
-      out[p] = this.useThresh ? this.element(j, pc) : pc;
+    const PE = this.PE;
+    const first = nf * PE;
+    if (this.kernel) {
+      const mism = this.kernel.mismatches(first, PE);
+      for (let p = 0; p < PE; p++) out[p] = this.MW - mism[p]!;
+    } else {
+      for (let p = 0; p < PE; p++) out[p] = signedSum(this.signs!, (first + p) * this.MW, this.rawVec!);
     }
+    if (this.useThresh) for (let p = 0; p < PE; p++) out[p] = this.element(first + p, out[p]!);
   }
 
   /** The threshold stage: n = #(acc >= t_k), code n or count − n (inverted), element code + bias. */
@@ -176,9 +182,30 @@ export class MvtuSim implements SimBlock {
   }
 }
 
-/** Σ (w ? x : -x): the fixed-point datapath. */
-function signedSum(row: Uint32Array, x: Int32Array): number {
+/**
+ * What a twin derives from its block's memory images, derived once per image: a plan's images
+ * do not change, and a plan is often run many times (FIFO sizing, the property test, benches).
+ * The twins only read it.
+ */
+const derived = new WeakMap<object, unknown>();
+function once<T>(from: object, make: () => T): T {
+  let v = derived.get(from) as T | undefined;
+  if (v === undefined) derived.set(from, (v = make()));
+  return v;
+}
+
+/** Σ (w ? x : -x): the fixed-point datapath, over row j's signs (from `at`). */
+function signedSum(signs: Int32Array, at: number, x: Int32Array): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += (row[i >>> 5]! >>> (i & 31)) & 1 ? x[i]! : -x[i]!;
+  for (let i = 0; i < x.length; i++) s += signs[at + i]! * x[i]!;
   return s;
+}
+
+/** Row j's weights as signs, at j·MW: bit 1 → +1, 0 → −1. */
+function signRows(rows: Uint32Array[], mw: number): Int32Array {
+  const out = new Int32Array(rows.length * mw);
+  rows.forEach((row, j) => {
+    for (let i = 0; i < mw; i++) out[j * mw + i] = (row[i >>> 5]! >>> (i & 31)) & 1 ? 1 : -1;
+  });
+  return out;
 }

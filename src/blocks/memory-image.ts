@@ -28,6 +28,11 @@ export function encodeWord(bitAt: (i: number) => number, width: number): string 
   return s;
 }
 
+/** The value of a hex digit's character code (0-9, a-f, A-F). */
+export function hexDigit(code: number): number {
+  return code <= 57 ? code - 48 : (code | 32) - 87;
+}
+
 /** Bit i of a word. */
 export function wordBit(word: string, i: number): number {
   const d = word.length - 1 - (i >>> 2);

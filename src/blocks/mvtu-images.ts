@@ -1,5 +1,5 @@
 import { getBit, wordsFor } from '../model/bits.js';
-import { encodeWord, wordBit, wordBits, type MemoryImage } from './memory-image.js';
+import { encodeWord, hexDigit, wordBits, type MemoryImage } from './memory-image.js';
 
 /**
  * The memory layouts of `rtl-templates/mvtu.v`, written by the block and read back by its twin
@@ -36,23 +36,36 @@ export function weightImage(file: string, rows: Uint32Array[], s: MvtuShape): Me
 }
 
 export function decodeWeightRows(img: MemoryImage, s: MvtuShape): Uint32Array[] {
-  const SF = s.MW / s.SIMD;
+  const { PE, SIMD } = s;
+  const SF = s.MW / SIMD;
+  const width = PE * SIMD;
   const rows = Array.from({ length: s.MH }, () => new Uint32Array(wordsFor(s.MW)));
-  img.words.forEach((word, addr) => {
+  // digit by digit (least significant first): the twins decode every run, so this is on the
+  // simulator's path and stays free of per-bit calls and substrings
+  const words = img.words;
+  for (let addr = 0; addr < words.length; addr++) {
+    const word = words[addr]!;
     const nf = Math.floor(addr / SF);
-    const sf = addr % SF;
-    const bits = wordBits(word);
-    for (let p = 0; p < s.PE; p++) {
-      const row = rows[nf * s.PE + p]!;
-      for (let k = 0; k < s.SIMD; k++) {
-        const i = p * s.SIMD + k;
-        if ((bits[i >>> 5]! >>> (i & 31)) & 1) {
-          const col = sf * s.SIMD + k;
+    const col0 = (addr % SF) * SIMD;
+    let row = rows[nf * PE]!;
+    let p = 0;
+    let k = 0;
+    for (let i = 0; i < width; i += 4) {
+      const d = word.length - 1 - (i >>> 2);
+      const nib = d >= 0 ? hexDigit(word.charCodeAt(d)) : 0;
+      const m = width - i < 4 ? width - i : 4;
+      for (let b = 0; b < m; b++) {
+        if ((nib >>> b) & 1) {
+          const col = col0 + k;
           row[col >>> 5]! |= 1 << (col & 31);
+        }
+        if (++k === SIMD) {
+          k = 0;
+          if (++p < PE) row = rows[nf * PE + p]!;
         }
       }
     }
-  });
+  }
   return rows;
 }
 
@@ -102,16 +115,18 @@ export function decodeThresholds(img: MemoryImage, pe: number, tW: number, signe
   const thresh = new Int32Array(img.depth * pe * count);
   const invert = new Uint8Array(img.depth * pe);
   img.words.forEach((word, nf) => {
+    const bits = wordBits(word);
+    const bit = (i: number) => (bits[i >>> 5]! >>> (i & 31)) & 1;
     for (let p = 0; p < pe; p++) {
       const j = nf * pe + p;
       for (let k = 0; k < count; k++) {
         let t = 0;
-        for (let b = 0; b < tW; b++) t |= wordBit(word, p * lane + k * tW + b) << b;
+        for (let b = 0; b < tW; b++) t |= bit(p * lane + k * tW + b) << b;
         // Fixed-point thresholds are two's complement in T_W bits.
         if (signed && (t >>> (tW - 1)) & 1) t -= 2 ** tW;
         thresh[j * count + k] = t;
       }
-      invert[j] = wordBit(word, p * lane + count * tW);
+      invert[j] = bit(p * lane + count * tW);
     }
   });
   return { thresh, invert };

@@ -5,7 +5,7 @@ import { integerForward } from '../compiler/integer-reference.js';
 import { writeDesign } from '../emit/generate.js';
 import { expectedLog, expectedStreamsLog } from '../emit/stimulus-files.js';
 import { generateDesign } from '../pipeline/design.js';
-import { run } from '../../sim/engine.js';
+import { runEvents } from '../../sim/event-engine.js';
 import { doneCycles, measuredIi, simulate, valuesTap } from '../../sim/simulate.js';
 import { decodeElems } from '../blocks/memory-image.js';
 import { frameResults } from '../plan/output-values.js';
@@ -114,7 +114,7 @@ export async function verify(c: Compiled, o: VerifyOptions): Promise<VerifyRepor
   // An x/z beat decodes to -1s: it can match no class and no score.
   const rtlBeats = rtlOut.map((e) => decodeElems(e.data ?? '', last.out.elems, last.out.elemBits, signed) ?? new Int32Array(last.out.elems).fill(-1));
   const tap = valuesTap(plan);
-  const simValues = tap === undefined ? undefined : run(plan, stim, { tap }).tapped;
+  const simValues = tap === undefined ? undefined : runEvents(plan, stim, { tap }).tapped;
   const rtl = frameResults(plan, rtlBeats, simValues);
   const predictions = rtl.predictions;
   const refs = Array.from(o.frames, (f) => integerForward(c.integer, f));
