@@ -1,5 +1,5 @@
 import { plainKit } from './kit.js';
-import type { BlockEstimate } from './cost.js';
+import { ice40Linear, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
 import type { BlockBase } from '../plan/stream.js';
 
 /**
@@ -38,4 +38,19 @@ export function estimateDwc(p: DwcBlock['params']): BlockEstimate {
   return { lut: Math.round(1.3 * w) + 8, ff: w + Math.min(p.IN_W, p.OUT_W) + 8, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc);
+// ---- cost model (iCE40, Yosys synth_ice40; fitted by scripts/fit-ice40.ts) --------------------------
+
+/** The IN_W + OUT_W bit buffer (flip-flops, each behind a shift/load mux) and its count. */
+export function dwcIce40Features(p: DwcBlock['params']): Ice40Features {
+  const c = p.IN_W + p.OUT_W;
+  const cw = Math.ceil(Math.log2(c + 1));
+  return { lut4: [p.IN_W, p.OUT_W, cw, 1], ff: [c, cw, 1], carry: [cw, 1] };
+}
+
+export const DWC_ICE40_MODEL = { lut4: [1.5, 1.5, 2, 4], ff: [1, 1, 0], carry: [1, 0] };
+
+export function estimateDwcIce40(p: DwcBlock['params']): Ice40Estimate {
+  return ice40Linear(dwcIce40Features(p), DWC_ICE40_MODEL, { ebr: 0 });
+}
+
+export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc, estimateDwcIce40);
