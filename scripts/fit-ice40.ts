@@ -84,10 +84,13 @@ hierarchy -check -top ${plan.top}
 setattr -set rom_style "block" m:wmem
 synth_ice40 -noflatten -top ${plan.top}
 tee -q -o fit_stat.json stat -json
-flatten
-write_json fit_flat.json
+design -save hier
+# The top alone (its cells are the plan's blocks) for the instance → module map, then the whole flattened for the packer.
 delete =* =${plan.top} %d
 write_json fit_top.json
+design -load hier
+flatten
+write_json fit_flat.json
 `,
   );
   const y = await execa('nice', ['yosys', '-q', '-l', 'fit.log', '-s', 'fit.ys'], { cwd: dir, reject: false, all: true });
