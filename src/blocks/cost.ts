@@ -68,9 +68,10 @@ export function ice40EbrFor(width: number, depth: number): number {
  * Logic cells nextpnr-ice40 packs LUT4s, flip-flops and carries into: a flip-flop shares the
  * cell of the LUT that drives it, a carry that of the LUT computing its sum bit, so the cells
  * are near the LUT count plus the flip-flops and carries that found no partner LUT.
- * LC ≈ ICE40_LC_MODEL · (LUT4, FF, carry), least squares over the designs of scripts/fit-ice40.ts.
+ * LC ≈ ICE40_LC_MODEL · (LUT4, FF, carry), least squares against nextpnr-ice40 --pack-only on the 8
+ * designs of scripts/fit-ice40.ts: mean |error| 5.3 %, worst 8.9 % (BENCHMARKS.md, ice40-fit).
  */
-export const ICE40_LC_MODEL = [1, 0.3, 0.1];
+export const ICE40_LC_MODEL = [0.829, 0.949, 0.452];
 
 export function ice40LogicCells(lut4: number, ff: number, carry: number): number {
   const [a, b, c] = ICE40_LC_MODEL as [number, number, number];
@@ -88,18 +89,21 @@ export function ice40Estimate(r: Omit<Ice40Estimate, 'lc' | 'spram'> & { spram?:
 /**
  * Whether Yosys 0.23 (synth_ice40, memory_libmap) builds a memory from flip-flops and LUT muxes
  * rather than EBR: the iCE40 has no distributed RAM, so a small memory costs its bits in
- * flip-flops. Cut at ICE40_FF_MEMORY_BITS, from the fit designs' FIFOs and input buffers.
+ * flip-flops. A memory read asynchronously through a registered address (fifo.v's rd_ptr, the
+ * MVTU's replay buffer at sf) still goes to EBR: Yosys moves the address register into the
+ * EBR's read port. In the fit designs (scripts/fit-ice40.ts, Yosys 0.23) every FIFO of up to
+ * 64 bits (4×16, 16×4, 32×2) and the 64×2 one were flip-flops, every one of 128 bits or more
+ * with more than 2 words (2×64, 4×32, 8×16, 16×8, …, 1×784) EBR.
  */
-export const ICE40_FF_MEMORY_BITS = 1024;
+export const ICE40_FF_MEMORY_BITS = 64;
 export function yosysPrefersIce40Ffs(width: number, depth: number): boolean {
-  return width * depth < ICE40_FF_MEMORY_BITS;
+  return width * depth <= ICE40_FF_MEMORY_BITS || depth <= 2;
 }
 
 /**
- * A memory read asynchronously (`q = mem[addr]`, as fifo.v, swg.v and pool.v do) on an iCE40: no
- * EBR can (its read is registered) and there is no distributed RAM, so Yosys builds the bits
- * from flip-flops and a depth-way read mux per bit (depth − 1 two-way muxes, ~2/3 of a LUT4 each
- * as 4:1 muxes pack two levels into 1.5 LUT4s) plus a write decode per word.
+ * A memory in flip-flops on an iCE40 (yosysPrefersIce40Ffs): its bits, a depth-way read mux per
+ * bit (depth − 1 two-way muxes, ~2/3 of a LUT4 each as 4:1 muxes pack two levels into 1.5
+ * LUT4s) plus a write decode per word. Used by the unfitted window generator and pool models.
  */
 export function ice40AsyncMemory(width: number, depth: number): { lut4: number; ff: number } {
   if (depth <= 1) return { lut4: 0, ff: width * depth };
@@ -108,8 +112,8 @@ export function ice40AsyncMemory(width: number, depth: number): { lut4: number; 
 
 /**
  * LUT4s for logic whose 7-series LUT6 count is known and which was not fitted on iCE40: the
- * ratio measured on the fitted blocks' logic (BENCHMARKS.md, ice40-fit: MVTU LUT4 / xc7 LUT ≈ 1.5
- * at the datapath points) — a rough figure, used by the blocks no iCE40-sized shipped model has.
+ * ratio of iCE40 LUT4 to xc7 LUT of one MVTU in BENCHMARKS.md's datapath section (2.0 at 4×8,
+ * 1.4 at 16×16 to 32×32) — a rough figure, used by the blocks no iCE40-sized shipped model has.
  */
 export const ICE40_LUT4_PER_LUT6 = 1.5;
 

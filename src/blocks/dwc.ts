@@ -47,7 +47,7 @@ export function dwcIce40Features(p: DwcBlock['params']): Ice40Features {
   return { lut4: [p.IN_W, p.OUT_W, cw, 1], ff: [c, cw, 1], carry: [cw, 1] };
 }
 
-export const DWC_ICE40_MODEL = { lut4: [1.5, 1.5, 2, 4], ff: [1, 1, 0], carry: [1, 0] };
+export const DWC_ICE40_MODEL = { lut4: [2.699, 1.194, 8.457, -15.729], ff: [0.969, 0.545, 1.209], carry: [0.038, 0.63] };
 
 export function estimateDwcIce40(p: DwcBlock['params']): Ice40Estimate {
   return ice40Linear(dwcIce40Features(p), DWC_ICE40_MODEL, { ebr: 0 });

@@ -13,14 +13,17 @@ describe('iCE40 estimators', () => {
       expect(e.lc).toBe(ice40LogicCells(e.lut4, e.ff, e.carry));
     }
   });
-  it('grow with the lanes of an engine and with a FIFO\'s size', () => {
+  it('grow with the lanes of an engine and with a FIFO's depth', () => {
     let prev = 0;
     for (const [pe, simd] of [[1, 4], [2, 8], [4, 16], [8, 32], [16, 64]] as const) {
       const lc = estimateMvtuIce40(engine(pe, simd)).lc;
       expect(lc).toBeGreaterThan(prev);
       prev = lc;
     }
-    expect(estimateFifoIce40({ WIDTH: 8, DEPTH: 32 }).ff).toBeGreaterThan(estimateFifoIce40({ WIDTH: 8, DEPTH: 4 }).ff);
+    // small FIFOs are flip-flops, a larger one EBR
+    expect(estimateFifoIce40({ WIDTH: 16, DEPTH: 4 }).ff).toBeGreaterThan(estimateFifoIce40({ WIDTH: 16, DEPTH: 2 }).ff);
+    expect(estimateFifoIce40({ WIDTH: 16, DEPTH: 4 }).ebr).toBe(0);
+    expect(estimateFifoIce40({ WIDTH: 28, DEPTH: 28 }).ebr).toBe(2);
   });
   it('count the weight ROM in EBR in its cheapest aspect ratio, none when it is in SPRAM', () => {
     const p = engine(4, 8); // 32 bits x 128 words: 2 EBRs as 256 x 16

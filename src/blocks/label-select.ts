@@ -46,7 +46,7 @@ export function labelSelectIce40Features(p: LabelSelectBlock['params']): Ice40Fe
   return { lut4: [p.PE * p.ACC_W, p.PE * p.IDX_W, 1], ff: [p.ACC_W, p.IDX_W, p.OUT_W, 1], carry: [p.PE * p.ACC_W, p.IDX_W, 1] };
 }
 
-export const LABEL_SELECT_ICE40_MODEL = { lut4: [3, 1, 10], ff: [1, 2, 1, 2], carry: [1, 1, 0] };
+export const LABEL_SELECT_ICE40_MODEL = { lut4: [0.908, 7.41, 0], ff: [1, 4.25, -0, -0], carry: [1, 1, 0] };
 
 export function estimateLabelSelectIce40(p: LabelSelectBlock['params']): Ice40Estimate {
   return ice40Linear(labelSelectIce40Features(p), LABEL_SELECT_ICE40_MODEL, { ebr: 0 });

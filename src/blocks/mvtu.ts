@@ -1,5 +1,5 @@
 import { bitsFor, clog2 } from '../util/math.js';
-import { bram18For, ice40EbrFor, ice40Linear, lutramSites, yosysPrefersLutram, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
+import { bram18For, ice40EbrFor, ice40Linear, yosysPrefersIce40Ffs, lutramSites, yosysPrefersLutram, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
 import type { MemoryImage } from './memory-image.js';
 import { thresholdImage, weightImage } from './mvtu-images.js';
 import { enginePixels, type IntegerEngineLayer } from '../model/integer-model.js';
@@ -238,8 +238,8 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
  * iCE40 features. LUT4: binary XNOR-popcount lanes (PE·SIMD), adder lanes of A-bit/fixed-point
  * engines (PE·SIMD·ACC_W), accumulators and the first compare (PE·ACC_W), the threshold ROM in
  * LUT4s (PE·T·(T_W+1) bits, a LUT4 per output bit per 16 words), the extra comparators of several
- * thresholds (PE·(T − 1)·ACC_W), the input replay buffer's read mux (mvtu.v reads it
- * asynchronously, so on an iCE40 it is flip-flops: SIMD·INPUT_BITS·(SF − 1) two-way muxes),
+ * thresholds (PE·(T − 1)·ACC_W), the input replay buffer's read mux when it is small enough to
+ * be flip-flops (yosysPrefersIce40Ffs; SIMD·INPUT_BITS·(SF − 1) two-way muxes, else EBR),
  * counters, constant. FF: accumulators, input register, output register, threshold register,
  * the replay buffer's bits, counters, constant. Carry: accumulators, adder lanes, comparators,
  * counters, constant. The weight ROM is EBR (rom_style block), or SPRAM when the plan says so.
@@ -251,7 +251,8 @@ export function mvtuIce40Features(p: MvtuParams): Ice40Features {
   const T = p.USE_THRESH ? count : 0;
   const iw = p.SIMD * p.INPUT_BITS;
   const fixed = p.INPUT_BITS > 1;
-  const ibuf = NF > 1 ? iw * SF : 0;
+  const ibufFf = NF > 1 && yosysPrefersIce40Ffs(iw, SF);
+  const ibuf = ibufFf ? iw * SF : 0;
   const counters = SF * NF > 1 ? Math.log2(SF * NF) : 0;
   return {
     lut4: [
@@ -260,7 +261,7 @@ export function mvtuIce40Features(p: MvtuParams): Ice40Features {
       p.PE * p.ACC_W,
       p.PE * T * (p.T_W + 1) * Math.ceil(NF / 16),
       p.PE * Math.max(0, T - 1) * p.ACC_W,
-      NF > 1 ? iw * (SF - 1) : 0,
+      ibufFf ? iw * (SF - 1) : 0,
       counters,
       1,
     ],
@@ -269,16 +270,16 @@ export function mvtuIce40Features(p: MvtuParams): Ice40Features {
   };
 }
 
-export const MVTU_ICE40_MODEL = {
-  lut4: [3.8, 1, 2, 1, 1, 0.67, 6, 20],
-  ff: [1, 1, 1, 1, 1, 3, 5],
-  carry: [1, 1, 1, 3, 0],
-};
+export const MVTU_ICE40_MODEL = { lut4: [3.241, 3.298, 0.337, 1.324, -0.696, 1.393, 8.354, -39.504], ff: [0.951, 1.557, 0.618, 0.066, 0.976, 4.237, -11.312], carry: [0.688, 1.5, 1.254, 0.742, 7.073] };
 
-/** EBRs of the weight ROM (none when the weights are in SPRAM or the matrix is one word, a register). */
+/** EBRs of the weight ROM (none when the weights are in SPRAM or the matrix is one word, a register) and of a large input replay buffer. */
 export function mvtuIce40Ebr(p: MvtuParams, spram: boolean): number {
-  const words = (p.MW / p.SIMD) * (p.MH / p.PE);
-  return spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words);
+  const SF = p.MW / p.SIMD;
+  const words = SF * (p.MH / p.PE);
+  const iw = p.SIMD * p.INPUT_BITS;
+  // The input replay buffer, when too large for flip-flops.
+  const ibuf = p.MH / p.PE > 1 && !yosysPrefersIce40Ffs(iw, SF) ? ice40EbrFor(iw, SF) : 0;
+  return (spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words)) + ibuf;
 }
 
 export function estimateMvtuIce40(p: MvtuParams, weightMemory?: SpramWeightMemory): Ice40Estimate {
