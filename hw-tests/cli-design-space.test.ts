@@ -46,6 +46,22 @@ describe('bnn fold and bnn fifo', () => {
   });
 });
 
+describe('bnn fold --device on iCE40', () => {
+  it('fold --device ice40-hx8k --json on tfc-mnist: an iCE40 estimate within the part; sfc-mnist is refused', { timeout: 60_000 }, async () => {
+    const r = await bnn(['fold', 'models/tfc-mnist.yaml', '--device', 'ice40-hx8k', '--json']);
+    expect(r.exitCode).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.target).toEqual({ device: 'ice40-hx8k' });
+    expect(j.chosen.ice40.lc).toBeGreaterThan(0);
+    expect(j.chosen.ice40.lc).toBeLessThanOrEqual(7680);
+    expect(j.chosen.ice40.ebr).toBeLessThanOrEqual(32);
+    expect(j.pareto.length).toBeGreaterThan(3);
+    const sfc = await bnn(['fold', 'models/sfc-mnist.yaml', '--device', 'ice40-hx8k', '--json']);
+    expect(sfc.exitCode).toBe(2);
+    expect(JSON.parse(sfc.stdout).error.code).toBe('FOLD_INVALID');
+  });
+});
+
 describe('--fold auto on the design commands', () => {
   const rate = ['--fps', '100000', '--clock', '100'];
   it("generate --fold auto --fps --clock: plan II <= 1000, bnn fold's folding, and its choice under autoFold", async () => {

@@ -54,6 +54,33 @@ for (const r of rows.filter(synthesize)) {
   checks.push(`| ${r.what} | ${e.lut} / ${y.lut} (${pct(e.lut, y.lut)}) | ${e.lutram} / ${y.lutram} | ${e.ff} / ${y.ff} (${pct(e.ff, y.ff)}) | ${e.bram36} / ${yBram} |`);
 }
 
+// iCE40: the chosen point per part by the iCE40 estimators, then the real flow (synth_ice40, nextpnr) on it.
+const ice40Rows: string[] = [];
+const ice40Checks: string[] = [];
+for (const file of ['models/tfc-mnist.yaml', 'models/sfc-mnist.yaml'])
+  for (const dev of ['ice40-hx8k', 'ice40-up5k'] as const) {
+    const name = file.replace('models/', '').replace('.yaml', '');
+    const t = performance.now();
+    let choice: FoldChoice;
+    try {
+      choice = foldForDevice(foldThresholds(loadModel(join(root, file))), deviceNamed(dev)!);
+    } catch (e) {
+      ice40Rows.push(`| ${name} on ${dev} | nothing fits: ${(e as Error).message} | | | | | | |`);
+      continue;
+    }
+    const k = choice.chosen;
+    ice40Rows.push(`| ${name} on ${dev} | ${k.ii} | ${folding(k)} | ${k.ice40.lc} | ${k.ice40.lut4} / ${k.ice40.ff} / ${k.ice40.carry} | ${k.ice40.ebr} | ${k.ioPins} | ${((performance.now() - t) / 1000).toFixed(2)} |`);
+    process.stderr.write(`${name} on ${dev}: II ${k.ii}; synth_ice40 + nextpnr…\n`);
+    const c = compile(loadModel(join(root, file)), { fold: choice.fold });
+    const s = await runSynth(c.plan, workDir('bench-fold-ice40'), { targets: [dev], clockMHz: 48, force: true });
+    const r = s.targets[0]!;
+    const y = r.ice40!;
+    const lc = y.utilization?.ICESTORM_LC?.used;
+    ice40Checks.push(
+      `| ${name} on ${dev} (II ${k.ii}) | ${k.ice40.lut4} / ${y.lut4} (${pct(k.ice40.lut4, y.lut4)}) | ${k.ice40.ff} / ${y.ff} (${pct(k.ice40.ff, y.ff)}) | ${k.ice40.carry} / ${y.carry} (${pct(k.ice40.carry, y.carry)}) | ${k.ice40.ebr} / ${y.bram} | ${lc === undefined ? `${k.ice40.lc} / not placed` : `${k.ice40.lc} / ${lc} (${pct(k.ice40.lc, lc)})`} | ${r.fits ? `yes, Fmax ${r.fmaxMHz?.toFixed(1)} MHz` : `no: ${r.message}`} |`,
+    );
+  }
+
 // CNV-like at FINN's folding vs our fold for the same II.
 const finnCnv: Array<[number, number]> = [[16, 3], [32, 32], [16, 32], [16, 32], [4, 32], [1, 32], [1, 4], [1, 8], [5, 1]];
 const cnvIm = foldThresholds(cnvLike());
@@ -73,7 +100,7 @@ Machine: ${machineLine()}.
 of each such point is kept if no other point is at least as good on II, LUT, BRAM36 and input-stream width
 (pins, on small packages) at once; narrower first-layer SIMD caps add points of the same II. \`--fps/--clock\`
 takes the fewest LUTs among the points with II <= clock/fps; \`--device\` the fastest point within the device's
-LUTs, FFs and BRAM36 (7-series only: there is no iCE40 estimator yet).
+LUTs, FFs and BRAM36 (iCE40 parts: below).
 
 | target | chosen II | folding | est. LUT | est. LUTRAM | est. FF | est. BRAM36 | Pareto points | search s |
 |---|---|---|---|---|---|---|---|---|
@@ -84,6 +111,21 @@ Estimate / Yosys 0.23 \`synth_xilinx -family xc7\` (the \`bnn synth --target xc7
 | target | LUT (error) | LUTRAM | FF (error) | BRAM36 |
 |---|---|---|---|---|
 ${checks.join('\n')}
+
+iCE40 (\`bnn fold --device ice40-*\`, src/compiler/auto-fold.ts with the iCE40 estimators of src/blocks/*.ts):
+the front is ranked by estimated logic cells, then EBRs; the fastest point whose estimate fits the part's logic
+cells, flip-flops, EBRs and package pins is chosen.
+
+| model on part | chosen II | folding | est. LC | est. LUT4 / FF / carry | est. EBR | I/O pins | search s |
+|---|---|---|---|---|---|---|---|
+${ice40Rows.join('\n')}
+
+Estimate / real on those points: Yosys 0.23 \`synth_ice40\` of the flattened design (the \`bnn synth --target ice40-*\`
+recipe) and nextpnr-ice40's placed logic cells (--freq 48, seed 1):
+
+| point | LUT4 (error) | FF (error) | carry (error) | EBR | logic cells (error) | placed and routed |
+|---|---|---|---|---|---|---|
+${ice40Checks.join('\n')}
 
 CNV-like network (hw-tests/cases.ts) at FINN's published CNV folding (last layer PE 5, see the CNV section) against
 \`bnn fold\` for the same II (${finnPoint.ii} cycles/frame), both by the same estimators (search ${cnvSeconds.toFixed(2)} s):

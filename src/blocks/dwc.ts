@@ -1,6 +1,6 @@
 import { plainKit } from './kit.js';
 import { clog2 } from '../util/math.js';
-import type { BlockEstimate } from './cost.js';
+import { ice40Linear, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
 import type { BlockBase } from '../plan/stream.js';
 
 /**
@@ -47,4 +47,19 @@ export function estimateDwc(p: DwcBlock['params']): BlockEstimate {
   return { lut: Math.round(0.6355 * p.IN_W * cw + 0.8782 * c + 24.18), ff: Math.max(p.IN_W, p.OUT_W) + Math.min(p.IN_W, p.OUT_W) + 8, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc);
+// ---- cost model (iCE40, Yosys synth_ice40; fitted by scripts/fit-ice40.ts) --------------------------
+
+/** The IN_W + OUT_W bit buffer (flip-flops, each behind a shift/load mux) and its count. */
+export function dwcIce40Features(p: DwcBlock['params']): Ice40Features {
+  const c = p.IN_W + p.OUT_W;
+  const cw = Math.ceil(Math.log2(c + 1));
+  return { lut4: [p.IN_W, p.OUT_W, cw, 1], ff: [c, cw, 1], carry: [cw, 1] };
+}
+
+export const DWC_ICE40_MODEL = { lut4: [2.699, 1.194, 8.457, -15.729], ff: [0.969, 0.545, 1.209], carry: [0.038, 0.63] };
+
+export function estimateDwcIce40(p: DwcBlock['params']): Ice40Estimate {
+  return ice40Linear(dwcIce40Features(p), DWC_ICE40_MODEL, { ebr: 0 });
+}
+
+export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc, estimateDwcIce40);

@@ -1,4 +1,4 @@
-import type { BlockEstimate } from './cost.js';
+import type { BlockEstimate, Ice40Estimate } from './cost.js';
 import type { MemoryImage } from './memory-image.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -25,6 +25,8 @@ export interface BlockKit<B extends BlockBase> {
   /** Images the instance reads with $readmemh (files under mem/). */
   memories(b: B): MemoryImage[];
   estimate(b: B): BlockEstimate;
+  /** The same block on an iCE40 (LUT4, FF, carry, EBR, SPRAM, packed logic cells). */
+  estimateIce40(b: B): Ice40Estimate;
 }
 
 /** Each integer parameter as a Verilog literal, in declaration order. */
@@ -37,6 +39,10 @@ export function plainKit<B extends BlockBase & { params: object }>(
   template: TemplateFile,
   clocked: boolean,
   estimate: (p: B['params']) => BlockEstimate,
+  estimateIce40: (p: B['params']) => Ice40Estimate,
 ): BlockKit<B> {
-  return { template, uses: [], clocked, verilogParams: (b) => intParams(b.params), memories: () => [], estimate: (b) => estimate(b.params) };
+  return {
+    template, uses: [], clocked, verilogParams: (b) => intParams(b.params), memories: () => [],
+    estimate: (b) => estimate(b.params), estimateIce40: (b) => estimateIce40(b.params),
+  };
 }

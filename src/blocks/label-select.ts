@@ -1,5 +1,5 @@
 import { plainKit } from './kit.js';
-import type { BlockEstimate } from './cost.js';
+import { ice40Linear, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
 import { bitsFor } from '../util/math.js';
 import type { BlockBase } from '../plan/stream.js';
 import type { OutputRule } from '../model/types.js';
@@ -39,4 +39,19 @@ export function estimateLabelSelect(p: LabelSelectBlock['params']): BlockEstimat
   return { lut: 3 * p.PE * p.ACC_W + 2 * p.IDX_W + 10, ff: p.ACC_W + 2 * p.IDX_W + p.OUT_W + 2, lutram: 0, bram18: 0, bram36: 0 };
 }
 
-export const labelSelectKit = plainKit<LabelSelectBlock>({ file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect);
+// ---- cost model (iCE40, Yosys synth_ice40; fitted by scripts/fit-ice40.ts) --------------------------
+
+/** The PE-way compare tree over ACC_W-bit scores with their indices, the running best, the beat count. */
+export function labelSelectIce40Features(p: LabelSelectBlock['params']): Ice40Features {
+  return { lut4: [p.PE * p.ACC_W, p.PE * p.IDX_W, 1], ff: [p.ACC_W, p.IDX_W, p.OUT_W, 1], carry: [p.PE * p.ACC_W, p.IDX_W, 1] };
+}
+
+export const LABEL_SELECT_ICE40_MODEL = { lut4: [0.908, 7.41, 0], ff: [1, 4.25, -0, -0], carry: [1, 1, 0] };
+
+export function estimateLabelSelectIce40(p: LabelSelectBlock['params']): Ice40Estimate {
+  return ice40Linear(labelSelectIce40Features(p), LABEL_SELECT_ICE40_MODEL, { ebr: 0 });
+}
+
+export const labelSelectKit = plainKit<LabelSelectBlock>(
+  { file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect, estimateLabelSelectIce40,
+);

@@ -1,5 +1,5 @@
 import { bitsFor, clog2 } from '../util/math.js';
-import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import { bram18For, ice40EbrFor, ice40Linear, yosysPrefersIce40Ffs, lutramSites, yosysPrefersLutram, type BlockEstimate, type Ice40Estimate, type Ice40Features } from './cost.js';
 import type { MemoryImage } from './memory-image.js';
 import { thresholdImage, weightImage } from './mvtu-images.js';
 import { enginePixels, type IntegerEngineLayer } from '../model/integer-model.js';
@@ -268,6 +268,63 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
   return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }
 
+// ---- cost model (iCE40, Yosys synth_ice40; fitted by scripts/fit-ice40.ts) --------------------------
+
+/**
+ * iCE40 features. LUT4: binary XNOR-popcount lanes (PE·SIMD), adder lanes of A-bit/fixed-point
+ * engines (PE·SIMD·ACC_W), accumulators and the first compare (PE·ACC_W), the threshold ROM in
+ * LUT4s (PE·T·(T_W+1) bits, a LUT4 per output bit per 16 words), the extra comparators of several
+ * thresholds (PE·(T − 1)·ACC_W), the input replay buffer's read mux when it is small enough to
+ * be flip-flops (yosysPrefersIce40Ffs; SIMD·INPUT_BITS·(SF − 1) two-way muxes, else EBR),
+ * counters, constant. FF: accumulators, input register, output register, threshold register,
+ * the replay buffer's bits, counters, constant. Carry: accumulators, adder lanes, comparators,
+ * counters, constant. The weight ROM is EBR (rom_style block), or SPRAM when the plan says so.
+ */
+export function mvtuIce40Features(p: MvtuParams): Ice40Features {
+  const SF = p.MW / p.SIMD;
+  const NF = p.MH / p.PE;
+  const { count, bits } = mvtuLevels(p);
+  const T = p.USE_THRESH ? count : 0;
+  const iw = p.SIMD * p.INPUT_BITS;
+  const fixed = p.INPUT_BITS > 1;
+  const ibufFf = NF > 1 && yosysPrefersIce40Ffs(iw, SF);
+  const ibuf = ibufFf ? iw * SF : 0;
+  const counters = SF * NF > 1 ? Math.log2(SF * NF) : 0;
+  return {
+    lut4: [
+      fixed ? 0 : p.PE * p.SIMD,
+      fixed ? p.PE * p.SIMD * p.ACC_W : 0,
+      p.PE * p.ACC_W,
+      p.PE * T * (p.T_W + 1) * Math.ceil(NF / 16),
+      p.PE * Math.max(0, T - 1) * p.ACC_W,
+      ibufFf ? iw * (SF - 1) : 0,
+      counters,
+      1,
+    ],
+    ff: [p.PE * p.ACC_W, iw, p.PE * (p.USE_THRESH ? bits : p.ACC_W), NF > 1 ? p.PE * T * (p.T_W + 1) : 0, ibuf, counters, 1],
+    carry: [p.PE * p.ACC_W, fixed ? p.PE * p.SIMD * p.ACC_W : 0, p.PE * T * p.ACC_W, counters, 1],
+  };
+}
+
+export const MVTU_ICE40_MODEL = { lut4: [3.241, 3.298, 0.337, 1.324, -0.696, 1.393, 8.354, -39.504], ff: [0.951, 1.557, 0.618, 0.066, 0.976, 4.237, -11.312], carry: [0.688, 1.5, 1.254, 0.742, 7.073] };
+
+/** EBRs of the weight ROM (none when the weights are in SPRAM or the matrix is one word, a register) and of a large input replay buffer. */
+export function mvtuIce40Ebr(p: MvtuParams, spram: boolean): number {
+  const SF = p.MW / p.SIMD;
+  const words = SF * (p.MH / p.PE);
+  const iw = p.SIMD * p.INPUT_BITS;
+  // The input replay buffer, when too large for flip-flops.
+  const ibuf = p.MH / p.PE > 1 && !yosysPrefersIce40Ffs(iw, SF) ? ice40EbrFor(iw, SF) : 0;
+  return (spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words)) + ibuf;
+}
+
+export function estimateMvtuIce40(p: MvtuParams, weightMemory?: SpramWeightMemory): Ice40Estimate {
+  const spram = weightMemory ? weightMemory.lanes * weightMemory.banks : 0;
+  // Several SPRAM banks deep: a bank-select mux per weight bit in front of the engine (spram_weights.v).
+  const bankMux = weightMemory && weightMemory.banks > 1 ? p.PE * p.SIMD * (weightMemory.banks - 1) : 0;
+  return ice40Linear(mvtuIce40Features(p), MVTU_ICE40_MODEL, { ebr: mvtuIce40Ebr(p, weightMemory !== undefined), spram }, { lut4: bankMux });
+}
+
 export const mvtuKit: BlockKit<MvtuBlock> = {
   template: { file: 'mvtu.v', module: 'bnn_mvtu' },
   uses: [{ file: 'popcount.v', module: 'bnn_popcount' }],
@@ -281,4 +338,5 @@ export const mvtuKit: BlockKit<MvtuBlock> = {
   // Weights in SPRAM are no $readmemh file: they come from the board's flash image.
   memories: (b) => [...(b.weightMemory ? [] : [b.weights]), ...(b.thresholds ? [b.thresholds] : [])],
   estimate: (b) => estimateMvtu(b.params),
+  estimateIce40: (b) => estimateMvtuIce40(b.params, b.weightMemory),
 };

@@ -1,6 +1,6 @@
 import { plainKit } from './kit.js';
 import { clog2 } from '../util/math.js';
-import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import { bram18For, ice40AsyncMemory, ice40Estimate, ICE40_LUT4_PER_LUT6, lutramSites, yosysPrefersLutram, type BlockEstimate, type Ice40Estimate } from './cost.js';
 import type { IntegerPoolLayer } from '../model/integer-model.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -62,4 +62,18 @@ export function estimatePool(p: PoolBlock['params']): BlockEstimate {
   return { lut, ff, lutram: inLut ? lutramSites(bw, slots, false) : 0, bram18, bram36: bram18 / 2 };
 }
 
-export const poolKit = plainKit<PoolBlock>({ file: 'pool.v', module: 'bnn_pool' }, true, estimatePool);
+/**
+ * iCE40 (not fitted, as for the window generator): pool.v reads its row of partial results
+ * asynchronously, so they are flip-flops and a read mux (ice40AsyncMemory) on an iCE40; the
+ * counters are the 7-series model's LUTs without the LUTRAM term, times ICE40_LUT4_PER_LUT6.
+ */
+export function estimatePoolIce40(p: PoolBlock['params']): Ice40Estimate {
+  const CB = p.C / p.SIMD;
+  const slots = Math.floor(p.W / p.K) * CB;
+  const bw = p.SIMD * (p.ELEM_BITS ?? 1);
+  const logic = Math.max(10, -2.5 + 4.05 * (Math.log2(p.W + 1) + Math.log2(p.H + 1) + 2 * (slots > 1 ? Math.log2(slots) : 0)) + bw);
+  const mem = ice40AsyncMemory(bw, slots);
+  return ice40Estimate({ lut4: ICE40_LUT4_PER_LUT6 * logic + mem.lut4, ff: estimatePool(p).ff + mem.ff, carry: clog2(p.W + 1) + clog2(p.H + 1) + clog2(slots), ebr: 0 });
+}
+
+export const poolKit = plainKit<PoolBlock>({ file: 'pool.v', module: 'bnn_pool' }, true, estimatePool, estimatePoolIce40);

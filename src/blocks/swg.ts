@@ -1,6 +1,6 @@
 import { plainKit } from './kit.js';
 import { clog2 } from '../util/math.js';
-import { bram18For, lutramSites, yosysPrefersLutram, type BlockEstimate } from './cost.js';
+import { bram18For, ice40AsyncMemory, ice40Estimate, ICE40_LUT4_PER_LUT6, lutramSites, yosysPrefersLutram, type BlockEstimate, type Ice40Estimate } from './cost.js';
 import type { ConvGeometry } from '../model/integer-model.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -65,4 +65,22 @@ export function estimateSwg(p: SwgBlock['params']): BlockEstimate {
   return { lut, ff, lutram: inLut ? lutramSites(bw, depth, false) : 0, bram18, bram36: bram18 / 2 };
 }
 
-export const swgKit = plainKit<SwgBlock>({ file: 'swg.v', module: 'bnn_swg' }, true, estimateSwg);
+/**
+ * iCE40 (not fitted: no shipped model with a conv layer is iCE40-sized). swg.v reads its line
+ * buffer asynchronously, so on an iCE40 it is flip-flops and a read mux (ice40AsyncMemory); the
+ * counters and address arithmetic are the 7-series model's LUTs without the LUTRAM read mux,
+ * times ICE40_LUT4_PER_LUT6; its flip-flops as on 7-series; a carry per counter bit.
+ */
+export function estimateSwgIce40(p: SwgBlock['params']): Ice40Estimate {
+  const CB = p.C / p.SIMD;
+  const depth = swgRows(p.K, p.S) * p.W * CB;
+  const bw = p.SIMD * p.ELEM_BITS;
+  const aw = clog2(depth);
+  const logic = Math.max(20, -41 + 12.1 * (aw + Math.log2(p.H + 1) + Math.log2(p.W + 1) + Math.log2(p.K)));
+  const mem = ice40AsyncMemory(bw, depth);
+  const x = estimateSwg(p);
+  const ff = x.ff - (yosysPrefersLutram(bw, depth, false) ? bw : 0);
+  return ice40Estimate({ lut4: ICE40_LUT4_PER_LUT6 * logic + mem.lut4, ff: ff + mem.ff, carry: aw + clog2(p.H + 1) + clog2(p.W + 1), ebr: 0 });
+}
+
+export const swgKit = plainKit<SwgBlock>({ file: 'swg.v', module: 'bnn_swg' }, true, estimateSwg, estimateSwgIce40);

@@ -4,7 +4,7 @@ import { loadModel } from '../model/io.js';
 import { deviceNamed } from '../synth/devices.js';
 import { estimatePlan } from '../synth/estimate.js';
 import { packageRoot } from '../util/paths.js';
-import { foldForDevice, foldForThroughput, foldFront } from './auto-fold.js';
+import { fitsDevice, foldForDevice, foldForThroughput, foldFront } from './auto-fold.js';
 import { compile } from './compile.js';
 import { foldThresholds } from './fold-thresholds.js';
 
@@ -44,7 +44,30 @@ describe('automatic folding', () => {
     expect(c.chosen.lut + c.chosen.lutram).toBeLessThanOrEqual(dev.lut);
     expect(c.chosen.bram36).toBeLessThanOrEqual(dev.bram);
     for (const p of c.front) if (p.ii < c.chosen.ii) expect(p.lut + p.lutram > dev.lut || p.ff > dev.ff || p.bram36 > dev.bram).toBe(true);
-    expect(() => foldForDevice(im, deviceNamed('ice40-hx8k')!, front)).toThrow(/7-series/);
+    // sfc-mnist's 334 kbit of weights exceed the HX8K's 32 EBRs at every folding
+    expect(() => foldForDevice(im, deviceNamed('ice40-hx8k')!)).toThrow(/no folding of this network fits ice40-hx8k/);
     expect(() => foldForThroughput(im, 1e12, 100, front)).toThrow(/no folding reaches/);
+  });
+});
+
+describe('automatic folding on iCE40 (estimators in src/blocks/*.ts)', () => {
+  const tfc = foldThresholds(loadModel(join(packageRoot(), 'models/tfc-mnist.yaml')));
+  const front = foldFront(tfc, 'ice40');
+  for (const name of ['ice40-hx8k', 'ice40-up5k']) {
+    it(`tfc-mnist on ${name}: the fastest point within its logic cells, EBRs and pins`, () => {
+      const dev = deviceNamed(name)!;
+      const c = foldForDevice(tfc, dev, front);
+      expect(fitsDevice(c.chosen, dev)).toBe(true);
+      expect(c.chosen.ice40.lc).toBeLessThanOrEqual(dev.lut);
+      expect(c.chosen.ice40.ebr).toBeLessThanOrEqual(dev.bram);
+      for (const p of c.front) if (p.ii < c.chosen.ii) expect(fitsDevice(p, dev)).toBe(false);
+    });
+  }
+  it('the iCE40 front is Pareto on II, logic cells, EBR and input width', () => {
+    const { points } = front;
+    expect(points.length).toBeGreaterThan(3);
+    const ax = (p: (typeof points)[number]) => [p.ii, p.ice40.lc, p.ice40.ebr, p.inputBits];
+    for (const p of points)
+      for (const q of points) if (q !== p) expect(ax(q).every((v, i) => v <= ax(p)[i]!) && ax(q).some((v, i) => v < ax(p)[i]!)).toBe(false);
   });
 });

@@ -35,8 +35,8 @@ export const DEVICES: Device[] = [
     bram: 135,
     source: 'AMD/Xilinx DS180, 7 Series FPGAs Data Sheet: Overview, Artix-7 device table (XC7A100T: 63,400 LUTs, 126,800 flip-flops, 135 36 Kb block RAMs)',
   },
-  ice40('ice40-hx8k', 'Lattice FPGA-DS-02029, iCE40 LP/HX Family Data Sheet, family selection table (HX8K: 7,680 logic cells, 32 4 kbit EBRs)'),
-  ice40('ice40-up5k', 'Lattice FPGA-DS-02008, iCE40 UltraPlus Family Data Sheet, family selection table (UP5K: 5,280 logic cells, 30 4 kbit EBRs)'),
+  ice40('ice40-hx8k', 'Lattice FPGA-DS-02029, iCE40 LP/HX Family Data Sheet, family selection table (HX8K: 7,680 logic cells, 32 4 kbit EBRs) and package I/O table (CT256: 206 user I/O); iCE40 logic cell = LUT4 + DFF + carry, which is what bnn fold --device estimates'),
+  ice40('ice40-up5k', 'Lattice FPGA-DS-02008, iCE40 UltraPlus Family Data Sheet, family selection table (UP5K: 5,280 logic cells, 30 4 kbit EBRs, 4 256 kbit SPRAMs) and package I/O table (SG48: 39 user I/O)'),
 ];
 
 export function deviceNamed(name: string): Device | undefined {

@@ -1,4 +1,5 @@
 import { BnnError } from '../errors.js';
+import { ice40EbrFor } from '../blocks/cost.js';
 import type { MvtuBlock } from '../blocks/mvtu.js';
 import { spramCount, spramShape } from '../blocks/spram-weights.js';
 import type { Plan } from '../plan/types.js';
@@ -14,14 +15,8 @@ import { ICE40_DEVICES, type Ice40Target } from './ice40.js';
  * has the last word; the choice is recorded in the plan (`weightMemory`) and the report.
  */
 
-/** SB_RAM40_4K as a ROM: depth x width per block. */
-const EBR_MODES: Array<[number, number]> = [[256, 16], [512, 8], [1024, 4], [2048, 2]];
-
-/** EBRs of a width x depth memory (0 for an empty one). */
-export function ice40EbrFor(width: number, depth: number): number {
-  if (width * depth === 0) return 0;
-  return Math.min(...EBR_MODES.map(([d, w]) => Math.ceil(depth / d) * Math.ceil(width / w)));
-}
+// The EBR count of a memory shape lives with the other memory shapes (src/blocks/cost.ts).
+export { ice40EbrFor };
 
 export interface EngineWeightMemory {
   engine: string;

@@ -5,7 +5,8 @@ import { foldThresholds } from '../../compiler/fold-thresholds.js';
 import { autoFoldRecord, chooseFolding } from '../../compiler/fold-target.js';
 import { BnnError } from '../../errors.js';
 import { loadModel } from '../../model/io.js';
-import { DEVICES } from '../../synth/devices.js';
+import { DEVICES, deviceNamed } from '../../synth/devices.js';
+import type { FoldPoint } from '../../compiler/auto-fold.js';
 import { checkFileOutput, writeFileSafe } from '../../util/output-safety.js';
 import { outputOption, parseFoldTarget, positiveNumber } from '../common.js';
 import { printJson } from '../output.js';
@@ -36,12 +37,19 @@ export function register(program: Command): void {
       if (o.out !== undefined) writeFileSafe(o.out, stringify({ layers: c.fold.layers, fifoDepth: 'auto' }, { flow: false }), { field: '--out' });
       if (o.json) printJson({ ok: true, ...autoFoldRecord(c), ...(o.out ? { out: o.out } : {}) });
       else if (!o.quiet) {
-        const L = [`chosen: II ${c.chosen.ii} cycles/frame, ~${c.chosen.lut} LUT + ${c.chosen.lutram} LUTRAM, ${c.chosen.ff} FF, ${c.chosen.bram36} BRAM36 (7-series estimate)`];
-        L.push(`  ${c.chosen.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}`);
+        const ice = 'device' in c.target && deviceNamed(c.target.device)?.family === 'ice40';
+        const k = c.chosen;
+        const L = [
+          ice
+            ? `chosen: II ${k.ii} cycles/frame, ~${k.ice40.lc} logic cells (${k.ice40.lut4} LUT4, ${k.ice40.ff} FF, ${k.ice40.carry} carry), ${k.ice40.ebr} EBR, ${k.ioPins} I/O (iCE40 estimate)`
+            : `chosen: II ${k.ii} cycles/frame, ~${k.lut} LUT + ${k.lutram} LUTRAM, ${k.ff} FF, ${k.bram36} BRAM36 (7-series estimate)`,
+        ];
+        L.push(`  ${k.layers.map((f) => `PE${f.pe}/SIMD${f.simd}`).join(', ')}`);
         L.push(`Pareto front (${c.front.length} of ${c.considered} per-layer candidates considered):`);
-        L.push('      II      LUT   LUTRAM       FF   BRAM36  folding');
+        L.push(ice ? '      II       LC     LUT4       FF      EBR  folding' : '      II      LUT   LUTRAM       FF   BRAM36  folding');
+        const cols = (p: FoldPoint) => (ice ? [p.ice40.lc, p.ice40.lut4, p.ice40.ff, p.ice40.ebr] : [p.lut, p.lutram, p.ff, p.bram36]);
         for (const p of c.front)
-          L.push(`${p === c.chosen ? '*' : ' '}${String(p.ii).padStart(7)} ${String(p.lut).padStart(8)} ${String(p.lutram).padStart(8)} ${String(p.ff).padStart(8)} ${String(p.bram36).padStart(8)}  ${p.layers.map((f) => `${f.pe}/${f.simd}`).join(' ')}`);
+          L.push(`${p === k ? '*' : ' '}${String(p.ii).padStart(7)} ${cols(p).map((v) => String(v).padStart(8)).join(' ')}  ${p.layers.map((f) => `${f.pe}/${f.simd}`).join(' ')}`);
         if (o.out) L.push(`wrote ${o.out}`);
         process.stdout.write(L.join('\n') + '\n');
       }

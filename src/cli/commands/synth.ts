@@ -108,7 +108,11 @@ export function register(program: Command): void {
     if (o.json) printJson({ ok: true, ...r, ...(autoFold ? { autoFold } : {}) });
     else if (!o.quiet) {
       if (auto) process.stdout.write(autoFoldLine(auto.record) + '\n');
-      if (fit) process.stdout.write(`folding chosen to fit ${fit.target} (${fit.probes.length} synthesis probes): ${plan.blocks.flatMap((b) => (b.kind === 'mvtu' ? [`PE${b.params.PE}/SIMD${b.params.SIMD}`] : [])).join(', ')}\n`);
+      if (fit) {
+        process.stdout.write(`folding chosen to fit ${fit.target} by the iCE40 estimators (${fit.probes.length} confirming synthesis): ${plan.blocks.flatMap((b) => (b.kind === 'mvtu' ? [`PE${b.params.PE}/SIMD${b.params.SIMD}`] : [])).join(', ')}\n`);
+        for (const q of fit.probes)
+          process.stdout.write(`  II ${q.ii}: estimated ${q.estimate.lc} LC / ${q.estimate.ebr} EBR, synth_ice40 ${q.lc} LC (packed from ${q.lut4} LUT4, ${q.ff} FF, ${q.carry} carry) / ${q.bram} EBR: ${q.fits ? 'fits' : 'does not fit'}\n`);
+      }
       process.stdout.write(synthText(r) + '\n');
     }
   });
