@@ -165,7 +165,7 @@ async function datapath(): Promise<void> {
     '',
     `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js datapath\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s, all figures from this one run.`,
     `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone, MW = ${MW}, MH = ${MH}, random weights (block RAM) and thresholds, bit-heap popcount, hierarchy kept. ` +
-      `**before** = rtl-templates/ at ${rev} (extracted with git show), thresholds left to Yosys (LUT ROM); **after** = this tree with the plan's threshold memory (\`THRESH_RAM\` by mvtuThreshRam: block RAM at all four points).`,
+      `**before** = rtl-templates/ at ${rev} (extracted with git show), thresholds left to Yosys (LUT ROM); **after** = this tree with the plan's threshold memory (\`THRESH_RAM\` by mvtuThreshRam: ${points.map(([PE, SIMD]) => `${PE}×${SIMD} ${mvtuParamsOf({ MW, MH, PE, SIMD }).THRESH_RAM ? 'block RAM' : 'LUT ROM'}`).join(', ')}).`,
     '',
     'xc7 = `synth_xilinx -family xc7`; LUT = LUT1..6. Stages: **popcount** = the PE `bnn_popcount` instances (own module); **thr ROM** = (thresholds as LUT ROM) − (thresholds in block RAM); ' +
       '**cmp/inv** = (thresholds in block RAM) − (no thresholds, `USE_THRESH = 0`); **rest** = (no thresholds) − popcount: accumulators, counters and address, input-buffer read mux, output register. ' +
