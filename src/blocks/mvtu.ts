@@ -209,16 +209,19 @@ export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' 
 /**
  * MVTU LUT model (popcount = plain sum or tree, mvtu.v POPCOUNT = 0 and 1): LUTs ≈ MVTU_LUT_MODEL ·
  * mvtuLutFeatures(p): per lane, per popcount bit of the accumulator adders, per compare bit, per
- * threshold-ROM LUT, buffer mux, counters, constant. Least squares (relative error) against
- * Yosys 0.23 synth_xilinx on the 35 default grid points (`node dist/scripts/bench-synth.js grid`);
- * error in BENCHMARKS.md (`grid` section) and docs/datapath.md.
+ * threshold-ROM LUT, buffer mux, counters, constant. Set by hand for the issue-15 datapath (the
+ * bit-heap model with the plain sum's 1.9 LUT/lane, from its 62 LUTs at SIMD 32), not refitted:
+ * `node dist/scripts/bench-synth.js grid` prints a refit. The plan does not use these popcounts.
  */
 export const MVTU_LUT_MODEL = [1.9, 1, 0.45, 1, 1.1, 6.5, 1];
 
 /**
  * The same features with the bit-heap popcount (POPCOUNT = 2, the plan's default for binary
- * engines). Least squares (relative error) against Yosys 0.23 synth_xilinx on the 35 default grid
- * points (`BNN_POPCOUNT=2 node dist/scripts/bench-synth.js grid`); error in docs/datapath.md.
+ * engines). Set by hand from the per-stage figures of `bench-synth.js datapath` (docs/datapath.md):
+ * 1.41 per lane (bit heap at SIMD 32), 1 per accumulator adder bit, 0.45 per compare bit (6 LUTs
+ * per PE at ACC_W 9 with the invert), 1 per ROM LUT; not yet refitted on the grid
+ * (`BNN_POPCOUNT=2 node dist/scripts/bench-synth.js grid`). Error against the four datapath
+ * points +10.9 / +17.3 / −1.2 / −2.3 %; hw-tests/synth.test.ts keeps it within 20 % of Yosys on its grid.
  */
 export const MVTU_LUT_MODEL_HEAP = [1.41, 1, 0.45, 1, 1.1, 6, 12];
 
