@@ -28,6 +28,7 @@ module bnn_mvtu #(
   parameter integer N_THRESH = 1,     // thresholds per neuron, 1..2^OUT_BITS-1
   parameter integer OUT_BITS = 1,     // output element width (USE_THRESH)
   parameter integer OUT_BIAS = 0,     // element = code + OUT_BIAS, two's complement when negative
+  parameter integer THRESH_RAM = 0,   // 1: threshold memory in block RAM (rom_style "block"); 0: Yosys' choice
   parameter WEIGHT_FILE = "weights.mem",
   parameter THRESH_FILE = "thresholds.mem"
 ) (
@@ -58,6 +59,11 @@ module bnn_mvtu #(
   localparam integer FIXED = (INPUT_BITS > 1) ? 1 : 0;
   // Comparison width, wider than both ACC_W and T_W so that extension never loses the sign.
   localparam integer CMP_W = ((ACC_W > T_W) ? ACC_W : T_W) + 1;
+  // Popcount width: 0..SIMD, not the accumulator's: the popcount is its own module (kept in the
+  // hierarchy), so synthesis cannot see that its upper bits are zero, and each would cost the
+  // accumulator adder a LUT. At least 2 bits (bnn_popcount), at most ACC_W (SIMD <= MW).
+  localparam integer PC_W0 = $clog2(SIMD + 1);
+  localparam integer PC_W = (PC_W0 < 2) ? 2 : ((PC_W0 > ACC_W) ? ACC_W : PC_W0);
 
   // ---- issue stage -------------------------------------------------------------------------
   reg [SF_W-1:0] sf;
@@ -94,7 +100,6 @@ module bnn_mvtu #(
 
   // ---- accumulate stage --------------------------------------------------------------------
   reg [IW-1:0] b_in;
-  reg            b_first;
   reg            b_last;
   reg [PE*ACC_W-1:0] acc;
   wire [PE*ACC_W-1:0] sums;
@@ -105,10 +110,10 @@ module bnn_mvtu #(
   generate
     if (FIXED == 0) begin : g_binary
       for (p = 0; p < PE; p = p + 1) begin : g_pe
-        wire [ACC_W-1:0] pc;
-        bnn_popcount #(.SIMD(SIMD), .OUT_W(ACC_W), .IMPL(POPCOUNT)) u_pc (
+        wire [PC_W-1:0] pc;
+        bnn_popcount #(.SIMD(SIMD), .OUT_W(PC_W), .IMPL(POPCOUNT)) u_pc (
           .w(w_q[p*SIMD +: SIMD]), .x(b_in[SIMD-1:0]), .count(pc));
-        assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + pc;
+        assign sums[p*ACC_W +: ACC_W] = acc[p*ACC_W +: ACC_W] + {{(ACC_W-PC_W){1'b0}}, pc};
       end
     end else begin : g_fixed
       for (p = 0; p < PE; p = p + 1) begin : g_pe
@@ -123,15 +128,26 @@ module bnn_mvtu #(
             lane_sum = w_q[p*SIMD + i] ? lane_sum + x : lane_sum - x;
           end
         end
-        assign sums[p*ACC_W +: ACC_W] = (b_first ? {ACC_W{1'b0}} : acc[p*ACC_W +: ACC_W]) + lane_sum;
+        assign sums[p*ACC_W +: ACC_W] = acc[p*ACC_W +: ACC_W] + lane_sum;
       end
     end
     if (USE_THRESH != 0) begin : g_thresh
-      reg [PE*TL-1:0] tmem [0:NF-1];
-      initial $readmemh(THRESH_FILE, tmem);
+      // The read is registered at issue either way (t_q), so where the memory lives does not
+      // change the cycle behaviour: THRESH_RAM = 1 asks for block RAM (Yosys would otherwise map
+      // this shallow, wide ROM to LUTs, about one LUT per bit per 64 words), 0 leaves it to Yosys.
       reg [PE*TL-1:0] t_q;
-      always @(posedge ap_clk) begin
-        if (issue) t_q <= tmem[nf];
+      if (THRESH_RAM != 0) begin : g_tbram
+        (* rom_style = "block" *) reg [PE*TL-1:0] tmem [0:NF-1];
+        initial $readmemh(THRESH_FILE, tmem);
+        always @(posedge ap_clk) begin
+          if (issue) t_q <= tmem[nf];
+        end
+      end else begin : g_trom
+        reg [PE*TL-1:0] tmem [0:NF-1];
+        initial $readmemh(THRESH_FILE, tmem);
+        always @(posedge ap_clk) begin
+          if (issue) t_q <= tmem[nf];
+        end
       end
       for (p = 0; p < PE; p = p + 1) begin : g_cmp
         // Popcounts and their thresholds are unsigned; fixed-point sums and thresholds signed.
@@ -171,11 +187,18 @@ module bnn_mvtu #(
   always @(posedge ap_clk) begin
     if (en && issue) begin
       b_in    <= in_chunk;
-      b_first <= (sf == {SF_W{1'b0}});
       b_last  <= (sf == SF_LAST);
     end
-    if (en && b_valid) acc <= sums;
     if (en && b_valid && b_last) out_data <= result;
+  end
+
+  // The accumulators are cleared after the last synapse fold (and by reset) rather than masked
+  // at the first: a clear is the flip-flops' synchronous reset (FDRE R, free), whereas a mask in
+  // front of the adder costs one LUT per bit, since the carry chain's DI input needs the masked
+  // operand on its own (docs/datapath.md). Same cycle behaviour: acc is zero at every first fold.
+  always @(posedge ap_clk) begin
+    if (!ap_rst_n || (en && b_valid && b_last)) acc <= {(PE*ACC_W){1'b0}};
+    else if (en && b_valid) acc <= sums;
   end
 
   always @(posedge ap_clk) begin

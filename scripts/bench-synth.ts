@@ -15,7 +15,7 @@
  *   models/tfc-mnist.yaml (trained) to an iCE40 HX8K bitstream; writes the `synth` section of BENCHMARKS.md
  *   (BNN_WRITE_BENCH=0: print only).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { estimateMvtu, mvtuFixedFeatures, mvtuLutFeatures, mvtuThresholdFeatures, MVTU_LUT_MODEL_HEAP, type MvtuParams } from '../src/blocks/mvtu.js';
@@ -124,66 +124,82 @@ async function popcounts(): Promise<void> {
 }
 
 /**
- * Where the LUTs go in one MVTU, per stage, for each popcount implementation (docs/datapath.md):
- * the popcount from its own module (bnn_popcount, hierarchy kept), the threshold memory and the
- * compare/invert from two variants (thresholds in block RAM; no thresholds), the rest (accumulator,
- * counters and address, input-buffer mux, output register) by difference; iCE40 LUT4 alongside.
+ * Where the LUTs go in one MVTU, per stage, before and after the lean datapath (docs/datapath.md):
+ * "before" is rtl-templates/ at BNN_DP_BEFORE (default 26b8316, main before issue 15: masked
+ * accumulator, popcount as wide as the accumulator, thresholds left to Yosys), extracted from git;
+ * "after" is the working tree with the plan's choices (bit heap, THRESH_RAM by mvtuThreshRam).
+ * Stages: popcount from its own module (hierarchy kept), thr ROM = (thresholds as LUT ROM) −
+ * (thresholds in block RAM), cmp/inv = (block RAM) − (no thresholds), rest = (no thresholds) −
+ * popcount. iCE40 LUT4 alongside. BNN_DP_POINTS="16x32,32x32" restricts the points.
  */
 async function datapath(): Promise<void> {
   const t00 = Date.now();
   const base = mkdtempSync(join(tmpdir(), 'bnn-dp-'));
-  // MW = MH = 256 keeps the 24 runs near 15 minutes on one core; the lanes' share does not
-  // depend on MW beyond ACC_W (one bit more per PE at 1024).
+  const rev = process.env.BNN_DP_BEFORE ?? '26b8316';
+  const beforeDir = join(base, 'before-rtl');
+  mkdirSync(beforeDir);
+  for (const f of ['mvtu.v', 'popcount.v']) {
+    const r = spawnSync('git', ['show', `${rev}:rtl-templates/${f}`], { cwd: packageRoot(), encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`git show ${rev}:rtl-templates/${f}: ${r.stderr}`);
+    writeFileSync(join(beforeDir, f), r.stdout);
+  }
   const MW = 256;
   const MH = 256;
-  const points = [[4, 8], [16, 16], [16, 32], [32, 32]] as const;
-  // Before: what the plan chose until now (tree from SIMD 16, plain sum below); after: the bit heap.
-  const before = (simd: number): 0 | 1 => (simd >= 16 ? 1 : 0);
-  type Job = { PE: number; SIMD: number; impl: 0 | 1 | 2; v: 'full' | 'tbram' | 'nothresh' | 'ice40' };
-  const jobsList: Job[] = [];
-  for (const [PE, SIMD] of points) {
-    for (const impl of [before(SIMD), 2 as const]) jobsList.push({ PE, SIMD, impl, v: 'full' }, { PE, SIMD, impl, v: 'ice40' });
-    jobsList.push({ PE, SIMD, impl: 2, v: 'tbram' }, { PE, SIMD, impl: 2, v: 'nothresh' });
-  }
+  const all = [[4, 8], [16, 16], [16, 32], [32, 32]] as const;
+  const sel = process.env.BNN_DP_POINTS?.split(',');
+  const points = all.filter(([pe, simd]) => !sel || sel.includes(`${pe}x${simd}`));
+  type V = 'before' | 'before-tbram' | 'before-nothresh' | 'after' | 'after-rom' | 'after-tbram' | 'after-nothresh' | 'ice-before' | 'ice-after';
+  const vs: V[] = ['before', 'before-tbram', 'before-nothresh', 'after', 'after-rom', 'after-tbram', 'after-nothresh', 'ice-before', 'ice-after'];
+  const jobsList = points.flatMap(([PE, SIMD]) => vs.map((v) => ({ PE, SIMD, v })));
   const jobs = Number(process.env.BNN_JOBS ?? 1);
   const res = await pool(jobsList, jobs, async (j, i) => {
-    const pt: MvtuPoint = { MW, MH, PE: j.PE, SIMD: j.SIMD, POPCOUNT: j.impl, ...(j.v === 'tbram' ? { thresholdsInBram: true } : {}), ...(j.v === 'nothresh' ? { USE_THRESH: 0 as const } : {}) };
+    const before = j.v.includes('before');
+    const pt: MvtuPoint = {
+      MW, MH, PE: j.PE, SIMD: j.SIMD, POPCOUNT: 2,
+      ...(before ? { rtlDir: beforeDir } : {}),
+      ...(j.v.endsWith('tbram') ? { thresholdsInBram: true } : {}),
+      ...(j.v === 'after-rom' ? { thresholdsInBram: false } : {}),
+      ...(j.v.endsWith('nothresh') ? { USE_THRESH: 0 as const } : {}),
+    };
     const dir = join(base, String(i));
-    const r = j.v === 'ice40' ? { ice: await synthMvtuStages(pt, dir, 'ice40') } : { xc7: await synthMvtuStages(pt, dir, 'xc7') };
-    process.stderr.write(`${i + 1}/${jobsList.length} ${j.PE}x${j.SIMD} IMPL ${j.impl} ${j.v}\n`);
-    return { j, ...r };
+    const r = j.v.startsWith('ice') ? { ice: await synthMvtuStages(pt, dir, 'ice40') } : { xc7: await synthMvtuStages(pt, dir, 'xc7') };
+    process.stderr.write(`${i + 1}/${jobsList.length} ${j.PE}x${j.SIMD} ${j.v}\n`);
+    return { j, pt, ...r };
   });
-  const find = (PE: number, SIMD: number, impl: number, v: Job['v']) => res.find((x) => x.j.PE === PE && x.j.SIMD === SIMD && x.j.impl === impl && x.j.v === v)!;
-  const get = (PE: number, SIMD: number, impl: number, v: Job['v']) => find(PE, SIMD, impl, v).xc7!;
-  const name = ['0 plain sum', '1 tree (numbers)', '2 bit heap'];
+  const find = (PE: number, SIMD: number, v: V) => res.find((x) => x.j.PE === PE && x.j.SIMD === SIMD && x.j.v === v)!;
+  const get = (PE: number, SIMD: number, v: V) => find(PE, SIMD, v).xc7!;
   const md = [
-    '## MVTU datapath: LUTs per stage and per lane, by popcount implementation',
+    '## MVTU datapath: LUTs per stage and per lane, before and after the lean datapath (issue 15)',
     '',
-    `Command: \`npx tsc -p . && BNN_JOBS=1 nice node dist/scripts/bench-synth.js datapath\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s, all figures from this one run.`,
-    `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone, MW = ${MW}, MH = ${MH}, random weights (block RAM) and thresholds, hierarchy kept.`,
+    `Command: \`npx tsc -p . && BNN_JOBS=2 nice node dist/scripts/bench-synth.js datapath\` (scripts/bench-synth.ts), ${new Date().toISOString().slice(0, 10)}, ${((Date.now() - t00) / 1000).toFixed(0)} s, all figures from this one run.`,
+    `Machine: ${machineLine()}; ${toolVersion('yosys', ['-V'])}. One \`bnn_mvtu\` alone, MW = ${MW}, MH = ${MH}, random weights (block RAM) and thresholds, bit-heap popcount, hierarchy kept. ` +
+      `**before** = rtl-templates/ at ${rev} (extracted with git show), thresholds left to Yosys (LUT ROM); **after** = this tree with the plan's threshold memory (\`THRESH_RAM\` by mvtuThreshRam: ${points.map(([PE, SIMD]) => `${PE}×${SIMD} ${mvtuParamsOf({ MW, MH, PE, SIMD }).THRESH_RAM ? 'block RAM' : 'LUT ROM'}`).join(', ')}).`,
     '',
-    'xc7 = `synth_xilinx -family xc7`; LUT = LUT1..6. Stages: **popcount** = the PE `bnn_popcount` instances (own module); **thr ROM** = full − (same with the threshold memory in block RAM, `rom_style block`); ' +
+    'xc7 = `synth_xilinx -family xc7`; LUT = LUT1..6. Stages: **popcount** = the PE `bnn_popcount` instances (own module); **thr ROM** = (thresholds as LUT ROM) − (thresholds in block RAM); ' +
       '**cmp/inv** = (thresholds in block RAM) − (no thresholds, `USE_THRESH = 0`); **rest** = (no thresholds) − popcount: accumulators, counters and address, input-buffer read mux, output register. ' +
-      'The threshold stages are measured once per point (with the bit heap) since they do not depend on the popcount. depth = `ltp -noff` over the logic cells (LUT, CARRY4, MUXF) of the flattened netlist: cells on the longest path between flip-flops or memories. ' +
-      'iCE40 = `synth_ice40` (LUT4; no place and route: these engines do not fit an HX8K, the weights alone exceed its block RAM).',
+      'LUT/lane (ROM) = the same engine with the thresholds forced into LUTs (after: `THRESH_RAM = 0`). depth = `ltp -noff` over the logic cells (LUT, CARRY4, MUXF) of the flattened netlist. ' +
+      'iCE40 = `synth_ice40` (LUT4, same threshold memory choice as the xc7 column; no place and route).',
     '',
-    '| PE×SIMD | lanes | popcount IMPL | xc7 LUT | LUT/lane | popcount | thr ROM | cmp/inv | rest | CARRY4 | FF | depth | iCE40 LUT4 | LUT4/lane | iCE40 popcount LUT4 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| PE×SIMD | lanes | | xc7 LUT | LUT/lane | LUT/lane (thr ROM) | popcount | thr ROM | cmp/inv | rest | CARRY4 | FF | RAMB18 eq. | depth | iCE40 LUT4 | LUT4/lane |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [PE, SIMD] of points) {
     const lanes = PE * SIMD;
-    const tb = get(PE, SIMD, 2, 'tbram').total;
-    const nt = get(PE, SIMD, 2, 'nothresh');
-    const full2 = get(PE, SIMD, 2, 'full').total;
-    for (const impl of [before(SIMD), 2]) {
-      const f = get(PE, SIMD, impl, 'full');
-      const ice = find(PE, SIMD, impl, 'ice40').ice!;
+    for (const w of ['before', 'after'] as const) {
+      const f = get(PE, SIMD, w);
+      const rom = w === 'before' ? f : get(PE, SIMD, 'after-rom');
+      const tb = get(PE, SIMD, `${w}-tbram`).total;
+      const nt = get(PE, SIMD, `${w}-nothresh`);
+      const ice = find(PE, SIMD, w === 'before' ? 'ice-before' : 'ice-after').ice!;
       const pcLut = (f.popcount?.lut ?? 0) * PE;
       const ntRest = nt.total.lut - (nt.popcount?.lut ?? 0) * PE;
-      const row = [`${PE}×${SIMD}`, lanes, `${impl === 2 ? 'after' : 'before'}: ${name[impl]}`, f.total.lut, (f.total.lut / lanes).toFixed(2), pcLut, full2.lut - tb.lut, tb.lut - nt.total.lut, ntRest, f.total.carry4, f.total.ff, f.depth, ice.total.lut4, (ice.total.lut4 / lanes).toFixed(2), (ice.popcount?.lut4 ?? 0) * PE];
+      const row = [`${PE}×${SIMD}`, lanes, w, f.total.lut, (f.total.lut / lanes).toFixed(2), (rom.total.lut / lanes).toFixed(2), pcLut, rom.total.lut - tb.lut, tb.lut - nt.total.lut, ntRest, f.total.carry4, f.total.ff, 2 * f.total.bram36, f.depth, ice.total.lut4, (ice.total.lut4 / lanes).toFixed(2)];
       md.push(`| ${row.join(' | ')} |`);
     }
   }
+  // The estimator against these netlists (after, the plan's choice).
+  md.push('', 'Estimator (src/blocks/mvtu.ts estimateMvtu) against the "after" xc7 LUTs: ' +
+    points.map(([PE, SIMD]) => { const r = find(PE, SIMD, 'after'); const e = estimateMvtu(mvtuParamsOf(r.pt)).lut; return `${PE}×${SIMD} ${e} vs ${r.xc7!.total.lut} (${((100 * (e - r.xc7!.total.lut)) / r.xc7!.total.lut).toFixed(1)} %)`; }).join(', ') + '.');
   const body = md.join('\n');
   if (process.env.BNN_WRITE_BENCH !== '0') writeBenchSection(join(packageRoot(), 'BENCHMARKS.md'), 'datapath', body);
   console.log(body);

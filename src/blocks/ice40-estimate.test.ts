@@ -4,7 +4,7 @@ import { estimateDwcIce40 } from './dwc.js';
 import { estimateFifoIce40 } from './fifo.js';
 import { estimateMvtuIce40, type MvtuParams } from './mvtu.js';
 
-const engine = (pe: number, simd: number): MvtuParams => ({ MW: 64, MH: 64, PE: pe, SIMD: simd, ACC_W: 7, T_W: 7, USE_THRESH: 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: 2 });
+const engine = (pe: number, simd: number): MvtuParams => ({ MW: 64, MH: 64, PE: pe, SIMD: simd, ACC_W: 7, T_W: 7, USE_THRESH: 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: 2, THRESH_RAM: 0 });
 
 describe('iCE40 estimators', () => {
   it('have the estimate shape: whole non-negative counts, logic cells packed from them', () => {

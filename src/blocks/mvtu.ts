@@ -44,6 +44,11 @@ export interface MvtuParams {
   N_THRESH?: number;
   OUT_BITS?: number;
   OUT_BIAS?: number;
+  /**
+   * Where the threshold memory lives (mvtu.v THRESH_RAM): 1 block RAM, 0 left to synthesis (a LUT
+   * ROM for these shallow, wide memories). Same cycle behaviour either way; see mvtuThreshRam.
+   */
+  THRESH_RAM: 0 | 1;
 }
 
 /** Thresholds per neuron, output element bits and bias of an engine (one-bit layers: 1, 1, 0). */
@@ -58,6 +63,38 @@ export function mvtuLevels(p: Pick<MvtuParams, 'N_THRESH' | 'OUT_BITS' | 'OUT_BI
  */
 export function mvtuPopcount(inputBits: number): 0 | 1 | 2 {
   return inputBits === 1 ? 2 : 0;
+}
+
+/** Threshold memory shape: NF words of PE·(T·T_W + 1) bits (src/blocks/mvtu-images.ts). */
+function thresholdShape(p: Pick<MvtuParams, 'MH' | 'PE' | 'T_W' | 'N_THRESH'>): { width: number; depth: number } {
+  return { width: p.PE * ((p.N_THRESH ?? 1) * p.T_W + 1), depth: p.MH / p.PE };
+}
+
+/** LUTs the threshold memory costs as a LUT ROM: a LUT6 holds 64 words of one bit. */
+export function thresholdRomLuts(p: Pick<MvtuParams, 'MH' | 'PE' | 'T_W' | 'N_THRESH'>): number {
+  const { width, depth } = thresholdShape(p);
+  return width * Math.ceil(depth / 64);
+}
+
+/** Block RAMs (RAMB18) the threshold memory takes in block RAM. */
+export function thresholdBram18(p: Pick<MvtuParams, 'MH' | 'PE' | 'T_W' | 'N_THRESH'>): number {
+  const { width, depth } = thresholdShape(p);
+  return Math.max(1, bram18For(width, Math.max(2, depth)));
+}
+
+/**
+ * LUTs a RAMB18 must save before the thresholds go to block RAM. A RAMB18 is 36 bits wide at
+ * 512 words, so a memory of whole 36-bit groups saves 36·⌈NF/64⌉ LUTs per RAMB18 (docs/datapath.md:
+ * 136 LUTs for 2 RAMB36 at PE×SIMD = 16×32); narrow memories (a few PEs: 11–44 bits) would take a
+ * whole block RAM for a few dozen LUTs and stay in LUTs, which also keeps small designs' block RAM
+ * (an iCE40 HX8K has 32 EBRs) for the weights.
+ */
+export const THRESH_RAM_MIN_LUTS_PER_BRAM18 = 32;
+
+/** The plan's threshold memory choice (mvtu.v THRESH_RAM) for an engine. */
+export function mvtuThreshRam(p: Pick<MvtuParams, 'MH' | 'PE' | 'T_W' | 'N_THRESH' | 'USE_THRESH'>): 0 | 1 {
+  if (!p.USE_THRESH) return 0;
+  return thresholdRomLuts(p) >= THRESH_RAM_MIN_LUTS_PER_BRAM18 * thresholdBram18(p) ? 1 : 0;
 }
 
 /** Name of an engine's popcount implementation, as plan.json's POPCOUNT and the report show it. */
@@ -140,6 +177,7 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: numb
     params: {
       MW, MH, PE, SIMD, ACC_W, T_W, USE_THRESH, INPUT_BITS: layer.inputBits, INPUT_SIGNED: layer.inputSigned ? 1 : 0, POPCOUNT: mvtuPopcount(layer.inputBits),
       ...(multiBit ? { N_THRESH: t.count, OUT_BITS: t.outBits, OUT_BIAS: t.outBias } : {}),
+      THRESH_RAM: mvtuThreshRam({ MH, PE, T_W, USE_THRESH, ...(multiBit ? { N_THRESH: t.count } : {}) }),
     },
     weights,
     ...(thresholds ? { thresholds } : {}),
@@ -147,13 +185,21 @@ export function mvtuBlock(name: string, layer: IntegerEngineLayer, f: { pe: numb
 }
 
 // ---- cost model (7-series, Yosys synth_xilinx; calibrated by scripts/bench-synth.ts) ---------
+/** Popcount width in mvtu.v (PC_W): 0..SIMD, at least 2, at most ACC_W. */
+export function mvtuPopcountWidth(p: Pick<MvtuParams, 'SIMD' | 'ACC_W'>): number {
+  return Math.min(p.ACC_W, Math.max(2, clog2(p.SIMD + 1)));
+}
+
 /** Features of the MVTU LUT model (coefficients in MVTU_LUT_MODEL, same order). */
-export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' | 'ACC_W'>): number[] {
+export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' | 'ACC_W' | 'T_W' | 'USE_THRESH' | 'N_THRESH' | 'THRESH_RAM'>): number[] {
   const SF = p.MW / p.SIMD;
   const NF = p.MH / p.PE;
   return [
     p.PE * p.SIMD, // XNOR-popcount lanes
-    p.PE * p.ACC_W, // accumulator adder, threshold compare and threshold ROM per neuron
+    p.PE * mvtuPopcountWidth(p), // accumulator adder: one LUT per popcount bit (the upper bits ride on the carry chain)
+    p.USE_THRESH ? p.PE * p.ACC_W : 0, // threshold compare and invert
+    // threshold memory as a LUT ROM, first threshold and invert bit (more thresholds: mvtuThresholdFeatures)
+    p.USE_THRESH && !p.THRESH_RAM ? thresholdRomLuts({ MH: p.MH, PE: p.PE, T_W: p.T_W }) : 0,
     NF > 1 ? p.SIMD * Math.ceil(SF / 64) : 0, // input replay buffer read mux
     SF * NF > 1 ? Math.log2(SF * NF) : 0, // counters
     1,
@@ -161,23 +207,23 @@ export function mvtuLutFeatures(p: Pick<MvtuParams, 'MW' | 'MH' | 'PE' | 'SIMD' 
 }
 
 /**
- * MVTU LUT model (popcount = plain sum, mvtu.v POPCOUNT = 0 and 1, and fixed-point engines): LUTs ≈ MVTU_LUT_MODEL ·
- * mvtuLutFeatures(p), i.e. 2.58 per lane + 1.36 per accumulator bit + buffer mux + counters.
- * Least squares (relative error) against Yosys 0.23 synth_xilinx on 56 (MW, MH, PE, SIMD) points,
- * MW/MH ∈ {64/32, 256/64, 784/64}, PE 1..16, SIMD 4..64: mean |error| 5.7 %, worst 21.5 %
- * (784/64, PE 1, SIMD 8); 26 of the points within 5 %. Refit with `node dist/scripts/bench-synth.js grid`.
+ * MVTU LUT model (popcount = plain sum or tree, mvtu.v POPCOUNT = 0 and 1): LUTs ≈ MVTU_LUT_MODEL ·
+ * mvtuLutFeatures(p): per lane, per popcount bit of the accumulator adders, per compare bit, per
+ * threshold-ROM LUT, buffer mux, counters, constant. Set by hand for the issue-15 datapath (the
+ * bit-heap model with the plain sum's 1.9 LUT/lane, from its 62 LUTs at SIMD 32), not refitted:
+ * `node dist/scripts/bench-synth.js grid` prints a refit. The plan does not use these popcounts.
  */
-export const MVTU_LUT_MODEL = [2.582, 1.363, 1.239, 6.471, 0.888];
+export const MVTU_LUT_MODEL = [1.9, 1, 0.45, 1, 1.1, 6.5, 1];
 
 /**
  * The same features with the bit-heap popcount (POPCOUNT = 2, the plan's default for binary
- * engines): 1.39 per lane + 2.68 per accumulator bit (accumulator, comparator and the threshold
- * ROM all scale with PE·ACC_W) + buffer mux + counters. Least squares (relative error) against
- * Yosys 0.23 synth_xilinx on the 35 default grid points (`BNN_POPCOUNT=2 node
- * dist/scripts/bench-synth.js grid`): mean |error| 5.8 %, worst 17.1 %; the plain-sum model above
- * was 18.0 % / 42.3 % off on the same netlists.
+ * engines). Set by hand from the per-stage figures of `bench-synth.js datapath` (docs/datapath.md):
+ * 1.41 per lane (bit heap at SIMD 32), 1 per accumulator adder bit, 0.45 per compare bit (6 LUTs
+ * per PE at ACC_W 9 with the invert), 1 per ROM LUT; not yet refitted on the grid
+ * (`BNN_POPCOUNT=2 node dist/scripts/bench-synth.js grid`). Error against the four datapath
+ * points +10.9 / +17.3 / −1.2 / −2.3 %; hw-tests/synth.test.ts keeps it within 20 % of Yosys on its grid.
  */
-export const MVTU_LUT_MODEL_HEAP = [1.3931, 2.6808, 1.108, 5.6948, 12.5642];
+export const MVTU_LUT_MODEL_HEAP = [1.41, 1, 0.45, 1, 1.1, 6, 12];
 
 /**
  * What several thresholds per neuron add to the threshold stage (zero for one threshold, so a
@@ -190,12 +236,14 @@ export const MVTU_LUT_MODEL_HEAP = [1.3931, 2.6808, 1.108, 5.6948, 12.5642];
  * Yosys folds the ROM's address bits into the compare logic. Measured LUTs per extra threshold
  * bit: 0.1–0.6 at NF = 1, ~0.9 at NF = 4, 1.3–2.1 at NF = 8..32, ~4.8 at NF = 256.
  */
-export function mvtuThresholdFeatures(p: Pick<MvtuParams, 'MH' | 'PE' | 'ACC_W' | 'T_W' | 'USE_THRESH' | 'N_THRESH'>): number[] {
+export function mvtuThresholdFeatures(p: Pick<MvtuParams, 'MH' | 'PE' | 'ACC_W' | 'T_W' | 'USE_THRESH' | 'N_THRESH' | 'THRESH_RAM'>): number[] {
   const extra = p.USE_THRESH ? (p.N_THRESH ?? 1) - 1 : 0;
   if (extra <= 0) return [0, 0, 0];
   const bits = p.PE * extra * p.T_W;
   const NF = p.MH / p.PE;
-  return [NF > 1 ? bits : 0, NF > 1 ? 0 : bits, bits * (NF <= 4 ? 0 : Math.ceil(NF / 64))];
+  // In block RAM (THRESH_RAM = 1) the ROM-depth term costs no LUTs; the comparators stay.
+  const rom = p.THRESH_RAM || NF <= 4 ? 0 : bits * Math.ceil(NF / 64);
+  return [NF > 1 ? bits : 0, NF > 1 ? 0 : bits, rom];
 }
 
 /**
@@ -259,12 +307,14 @@ export function estimateMvtu(p: MvtuParams): BlockEstimate {
   const lutram = NF > 1 && ibufLut ? lutramSites(ibW, SF, true) : 0;
   const ibufBram = NF > 1 && !ibufLut ? bram18For(ibW, SF) : 0;
   // Accumulators, input register, output register, threshold register, counters and pipeline
-  // flags; the weight register sits in the block RAM.
+  // flags; the weight register sits in the block RAM, and so does the threshold register when the
+  // thresholds are there (THRESH_RAM).
   const counters = clog2(SF) + clog2(NF) + clog2(SF * NF) + 4;
   const { count, bits } = mvtuLevels(p);
   const ff =
-    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE * bits : p.PE * p.ACC_W) + (p.USE_THRESH ? Math.round(mvtuThresholdRegisterShare(NF) * p.PE * count * p.T_W) : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
-  const bram18 = wBram + ibufBram;
+    p.PE * p.ACC_W + ibW + (p.USE_THRESH ? p.PE * bits : p.PE * p.ACC_W) + (p.USE_THRESH && !p.THRESH_RAM ? Math.round(mvtuThresholdRegisterShare(NF) * p.PE * count * p.T_W) : 0) + counters + (wBram || SF * NF <= 1 ? 0 : p.PE * p.SIMD);
+  const tBram = p.USE_THRESH && p.THRESH_RAM ? thresholdBram18(p) : 0;
+  const bram18 = wBram + ibufBram + tBram;
   return { lut, ff, lutram, bram18, bram36: bram18 / 2 };
 }
 
@@ -315,7 +365,9 @@ export function mvtuIce40Ebr(p: MvtuParams, spram: boolean): number {
   const iw = p.SIMD * p.INPUT_BITS;
   // The input replay buffer, when too large for flip-flops.
   const ibuf = p.MH / p.PE > 1 && !yosysPrefersIce40Ffs(iw, SF) ? ice40EbrFor(iw, SF) : 0;
-  return (spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words)) + ibuf;
+  // Thresholds the plan put in block RAM (mvtuThreshRam): PE·N_THRESH·T_W bits wide, NF words.
+  const thr = p.USE_THRESH && p.THRESH_RAM ? ice40EbrFor(p.PE * (p.N_THRESH ?? 1) * p.T_W, p.MH / p.PE) : 0;
+  return (spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words)) + ibuf + thr;
 }
 
 export function estimateMvtuIce40(p: MvtuParams, weightMemory?: SpramWeightMemory): Ice40Estimate {

@@ -1,6 +1,6 @@
 import { estimateFifo, estimateFifoIce40 } from '../blocks/fifo.js';
 import type { BlockEstimate, Ice40Estimate } from '../blocks/cost.js';
-import { estimateMvtu, estimateMvtuIce40, mvtuBlock, mvtuCycles, mvtuPopcount, type MvtuParams } from '../blocks/mvtu.js';
+import { estimateMvtu, estimateMvtuIce40, mvtuBlock, mvtuCycles, mvtuPopcount, mvtuThreshRam, type MvtuParams } from '../blocks/mvtu.js';
 import type { Folding } from './fold-rules.js';
 import { estimateSwg, estimateSwgIce40, swgBlock } from '../blocks/swg.js';
 import { BnnError } from '../errors.js';
@@ -59,7 +59,8 @@ function candidates(l: IntegerEngineLayer, base: Folding): Candidate[] {
   for (const simd of divisors(l.inputs))
     for (const pe of divisors(l.outputs)) {
       if (!legal({ pe, simd })) continue;
-      const p: MvtuParams = { ...params, PE: pe, SIMD: simd, POPCOUNT: mvtuPopcount(l.inputBits) };
+      const f: MvtuParams = { ...params, PE: pe, SIMD: simd, POPCOUNT: mvtuPopcount(l.inputBits) };
+      const p: MvtuParams = { ...f, THRESH_RAM: mvtuThreshRam(f) };
       const parts = [estimateMvtu(p), estimateFifo({ WIDTH: simd * l.inputBits, DEPTH: autoFifoDepth(l.inputs / simd) })];
       if (l.conv) parts.push(estimateSwg(swgBlock('probe', l.conv, simd, l.inputBits, l.name).params));
       const cost: BlockEstimate = { lut: 0, ff: 0, lutram: 0, bram18: 0, bram36: 0 };

@@ -6,7 +6,7 @@ import { Prng } from '../util/prng.js';
 import { templatePath } from '../util/paths.js';
 import { requireTool } from '../util/tools.js';
 import { BnnError } from '../errors.js';
-import { mvtuLevels, mvtuWidths, type MvtuParams } from '../blocks/mvtu.js';
+import { mvtuLevels, mvtuThreshRam, mvtuWidths, type MvtuParams } from '../blocks/mvtu.js';
 import { thresholdImage } from '../blocks/mvtu-images.js';
 import { xilinxResources, type XilinxResources } from './xilinx.js';
 import { ice40Resources, type Ice40Resources } from './ice40.js';
@@ -20,8 +20,10 @@ export interface MvtuPoint {
   USE_THRESH?: 0 | 1;
   /** Popcount implementation (mvtu.v parameter POPCOUNT = bnn_popcount IMPL). */
   POPCOUNT?: 0 | 1 | 2;
-  /** Measurement variant: the threshold memory in block RAM (rom_style) instead of Yosys' LUT ROM. */
+  /** The threshold memory in block RAM (mvtu.v THRESH_RAM = 1) or left to Yosys (0, a LUT ROM); absent: the plan's rule (mvtuThreshRam). */
   thresholdsInBram?: boolean;
+  /** Read mvtu.v and popcount.v from this directory instead of rtl-templates/ (a "before" measurement of an older template). */
+  rtlDir?: string;
   /**
    * Multi-bit activations: A-bit inputs (inBits > 1, two's complement when inSigned) and/or
    * `count` thresholds per neuron giving outBits-bit elements (code + outBias). Absent: binary.
@@ -38,6 +40,13 @@ export interface MvtuSynth<R> {
 }
 
 export function mvtuParamsOf(p: MvtuPoint): MvtuParams {
+  const q = mvtuParamsNoRam(p);
+  // The plan's threshold-memory rule unless the point asks for one (and no threshold RAM choice in an older template).
+  const THRESH_RAM = p.rtlDir ? 0 : p.thresholdsInBram === undefined ? mvtuThreshRam(q) : p.thresholdsInBram ? 1 : 0;
+  return { ...q, THRESH_RAM };
+}
+
+function mvtuParamsNoRam(p: MvtuPoint): Omit<MvtuParams, 'THRESH_RAM'> {
   const a = p.act;
   if (!a) return { MW: p.MW, MH: p.MH, PE: p.PE, SIMD: p.SIMD, ACC_W: bitsFor(p.MW), T_W: bitsFor(p.MW + 1), USE_THRESH: p.USE_THRESH ?? 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: p.POPCOUNT ?? 0 };
   const { min, max } = accRange(p);
@@ -117,16 +126,21 @@ export async function synthMvtuStages(point: MvtuPoint, dir: string, target: 'xc
   const NF = p.MH / p.PE;
   writeFileSync(join(dir, 'w.mem'), Array.from({ length: SF * NF }, () => hex(rng, p.PE * p.SIMD)).join('\n') + '\n');
   writeFileSync(join(dir, 't.mem'), (point.act ? multiLevelThresholds(point, p, NF, rng) : oneBitThresholds(p, NF, rng)).join('\n') + '\n');
+  // THRESH_RAM is a parameter of the template since it exists; an older template (rtlDir) takes
+  // the attribute on its memory instead.
+  const tbram = point.thresholdsInBram === true;
   const outW = p.USE_THRESH ? p.PE * mvtuLevels(p).bits : p.PE * p.ACC_W;
-  const sets = Object.entries({ ...p, OUT_W: outW })
+  const { THRESH_RAM, ...rest } = p;
+  const sets = Object.entries({ ...rest, OUT_W: outW, ...(point.rtlDir ? {} : { THRESH_RAM }) })
     // chparam reads a Verilog constant and takes no minus sign: a negative OUT_BIAS as 32 signed bits.
     .map(([k, v]) => `-set ${k} ${v < 0 ? `32'sh${(v >>> 0).toString(16)}` : v}`)
     .join(' ');
-  const roms = point.thresholdsInBram ? 'm:wmem m:g_thresh.tmem' : 'm:wmem';
+  const roms = tbram && point.rtlDir ? 'm:wmem m:g_thresh.tmem' : 'm:wmem';
+  const rtl = (f: string) => (point.rtlDir ? join(point.rtlDir, f) : templatePath(f));
   // Hierarchy kept on both targets, so that the popcount instances are counted on their own.
   const synth = target === 'xc7' ? 'synth_xilinx -top bnn_mvtu -family xc7 -noiopad -noclkbuf' : 'synth_ice40 -noflatten -top bnn_mvtu';
   const logic = target === 'xc7' ? 't:LUT* t:CARRY4 t:MUXF* t:INV' : 't:SB_LUT4 t:SB_CARRY';
-  const ys = `read_verilog -defer ${templatePath('popcount.v')} ${templatePath('mvtu.v')}
+  const ys = `read_verilog -defer ${rtl('popcount.v')} ${rtl('mvtu.v')}
 chparam ${sets} -set WEIGHT_FILE "w.mem" -set THRESH_FILE "t.mem" bnn_mvtu
 hierarchy -check -top bnn_mvtu
 setattr -set rom_style "block" ${roms}

@@ -75,7 +75,7 @@ describe('estimators for multi-bit activations (measured points: BENCHMARKS.md, 
   const near = (est: number, yosys: number, tol: number) => expect(Math.abs(est - yosys) / yosys).toBeLessThan(tol);
   // Binary inputs, W1A1 vs A-bit outputs (2, 6, 15 thresholds): MW 256, MH 64, PE 4, SIMD 16; Yosys 249, 321, 573, 1077 LUTs.
   const engine = (count: number, bits: number, bias: number) => estimateMvtu({
-    MW: 256, MH: 64, PE: 4, SIMD: 16, ACC_W: 9, T_W: 9, USE_THRESH: 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: 2,
+    MW: 256, MH: 64, PE: 4, SIMD: 16, ACC_W: 9, T_W: 9, USE_THRESH: 1, INPUT_BITS: 1, INPUT_SIGNED: 0, POPCOUNT: 2, THRESH_RAM: 0,
     ...(bits > 1 ? { N_THRESH: count, OUT_BITS: bits, OUT_BIAS: bias } : {}),
   });
   it('an MVTU: the threshold bank grows with the thresholds per neuron', () => {

@@ -49,6 +49,11 @@ function ibufEbr(b: MvtuBlock): number {
   return p.MH / p.PE > 1 ? ice40EbrFor(p.SIMD * p.INPUT_BITS, p.MW / p.SIMD) : 0;
 }
 
+/** The threshold memory when the plan put it in block RAM (THRESH_RAM = 1), else 0 (LUTs). */
+function thresholdEbr(b: MvtuBlock): number {
+  return b.params.THRESH_RAM && b.thresholds ? ice40EbrFor(b.thresholds.width, b.thresholds.depth) : 0;
+}
+
 /** The plan with the named engines' weights in SPRAM (the others unchanged); the plan itself when none is named. */
 export function withSpramWeights(plan: Plan, engines: readonly string[]): Plan {
   if (!engines.length) return plan;
@@ -62,7 +67,7 @@ export function placeWeights(plan: Plan, target: Ice40Target): WeightPlacement {
   const dev = ICE40_DEVICES[target];
   const engines = mvtus(plan);
   const rom = new Map(engines.map((b) => [b.name, ice40EbrFor(b.weights.width, b.weights.depth)]));
-  const fixed = engines.reduce((a, b) => a + ibufEbr(b), 0);
+  const fixed = engines.reduce((a, b) => a + ibufEbr(b) + thresholdEbr(b), 0);
   const inSpram = new Set<string>();
   let spramUsed = 0;
   let ebr = fixed + [...rom.values()].reduce((a, x) => a + x, 0);
