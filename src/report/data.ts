@@ -36,8 +36,11 @@ export interface ReportData {
     popcount: string | null;
     /** Bits per element on the block's input and output streams (an MVTU's activation bits in and out; scores: the accumulator width). */
     bits: { in: number; out: number };
-    /** MVTU threshold stage: thresholds per neuron, element bias, threshold memory bits (NF words of PE·(T·T_W + 1)). */
-    thresholds: { perNeuron: number; outBias: number; memoryBits: number } | null;
+    /**
+     * MVTU threshold stage: thresholds per neuron, element bias, threshold memory bits (NF words of PE·(T·T_W + 1)),
+     * and where the plan put that memory (params.THRESH_RAM, the mvtuThreshRam rule).
+     */
+    thresholds: { perNeuron: number; outBias: number; memoryBits: number; memory: 'block RAM' | 'LUT ROM' } | null;
     estimate: PlanEstimate['blocks'][number]['estimate'];
     yosys: { lut: number; lutram: number; ff: number; bram36: number; carry4: number } | null;
     sim: { busy: number; stall: number; idle: number };
@@ -129,7 +132,7 @@ export function reportData(model: Model, plan: Plan, opts: { synth?: SynthReport
         bits: { in: b.in.elemBits, out: b.out.elemBits },
         thresholds:
           b.kind === 'mvtu' && b.thresholds
-            ? { perNeuron: mvtuLevels(b.params).count, outBias: mvtuLevels(b.params).bias, memoryBits: b.thresholds.width * b.thresholds.depth }
+            ? { perNeuron: mvtuLevels(b.params).count, outBias: mvtuLevels(b.params).bias, memoryBits: b.thresholds.width * b.thresholds.depth, memory: b.params.THRESH_RAM ? 'block RAM' : 'LUT ROM' }
             : null,
         estimate: est.blocks[i]!.estimate,
         yosys: y ? { lut: y.lut, lutram: y.lutram, ff: y.ff, bram36: y.bram36, carry4: y.carry4 } : null,

@@ -122,7 +122,7 @@ td:first-child, th:first-child { text-align: left; } tr.bn td { background: #fde
 
 function thresholdCell(t: ReportData['blocks'][number]['thresholds']): string {
   if (!t) return '';
-  return `${t.perNeuron}/neuron${t.perNeuron > 1 ? `, bias ${t.outBias}` : ''}; ${num(t.memoryBits)} memory bits`;
+  return `${t.perNeuron}/neuron${t.perNeuron > 1 ? `, bias ${t.outBias}` : ''}; ${num(t.memoryBits)} memory bits in ${t.memory}`;
 }
 
 function padCell(p: ReportData['blocks'][number]['padding']): string {

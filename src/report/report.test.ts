@@ -43,11 +43,17 @@ describe('report', () => {
     expect(fc0.bits).toEqual({ in: 1, out: 2 });
     expect(fc1.bits).toEqual({ in: 2, out: 2 });
     // 8 words (NF = 32/4) of 4 lanes × (2 thresholds × T_W + 1 invert bit); T_W = 7 for popcounts 0..64 (+1).
-    expect(fc0.thresholds).toEqual({ perNeuron: 2, outBias: -1, memoryBits: 8 * 4 * (2 * 7 + 1) });
+    // 120 bits: far less than the 32 LUTs per RAMB18 that move a threshold memory to block RAM.
+    expect(fc0.thresholds).toEqual({ perNeuron: 2, outBias: -1, memoryBits: 8 * 4 * (2 * 7 + 1), memory: 'LUT ROM' });
     expect(d.blocks.find((b) => b.name === 'fc2_mvtu')!.thresholds).toBeNull();
     const html = reportHtml(d, '');
     expect(html).toContain('<td>1 → 2</td>');
     expect(html).toContain('2/neuron, bias -1');
+    expect(html).toContain('memory bits in LUT ROM');
+    // A 256-neuron layer folded 16 wide: NF 16 words of 16·(7 + 1) bits would be 128 LUTs of ROM for one RAMB18.
+    const big = randomModel({ name: 'wide', arch: [256, 256, 10], seed: 3 });
+    const bigPlan = compile(big, { fold: { layers: [{ pe: 16, simd: 16 }, { pe: 2, simd: 4 }], fifoDepth: 'auto', source: 't' } }).plan;
+    expect(reportData(big, bigPlan, { now: new Date(0) }).blocks.find((b) => b.name === 'fc0_mvtu')!.thresholds!.memory).toBe('block RAM');
     // and the single-bit layers of the other network say so
     expect(reportData(model, plan, { now: new Date(0) }).model.layers.map((l) => l.activationBits)).toEqual([1, null]);
   });
