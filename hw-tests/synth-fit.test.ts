@@ -7,12 +7,12 @@ import { hasTool } from '../src/util/tools.js';
 
 const required = process.env.BNN_REQUIRE_TOOLS === '1';
 
-/** bnn synth without --fold on iCE40: the fastest front point whose synth_ice40 netlist fits. */
+/** bnn synth without --fold on iCE40: the iCE40 front's fastest point whose synth_ice40 netlist fits. */
 describe('fitting a folding to an iCE40 device', async () => {
   const yosys = required || (await hasTool('yosys'));
   it.skipIf(!yosys)('ice40-up5k (39 pins): the fast points with wide input beats do not fit, the chosen one does', { timeout: 300_000 }, async () => {
     const model = randomModel({ name: 'fit', arch: [16, 8, 4], seed: 2 });
-    const front = foldFront(foldThresholds(model)).points;
+    const front = foldFront(foldThresholds(model), 'ice40').points;
     const { fold, probes } = await fitIce40(model, 'ice40-up5k', 24);
     const chosen = front.find((p) => JSON.stringify(p.layers) === JSON.stringify(fold.layers))!;
     expect(chosen).toBeDefined();
