@@ -27,6 +27,7 @@ import { ice40Resources, type Ice40Resources } from '../src/synth/ice40.js';
 import { synthDesignFiles } from '../src/synth/run.js';
 import { flattenCounts, parseStatJson, topInstances, type YosysNetlist } from '../src/synth/yosys-json.js';
 import type { Plan, PlanBlock } from '../src/plan/types.js';
+import { BLOCK_KITS, kitOf, type BlockKind } from '../src/blocks/registry.js';
 import { packageRoot } from '../src/util/paths.js';
 import { writeFolderSafe } from '../src/util/output-safety.js';
 import { machineLine, writeBenchSection } from './bench-section.js';
@@ -209,7 +210,8 @@ async function fit(data: DesignMeasure[]): Promise<void> {
   // Imported here so that `measure` runs whatever state the estimators are in.
   const est = await import('../src/synth/estimate.js');
   {
-    for (const { kind, features } of est.ICE40_FITS) {
+    for (const kind of Object.keys(BLOCK_KITS) as BlockKind[]) {
+      const features = (b: PlanBlock) => kitOf(b).ice40Features?.(b) ?? null;
       const rows = rowsOf(kind).filter((x) => features(x.b) !== null);
       if (!rows.length) continue;
       for (const r of ['lut4', 'ff', 'carry'] as const) show(`${kind} ${r}`, rows.map((x) => features(x.b)![r]), rows.map((x) => x.m[r]));

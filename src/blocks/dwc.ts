@@ -62,4 +62,4 @@ export function estimateDwcIce40(p: DwcBlock['params']): Ice40Estimate {
   return ice40Linear(dwcIce40Features(p), DWC_ICE40_MODEL, { ebr: 0 });
 }
 
-export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc, estimateDwcIce40);
+export const dwcKit = plainKit<DwcBlock>({ file: 'dwc.v', module: 'bnn_dwc' }, true, estimateDwc, estimateDwcIce40, dwcIce40Features);

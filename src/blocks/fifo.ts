@@ -56,4 +56,4 @@ export function estimateFifoIce40(p: FifoBlock['params']): Ice40Estimate {
   return ice40Linear(fifoIce40Features(p), FIFO_ICE40_MODEL, { ebr: yosysPrefersIce40Ffs(p.WIDTH, p.DEPTH) ? 0 : ice40EbrFor(p.WIDTH, p.DEPTH) });
 }
 
-export const fifoKit = plainKit<FifoBlock>({ file: 'fifo.v', module: 'bnn_fifo' }, true, estimateFifo, estimateFifoIce40);
+export const fifoKit = plainKit<FifoBlock>({ file: 'fifo.v', module: 'bnn_fifo' }, true, estimateFifo, estimateFifoIce40, fifoIce40Features);

@@ -1,4 +1,4 @@
-import type { BlockEstimate, Ice40Estimate } from './cost.js';
+import type { BlockEstimate, Ice40Estimate, Ice40Features } from './cost.js';
 import type { MemoryImage } from './memory-image.js';
 import type { BlockBase } from '../plan/stream.js';
 
@@ -27,6 +27,8 @@ export interface BlockKit<B extends BlockBase> {
   estimate(b: B): BlockEstimate;
   /** The same block on an iCE40 (LUT4, FF, carry, EBR, SPRAM, packed logic cells). */
   estimateIce40(b: B): Ice40Estimate;
+  /** The features of a fitted iCE40 model, for scripts/fit-ice40.ts (absent: the model is analytic; null: not fitted for this instance). */
+  ice40Features?(b: B): Ice40Features | null;
 }
 
 /** Each integer parameter as a Verilog literal, in declaration order. */
@@ -40,9 +42,11 @@ export function plainKit<B extends BlockBase & { params: object }>(
   clocked: boolean,
   estimate: (p: B['params']) => BlockEstimate,
   estimateIce40: (p: B['params']) => Ice40Estimate,
+  ice40Features?: (p: B['params']) => Ice40Features,
 ): BlockKit<B> {
   return {
     template, uses: [], clocked, verilogParams: (b) => intParams(b.params), memories: () => [],
     estimate: (b) => estimate(b.params), estimateIce40: (b) => estimateIce40(b.params),
+    ...(ice40Features ? { ice40Features: (b: B) => ice40Features(b.params) } : {}),
   };
 }

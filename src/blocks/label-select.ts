@@ -53,5 +53,5 @@ export function estimateLabelSelectIce40(p: LabelSelectBlock['params']): Ice40Es
 }
 
 export const labelSelectKit = plainKit<LabelSelectBlock>(
-  { file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect, estimateLabelSelectIce40,
+  { file: 'label_select.v', module: 'bnn_label_select' }, true, estimateLabelSelect, estimateLabelSelectIce40, labelSelectIce40Features,
 );

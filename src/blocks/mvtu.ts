@@ -365,8 +365,9 @@ export function mvtuIce40Ebr(p: MvtuParams, spram: boolean): number {
   const iw = p.SIMD * p.INPUT_BITS;
   // The input replay buffer, when too large for flip-flops.
   const ibuf = p.MH / p.PE > 1 && !yosysPrefersIce40Ffs(iw, SF) ? ice40EbrFor(iw, SF) : 0;
-  // Thresholds the plan put in block RAM (mvtuThreshRam): PE·N_THRESH·T_W bits wide, NF words.
-  const thr = p.USE_THRESH && p.THRESH_RAM ? ice40EbrFor(p.PE * (p.N_THRESH ?? 1) * p.T_W, p.MH / p.PE) : 0;
+  // Thresholds the plan put in block RAM (mvtuThreshRam), in the threshold image's shape.
+  const ts = thresholdShape(p);
+  const thr = p.USE_THRESH && p.THRESH_RAM ? ice40EbrFor(ts.width, ts.depth) : 0;
   return (spram || words <= 1 ? 0 : ice40EbrFor(p.PE * p.SIMD, words)) + ibuf + thr;
 }
 
@@ -391,4 +392,6 @@ export const mvtuKit: BlockKit<MvtuBlock> = {
   memories: (b) => [...(b.weightMemory ? [] : [b.weights]), ...(b.thresholds ? [b.thresholds] : [])],
   estimate: (b) => estimateMvtu(b.params),
   estimateIce40: (b) => estimateMvtuIce40(b.params, b.weightMemory),
+  // SPRAM-weight engines add a bank mux the fit does not model.
+  ice40Features: (b) => (b.weightMemory ? null : mvtuIce40Features(b.params)),
 };

@@ -1,8 +1,4 @@
-import { ice40LogicCells, type BlockEstimate, type Ice40Estimate, type Ice40Features } from '../blocks/cost.js';
-import { dwcIce40Features } from '../blocks/dwc.js';
-import { fifoIce40Features } from '../blocks/fifo.js';
-import { labelSelectIce40Features } from '../blocks/label-select.js';
-import { mvtuIce40Features } from '../blocks/mvtu.js';
+import { ice40LogicCells, type BlockEstimate, type Ice40Estimate } from '../blocks/cost.js';
 import { kitOf } from '../blocks/registry.js';
 import type { Plan, PlanBlock } from '../plan/types.js';
 
@@ -43,14 +39,3 @@ export function estimateIce40Plan(plan: Plan): PlanIce40Estimate {
   for (const { estimate: e } of blocks) for (const k of Object.keys(t) as Array<keyof Ice40Estimate>) t[k] += e[k];
   return { blocks, total: { ...t, lc: ice40LogicCells(t.lut4, t.ff, t.carry) } };
 }
-
-/**
- * The fitted iCE40 models, for scripts/fit-ice40.ts: per block kind, the features its model
- * uses (null: the block is not of that kind or the model is analytic).
- */
-export const ICE40_FITS: Array<{ kind: PlanBlock['kind']; features: (b: PlanBlock) => Ice40Features | null }> = [
-  { kind: 'mvtu', features: (b) => (b.kind === 'mvtu' && !b.weightMemory ? mvtuIce40Features(b.params) : null) },
-  { kind: 'fifo', features: (b) => (b.kind === 'fifo' ? fifoIce40Features(b.params) : null) },
-  { kind: 'dwc', features: (b) => (b.kind === 'dwc' ? dwcIce40Features(b.params) : null) },
-  { kind: 'label_select', features: (b) => (b.kind === 'label_select' ? labelSelectIce40Features(b.params) : null) },
-];

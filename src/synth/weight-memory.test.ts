@@ -8,7 +8,8 @@ import { bnnErrorOf } from '../testing/bnn-error-of.js';
 import { packageRoot } from '../util/paths.js';
 import { boardFolding } from '../boards/board-fold.js';
 import { BOARDS } from '../boards/boards.js';
-import { ice40EbrFor, placeWeights, withSpramWeights } from './weight-memory.js';
+import { ice40EbrFor } from '../blocks/cost.js';
+import { placeWeights, withSpramWeights } from './weight-memory.js';
 
 const model = (m: string) => loadModel(join(packageRoot(), 'models', `${m}.yaml`));
 const boardPlanOf = (m: string) => {

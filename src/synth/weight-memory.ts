@@ -15,9 +15,6 @@ import { ICE40_DEVICES, type Ice40Target } from './ice40.js';
  * has the last word; the choice is recorded in the plan (`weightMemory`) and the report.
  */
 
-// The EBR count of a memory shape lives with the other memory shapes (src/blocks/cost.ts).
-export { ice40EbrFor };
-
 export interface EngineWeightMemory {
   engine: string;
   memory: 'ebr' | 'spram';
