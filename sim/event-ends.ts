@@ -1,6 +1,6 @@
 import type { Beat } from './block.js';
 import type { OutBeat } from './engine.js';
-import type { Clock, Downstream, Upstream } from './event-segment.js';
+import type { Clock, Downstream, Upstream } from './event-ports.js';
 import type { Stimulus } from './stimulus.js';
 
 /**

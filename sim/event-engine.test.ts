@@ -6,7 +6,7 @@ import { randomModel } from '../src/model/random-model.js';
 import { Prng } from '../src/util/prng.js';
 import { run, type RunOptions, type RunResult } from './engine.js';
 import { runEvents } from './event-engine.js';
-import { newCounts } from './event-segment.js';
+import { newCounts } from './event-ports.js';
 import { randomArch, randomFolding } from './random-plan.js';
 import { makeStimulus, NO_TRAFFIC, type Stimulus } from './stimulus.js';
 

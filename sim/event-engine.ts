@@ -2,11 +2,12 @@ import type { Plan } from '../src/plan/types.js';
 import { twinsFor } from './build.js';
 import { recorder, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
-import { newCounts, Segment, Wait, type Clock, type EngineCounts, type Upstream } from './event-segment.js';
+import { newCounts, type Clock, type EngineCounts, type Upstream } from './event-ports.js';
+import { Segment, Wait } from './event-segment.js';
 import { hasQueue, type Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
 
-export type { EngineCounts } from './event-segment.js';
+export type { EngineCounts } from './event-ports.js';
 
 /**
  * The event engine: the same twins, the same source and sink as sim/engine.ts (the per-cycle

@@ -1,55 +1,5 @@
 import type { Beat, SimBlock } from './block.js';
-
-/**
- * What a segment of the event engine (below) sees of the channel feeding it: the testbench's
- * source, or the read side of a FIFO filled by the segment before it. Answers are about the
- * cycle asked; -1 means "not known yet": the producer has not been simulated that far.
- */
-export interface Upstream {
-  /** 1: a beat is offered in cycle c; 0: none; -1: not known yet. */
-  validAt(c: number): number;
-  /** Called when validAt(c) is 0: no beat is offered before this cycle (> c). */
-  nextValid(c: number): number;
-  /** The beat offered (only valid in this cycle). */
-  head(): Beat;
-  take(c: number): void;
-}
-
-/** The channel a segment feeds: the testbench's sink, or the write side of a FIFO. */
-export interface Downstream {
-  /** 1: ready in cycle c; 0: not; -1: not known yet. */
-  readyAt(c: number): number;
-  /** Called when readyAt(c) is 0: not ready before this cycle (> c). */
-  nextReady(c: number): number;
-  /** Accept a beat (copied: it is only valid in this cycle). */
-  put(c: number, beat: Beat): void;
-}
-
-/** What the segments share: the cycle no segment may reach (lowered when the sink is done). */
-export interface Clock {
-  limit: number;
-}
-
-/** Which of the event engine's paths a run took, and how often (its tests check each is taken). */
-export interface EngineCounts {
-  /** Cycles visited by a segment's general loop. */
-  visits: number;
-  /** Cycles visited by a block running alone. */
-  alone: number;
-  /** Beats moved in runs one way (Segment.solo's tighter loop). */
-  streamed: number;
-  /** Beats through segments of combinational blocks only, or none. */
-  passed: number;
-  /** Runs made again because a segment had run past the end. */
-  reruns: number;
-}
-
-export const newCounts = (): EngineCounts => ({ visits: 0, alone: 0, streamed: 0, passed: 0, reruns: 0 });
-
-export interface Recorder {
-  wants(ch: number): boolean;
-  beat(ch: number, cycle: number, data: Beat): void;
-}
+import { Asleep, type Clock, type Downstream, type EngineCounts, type Recorder, type Upstream } from './event-ports.js';
 
 /**
  * A run of non-FIFO blocks between two FIFOs (or the testbench's source and sink), stepped on its
@@ -484,33 +434,4 @@ export const enum Wait {
   None,
   Up,
   Down,
-}
-
-/** What a block running alone sees of the sleeping neighbour it is not run with. */
-class Asleep implements Upstream, Downstream {
-  /** As a producer: whether it offers a beat (which the block may not take without it). */
-  offering = true;
-  /** Until when its outputs are known to stay as they are. */
-  until = 0;
-  validAt(c: number): number {
-    return !this.offering && c < this.until ? 0 : -1;
-  }
-  nextValid(): number {
-    return this.until;
-  }
-  readyAt(): number {
-    return -1;
-  }
-  nextReady(): number {
-    return this.until;
-  }
-  head(): Beat {
-    throw new Error('internal: a block running alone took a beat from a sleeping neighbour');
-  }
-  take(): void {
-    throw new Error('internal: a block running alone took a beat from a sleeping neighbour');
-  }
-  put(): void {
-    throw new Error('internal: a block running alone handed a beat to a sleeping neighbour');
-  }
 }

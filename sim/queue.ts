@@ -1,5 +1,5 @@
 import type { Beat, SimBlock } from './block.js';
-import type { Downstream, Upstream } from './event-segment.js';
+import type { Downstream, Upstream } from './event-ports.js';
 
 /** A growing list of cycles, indexed from the start of the run, whose old entries can be dropped. */
 export class Cycles {

@@ -3,7 +3,8 @@ import { packBits } from '../model/bits.js';
 import type { ActivationQuant, BatchNormActivation, Conv2dLayer, DenseLayer, Layer, MaxPool2dLayer, Model } from '../model/types.js';
 import type { ArchOp } from './arch.js';
 import type { Geo } from './geometry.js';
-import { BN_EPS, type NetState } from './net.js';
+import { BN_EPS } from './net.js';
+import type { NetState } from './net-state.js';
 import type { ConvTrainConfig, TrainConfig } from './types.js';
 
 /** Exported parameters keep 7 significant digits (the model file stays readable; the export is what is evaluated). */

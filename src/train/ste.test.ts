@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { quantCode } from '../model/elements.js';
 import type { ActivationQuant } from '../model/types.js';
 import { Prng } from '../util/prng.js';
-import { adamUpdate, createNet, Phase, runPhase, BN_EPS } from './net.js';
+import { adamUpdate, Phase, runPhase, BN_EPS } from './net.js';
+import { createNet } from './net-state.js';
 import { activationValue, steWindow, trainedQuant } from './quant.js';
 
 /**

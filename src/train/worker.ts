@@ -1,5 +1,6 @@
 import { workerData } from 'node:worker_threads';
-import { attachNet, Phase, runPhase, type NetShape } from './net.js';
+import { Phase, runPhase } from './net.js';
+import { attachNet, type NetShape } from './net-state.js';
 
 /** A training worker: waits for a phase on the shared control block, runs its part, reports done. */
 const { shape, buffer, ctrl: ctrlBuf, index, T } = workerData as { shape: NetShape; buffer: SharedArrayBuffer; ctrl: SharedArrayBuffer; index: number; T: number };
