@@ -63,7 +63,9 @@ export class DwcSim implements SimBlock {
  * The elements are kept as one stream in a ring: read m is elements [m·outW, (m+1)·outW) of it.
  */
 export class DwcQueue extends Queue {
-  /** in_ready bounds the elements written and not read by inW + outW. */
+  /** in_ready bounds the elements written and not read by inW + outW: the ring's length L. */
+  private readonly L: number;
+  /** The ring, then the output beat after it (one array: a read is one or two copyWithin). */
   private readonly ring: Int32Array;
   private readonly out: Int32Array;
 
@@ -73,8 +75,9 @@ export class DwcQueue extends Queue {
     private readonly outW: number,
   ) {
     super(twin);
-    this.ring = new Int32Array(inW + outW);
-    this.out = new Int32Array(outW);
+    this.L = inW + outW;
+    this.ring = new Int32Array(this.L + outW);
+    this.out = this.ring.subarray(this.L);
     this.start();
   }
   protected writesFor(m: number): number {
@@ -84,14 +87,22 @@ export class DwcQueue extends Queue {
     return Math.ceil((this.inW * j) / this.outW) - 1;
   }
   head(): Beat {
-    const L = this.ring.length;
-    const at = (this.reads.length * this.outW) % L;
-    for (let i = 0; i < this.outW; i++) this.out[i] = this.ring[(at + i) % L]!;
+    const { L, outW, ring } = this;
+    const at = (this.reads.length * outW) % L;
+    // a builtin copy beats an element loop from about 8 elements on
+    if (outW < 8) {
+      for (let i = 0; i < outW; i++) ring[L + i] = ring[(at + i) % L]!;
+      return this.out;
+    }
+    const first = Math.min(outW, L - at);
+    ring.copyWithin(L, at, at + first);
+    if (first < outW) ring.copyWithin(L + first, 0, outW - first);
     return this.out;
   }
   protected store(j: number, beat: Beat): void {
-    const L = this.ring.length;
-    const at = (j * this.inW) % L;
-    for (let i = 0; i < this.inW; i++) this.ring[(at + i) % L] = beat[i]!;
+    const { L, inW, ring } = this;
+    const at = (j * inW) % L;
+    if (at + inW <= L) ring.set(beat, at);
+    else for (let i = 0; i < inW; i++) ring[(at + i) % L] = beat[i]!;
   }
 }

@@ -1,6 +1,6 @@
 import type { Beat } from './block.js';
 import type { OutBeat } from './engine.js';
-import type { Clock, Downstream, Upstream } from './event-ports.js';
+import { NEVER, later, type Clock, type Downstream, type Upstream } from './event-ports.js';
 import type { Stimulus } from './stimulus.js';
 
 /**
@@ -8,26 +8,32 @@ import type { Stimulus } from './stimulus.js';
  * after beat i - 1 was accepted (after cycle 0 for the first) and held until accepted.
  */
 export class Source implements Upstream {
-  readonly inCycles: number[] = [];
+  /** Acceptance cycle of each beat (allocated once: a growing array is garbage per beat). */
+  private readonly accepted: Int32Array;
   private i = 0;
   /** First cycle at which beat i is offered. */
   private at: number;
 
   constructor(private readonly stim: Stimulus) {
     this.at = stim.gaps[0] ?? 0;
+    this.accepted = new Int32Array(stim.beats.length);
+  }
+  get inCycles(): number[] {
+    const out: number[] = [];
+    for (let j = 0; j < this.i; j++) out.push(this.accepted[j]!);
+    return out;
   }
   validAt(c: number): number {
     return this.i < this.stim.beats.length && c >= this.at ? 1 : 0;
   }
   nextValid(): number {
-    return this.i < this.stim.beats.length ? this.at : Infinity;
+    return this.i < this.stim.beats.length ? this.at : NEVER;
   }
   head(): Beat {
     return this.stim.beats[this.i]!;
   }
   take(c: number): void {
-    this.inCycles.push(c);
-    this.i++;
+    this.accepted[this.i++] = c;
     this.at = c + 1 + (this.stim.gaps[this.i] ?? 0);
   }
 }
@@ -57,7 +63,7 @@ export class Sink implements Downstream {
     return L === 0 || this.pattern[c % L] === 1 ? 1 : 0;
   }
   nextReady(c: number): number {
-    return c + this.runs[c % this.pattern.length]!;
+    return later(c, this.runs[c % this.pattern.length]!);
   }
   put(c: number, beat: Beat): void {
     this.out.push({ cycle: c, data: Int32Array.from(beat) });
@@ -71,7 +77,7 @@ function readyRuns(pattern: Uint8Array): Int32Array {
   if (L === 0) return runs;
   let allSame = true;
   for (let k = 1; k < L; k++) if (pattern[k] !== pattern[0]) allSame = false;
-  if (allSame) return runs.fill(2 ** 30);
+  if (allSame) return runs.fill(NEVER);
   // walk backwards twice round the ring so that runs wrap
   let run = 1;
   for (let j = 2 * L - 1; j >= 0; j--) {

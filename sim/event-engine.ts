@@ -1,8 +1,8 @@
 import type { Plan } from '../src/plan/types.js';
 import { twinsFor } from './build.js';
-import { recorder, runResult, type RunOptions, type RunResult } from './engine.js';
+import { recorder, run, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
-import { newCounts, type Clock, type EngineCounts, type Upstream } from './event-ports.js';
+import { NEVER, newCounts, type Clock, type EngineCounts, type Upstream } from './event-ports.js';
 import { Segment, Wait } from './event-segment.js';
 import { hasQueue, type Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
@@ -20,10 +20,12 @@ export type { EngineCounts } from './event-ports.js';
  * why this is exact.
  */
 export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, counts: EngineCounts = newCounts()): RunResult {
-  const { blocks, comb } = twinsFor(plan);
-  const n = blocks.length;
   const expectOut = stim.expectOutBeats;
   const clock: Clock = { limit: expectOut > 0 ? (opts.maxCycles ?? stim.maxCycles) : 0 };
+  // cycles are int32 here (sim/event-ports.ts): a longer bound goes to the per-cycle engine
+  if (clock.limit >= NEVER) return run(plan, stim, opts);
+  const { blocks, comb } = twinsFor(plan);
+  const n = blocks.length;
   const rec = recorder(n, opts);
   const source = new Source(stim);
   const sink = new Sink(stim, clock);

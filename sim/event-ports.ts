@@ -25,6 +25,16 @@ export interface Downstream {
   put(c: number, beat: Beat): void;
 }
 
+/**
+ * The event engine keeps cycles as int32, which V8 holds as small integers: a cycle that came out
+ * of a Float64Array is a double, and every call that passes a double boxes it on the heap (a
+ * tenth of a run was the collector's). NEVER stands for "no cycle" (a horizon of Infinity); a
+ * run's cycle bound must stay below it (runEvents hands longer runs to the per-cycle engine).
+ */
+export const NEVER = 0x7fffffff;
+/** c + d, or NEVER if that is not a cycle a run reaches (d may be Infinity). */
+export const later = (c: number, d: number): number => (d < NEVER - c ? c + d : NEVER);
+
 /** What the segments share: the cycle no segment may reach (lowered when the sink is done). */
 export interface Clock {
   limit: number;

@@ -1,5 +1,5 @@
 import type { Beat, SimBlock } from './block.js';
-import { Asleep, type Clock, type Downstream, type EngineCounts, type Recorder, type Upstream } from './event-ports.js';
+import { Asleep, NEVER, later, type Clock, type Downstream, type EngineCounts, type Recorder, type Upstream } from './event-ports.js';
 
 /**
  * A run of non-FIFO blocks between two FIFOs (or the testbench's source and sink), stepped on its
@@ -20,8 +20,9 @@ export class Segment {
   private readonly ready: Uint8Array;
   private readonly fire: Uint8Array;
   private readonly data: Array<Beat | undefined>;
-  private readonly t: Float64Array;
-  private readonly wake: Float64Array;
+  /** Cycles are int32 (docs/simulator.md, "Cycles as small integers"); NEVER stands for infinity. */
+  private readonly t: Int32Array;
+  private readonly wake: Int32Array;
   private readonly sleepReady: Uint8Array;
   private readonly vOut: Uint8Array;
   private readonly rdy0: Uint8Array;
@@ -46,8 +47,8 @@ export class Segment {
     this.ready = new Uint8Array(n + 1);
     this.fire = new Uint8Array(n + 1);
     this.data = new Array<Beat | undefined>(n + 1);
-    this.t = new Float64Array(n);
-    this.wake = new Float64Array(n);
+    this.t = new Int32Array(n);
+    this.wake = new Int32Array(n);
     this.sleepReady = new Uint8Array(n);
     this.vOut = new Uint8Array(n);
     this.rdy0 = new Uint8Array(n);
@@ -88,7 +89,7 @@ export class Segment {
     const start = this.c;
     this.blocked = Wait.None;
     if (this.allComb) this.c = this.pass();
-    else if (this.n === 1) this.c = this.solo(0, this.up, this.down, this.c, Infinity);
+    else if (this.n === 1) this.c = this.solo(0, this.up, this.down, this.c, NEVER);
     else this.c = this.visits();
     return this.c !== start;
   }
@@ -168,7 +169,7 @@ export class Segment {
       }
       // clock edge for the blocks due, consumers first (a beat is read before its producer's
       // next tick); each then sleeps as long as its horizon allows
-      let next = Infinity;
+      let next = NEVER;
       for (let k = n - 1; k >= 0; k--) {
         if (wake[k]! > c) {
           if (wake[k]! < next) next = wake[k]!;
@@ -186,7 +187,7 @@ export class Segment {
         sleepReady[k] = ready[k + 1]!;
         this.refresh(k);
         const changed = fire[k] === 1 || fire[k + 1] === 1 || vOut[k] !== v0 || rdy0[k] !== a0 || rdy1[k] !== a1;
-        const w = changed ? c + 1 : c + 1 + (b.horizon ? b.horizon(r) : 1);
+        const w = changed ? c + 1 : later(c + 1, b.horizon ? b.horizon(r) : 1);
         wake[k] = w;
         if (w < next) next = w;
       }
@@ -223,13 +224,13 @@ export class Segment {
   private alone(c: number): number {
     const { n, wake, vOut, rdy0, rdy1, up, down } = this;
     if (this.anyComb) return c;
-    let rest = Infinity;
+    let rest = NEVER;
     for (let k = 1; k < n; k++) if (wake[k]! < rest) rest = wake[k]!;
     if (rest > c && vOut[n - 1] === 0) {
       this.asleep.offering = true;
       return this.solo(0, up, this.asleep, c, rest);
     }
-    rest = Infinity;
+    rest = NEVER;
     for (let k = 0; k < n - 1; k++) if (wake[k]! < rest) rest = wake[k]!;
     if (rest > c && (rdy0[0] === 1 || rdy1[0] === 1)) {
       const v = up.validAt(c);
@@ -351,7 +352,7 @@ export class Segment {
         vOut[k] = b.outValid() ? 1 : 0;
         rdy0[k] = b.inReady(false) ? 1 : 0;
         rdy1[k] = b.inReady(true) ? 1 : 0;
-        wake[k] = c + 1 + (b.horizon ? b.horizon(rn === 1) : 1);
+        wake[k] = later(c + 1, b.horizon ? b.horizon(rn === 1) : 1);
       }
       // the next cycle something may happen: the block is due, the downstream's ready changes
       // under its beat (it hands it over, or is frozen), or it takes a beat (when offered)

@@ -83,6 +83,9 @@ export class FifoQueue extends Queue {
     return this.ring[this.reads.length % this.depth]!;
   }
   protected store(j: number, beat: Beat): void {
-    (this.ring[j % this.depth] ??= new Int32Array(beat.length)).set(beat);
+    const slot = (this.ring[j % this.depth] ??= new Int32Array(beat.length));
+    // a builtin copy beats an element loop from about 8 elements on
+    if (beat.length >= 8) slot.set(beat);
+    else for (let i = 0; i < beat.length; i++) slot[i] = beat[i]!;
   }
 }

@@ -1,7 +1,7 @@
 import { mvtuLevels, type MvtuBlock } from '../src/blocks/mvtu.js';
 import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
 import { newStats, type Beat, type SimBlock } from './block.js';
-import { XnorKernel } from './xnor-kernel.js';
+import { MvtuKernel } from './mvtu-kernel.js';
 
 /**
  * Twin of rtl-templates/mvtu.v. Control (issue counters, the accumulate stage, the output
@@ -9,7 +9,7 @@ import { XnorKernel } from './xnor-kernel.js';
  * Data is computed where it becomes observable: the RTL's partial sums over a fold are never
  * visible outside, so the twin evaluates a neuron's whole XNOR-popcount on 32-bit words at the
  * cycle the RTL's accumulate stage completes it, from the same input vector and memory images
- * (binarized inputs: sim/xnor-kernel.ts, a fold's PE neurons in one call).
+ * (sim/mvtu-kernel.ts: a fold's PE neurons in one call).
  */
 export class MvtuSim implements SimBlock {
   readonly name: string;
@@ -27,12 +27,16 @@ export class MvtuSim implements SimBlock {
   private readonly rows: Uint32Array[];
   private readonly thresh: Int32Array;
   private readonly invert: Uint8Array;
-  /** The input vector buffer (ibuf): packed bits in the kernel's memory, or raw values for fixed-point inputs. */
-  private readonly kernel: XnorKernel | undefined;
+  /** The input vector buffer (ibuf): packed bits, or raw values for fixed-point inputs. */
+  private readonly kernel: MvtuKernel;
   private readonly vec: Uint32Array;
   private readonly rawVec: Int32Array | undefined;
-  /** Fixed-point inputs: weight j·MW + i as +1/−1 (a multiply, not a branch on a random bit). */
-  private readonly signs: Int32Array | undefined;
+  /** How often the vector was written: the kernel copies it in only when it changed. */
+  private version = 0;
+  /** One threshold, no bias (a binary layer): the element is (acc >= t_j) XOR invert_j. */
+  private readonly oneThreshold: boolean;
+  /** Binarized inputs and one threshold: the kernel's output is the element. */
+  private readonly thresholded: boolean = false;
 
   private sf = 0;
   private nf = 0;
@@ -51,18 +55,35 @@ export class MvtuSim implements SimBlock {
     this.SF = p.MW / p.SIMD;
     this.NF = p.MH / p.PE;
     this.useThresh = p.USE_THRESH === 1;
-    this.rows = once(b.weights, () => decodeWeightRows(b.weights, p));
+    this.rows = once(b.weights, 'rows', () => decodeWeightRows(b.weights, p));
     const levels = mvtuLevels(p);
     this.count = levels.count;
     this.bias = levels.bias;
     const ti = b.thresholds;
-    const th = ti ? once(ti, () => decodeThresholds(ti, p.PE, p.T_W, p.INPUT_BITS > 1, this.count)) : undefined;
+    const th = ti ? once(ti, 'thresholds', () => decodeThresholds(ti, p.PE, p.T_W, p.INPUT_BITS > 1, this.count)) : undefined;
     this.thresh = th?.thresh ?? new Int32Array(p.MH * this.count);
     this.invert = th?.invert ?? new Uint8Array(p.MH);
-    this.rawVec = p.INPUT_BITS > 1 ? new Int32Array(p.MW) : undefined;
-    this.signs = this.rawVec ? once(this.rows, () => signRows(this.rows, p.MW)) : undefined;
-    this.kernel = this.rawVec ? undefined : new XnorKernel(this.rows, p.MW, p.PE);
-    this.vec = this.kernel ? this.kernel.vec : new Uint32Array(0);
+    const rows = this.rows;
+    if (p.INPUT_BITS > 1) {
+      this.rawVec = new Int32Array(p.MW);
+      this.vec = new Uint32Array(0);
+      const signs = once(rows, 'signs', () => signRows(rows, p.MW));
+      this.kernel = once(signs, 'kernel', () => new MvtuKernel(rows, p.MW, p.PE, { signs }));
+      this.oneThreshold = this.useThresh && this.count === 1 && this.bias === 0;
+    } else {
+      this.vec = new Uint32Array(2 * Math.ceil(p.MW / 64));
+      // one threshold: the kernel thresholds too (mismatches <= MW − t, XOR invert)
+      this.oneThreshold = false;
+      const { thresh, invert, MW } = this;
+      if (this.useThresh && this.count === 1 && this.bias === 0) {
+        this.kernel = once(rows, 'thresholded', () => {
+          const limits = new Int32Array(2 * p.MH);
+          for (let j = 0; j < p.MH; j++) [limits[2 * j], limits[2 * j + 1]] = [MW - thresh[j]!, invert[j]!];
+          return new MvtuKernel(rows, MW, p.PE, { limits });
+        });
+        this.thresholded = true;
+      } else this.kernel = once(rows, 'kernel', () => new MvtuKernel(rows, MW, p.PE));
+    }
     this.data = new Int32Array(p.PE);
   }
 
@@ -141,6 +162,7 @@ export class MvtuSim implements SimBlock {
   }
 
   private store(chunk: Beat, at: number): void {
+    this.version++;
     if (this.rawVec) {
       this.rawVec.set(chunk, at);
       return;
@@ -152,8 +174,15 @@ export class MvtuSim implements SimBlock {
       const i = at + s;
       const lo = i & 31;
       const take = Math.min(32 - lo, n - s);
+      // four elements per step: the loop's own cost is most of a bit's
       let bits = 0;
-      for (let q = 0; q < take; q++) bits |= (chunk[s + q]! & 1) << (lo + q);
+      let q = 0;
+      for (; q + 4 <= take; q += 4) {
+        const c = s + q;
+        bits |= ((chunk[c]! & 1) | ((chunk[c + 1]! & 1) << 1) | ((chunk[c + 2]! & 1) << 2) | ((chunk[c + 3]! & 1) << 3)) << q;
+      }
+      for (; q < take; q++) bits |= (chunk[s + q]! & 1) << q;
+      bits <<= lo;
       const mask = (take === 32 ? -1 : (1 << take) - 1) << lo;
       v[i >>> 5] = (v[i >>> 5]! & ~mask) | bits;
       s += take;
@@ -165,19 +194,29 @@ export class MvtuSim implements SimBlock {
     const out = this.data;
     const PE = this.PE;
     const first = nf * PE;
-    if (this.kernel) {
-      const mism = this.kernel.mismatches(first, PE);
-      for (let p = 0; p < PE; p++) out[p] = this.MW - mism[p]!;
-    } else {
-      for (let p = 0; p < PE; p++) out[p] = signedSum(this.signs!, (first + p) * this.MW, this.rawVec!);
+    const rawVec = this.rawVec;
+    const r = this.kernel.run(first, PE, this, this.version, rawVec ?? this.vec);
+    if (this.thresholded) {
+      out.set(r);
+      return;
     }
+    // binarized: r counts mismatches, acc = MW − r; fixed-point: r is acc
+    const sign = rawVec ? 1 : -1;
+    const base = rawVec ? 0 : this.MW;
+    if (this.oneThreshold) {
+      const { thresh, invert } = this;
+      for (let p = 0; p < PE; p++) out[p] = +(base + sign * r[p]! >= thresh[first + p]!) ^ invert[first + p]!;
+      return;
+    }
+    for (let p = 0; p < PE; p++) out[p] = base + sign * r[p]!;
     if (this.useThresh) for (let p = 0; p < PE; p++) out[p] = this.element(first + p, out[p]!);
   }
 
   /** The threshold stage: n = #(acc >= t_k), code n or count − n (inverted), element code + bias. */
   private element(j: number, acc: number): number {
     let n = 0;
-    for (let k = 0; k < this.count; k++) if (acc >= this.thresh[j * this.count + k]!) n++;
+    // a sum of comparisons, not a branch on random data (sim/binarize.ts)
+    for (let k = 0; k < this.count; k++) n += +(acc >= this.thresh[j * this.count + k]!);
     return (this.invert[j] ? this.count - n : n) + this.bias;
   }
 }
@@ -187,18 +226,13 @@ export class MvtuSim implements SimBlock {
  * do not change, and a plan is often run many times (FIFO sizing, the property test, benches).
  * The twins only read it.
  */
-const derived = new WeakMap<object, unknown>();
-function once<T>(from: object, make: () => T): T {
-  let v = derived.get(from) as T | undefined;
-  if (v === undefined) derived.set(from, (v = make()));
+const derived = new WeakMap<object, Map<string, unknown>>();
+function once<T>(from: object, what: string, make: () => T): T {
+  let m = derived.get(from);
+  if (!m) derived.set(from, (m = new Map()));
+  let v = m.get(what) as T | undefined;
+  if (v === undefined) m.set(what, (v = make()));
   return v;
-}
-
-/** Σ (w ? x : -x): the fixed-point datapath, over row j's signs (from `at`). */
-function signedSum(signs: Int32Array, at: number, x: Int32Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += signs[at + i]! * x[i]!;
-  return s;
 }
 
 /** Row j's weights as signs, at j·MW: bit 1 → +1, 0 → −1. */

@@ -50,7 +50,15 @@ export class PoolSim implements SimBlock {
       const at = (Math.floor(this.x / K) * this.cbN + this.cb) * this.simd;
       const d = inData!;
       const fresh = kx === 0 && ky === 0;
-      for (let i = 0; i < this.simd; i++) this.partial[at + i] = fresh ? d[i]! : Math.max(d[i]!, this.partial[at + i]!);
+      const part = this.partial;
+      if (fresh) for (let i = 0; i < this.simd; i++) part[at + i] = d[i]!;
+      else
+        for (let i = 0; i < this.simd; i++) {
+          // max without a branch (random bits would mispredict one in two, sim/binarize.ts)
+          const a = d[i]!;
+          const b = part[at + i]!;
+          part[at + i] = b ^ ((a ^ b) & -+(a > b));
+        }
       if (last) for (let i = 0; i < this.simd; i++) this.data[i] = this.partial[at + i]!;
     }
     this.valid = kept && last;

@@ -1,11 +1,12 @@
 import type { Beat, SimBlock } from './block.js';
-import type { Downstream, Upstream } from './event-ports.js';
+import { NEVER, type Downstream, type Upstream } from './event-ports.js';
 
-/** A growing list of cycles, indexed from the start of the run, whose old entries can be dropped. */
+/** A growing list of cycles (int32: sim/event-ports.ts, NEVER), indexed from the start of the run, whose old entries can be dropped. */
 export class Cycles {
-  private a = new Float64Array(64);
+  /** The entries, a[i - base] for index i (read directly by Queue.settle's loop). */
+  a = new Int32Array(64);
   /** Index (from the start of the run) of a[0]. */
-  private base = 0;
+  base = 0;
   length = 0;
   at(i: number): number {
     return this.a[i - this.base]!;
@@ -13,7 +14,7 @@ export class Cycles {
   push(c: number): void {
     const i = this.length - this.base;
     if (i === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
+      const b = new Int32Array(this.a.length * 2);
       b.set(this.a);
       this.a = b;
     }
@@ -114,21 +115,28 @@ export abstract class Queue implements Upstream, Downstream {
   settle(to: number): void {
     const tw = this.twin;
     const { writes, reads } = this;
+    // the merge of the two lists in cycle order, on locals (once per beat of every buffer)
+    const wa = writes.a, wb = writes.base, wn = writes.length;
+    const ra = reads.a, rb = reads.base, rn = reads.length;
+    let sw = this.sw, sr = this.sr, settled = this.settled;
     for (;;) {
-      const w = this.sw < writes.length ? writes.at(this.sw) : Infinity;
-      const r = this.sr < reads.length ? reads.at(this.sr) : Infinity;
+      const w = sw < wn ? wa[sw - wb]! : NEVER;
+      const r = sr < rn ? ra[sr - rb]! : NEVER;
       const e = w < r ? w : r;
       if (e >= to) break;
-      if (e > this.settled) tw.skip(e - this.settled, false);
+      if (e > settled) tw.skip(e - settled, false);
       tw.control(w === e, r === e, r === e);
-      this.settled = e + 1;
-      if (w === e) this.sw++;
-      if (r === e) this.sr++;
+      settled = e + 1;
+      if (w === e) sw++;
+      if (r === e) sr++;
     }
-    if (to > this.settled) {
-      tw.skip(to - this.settled, false);
-      this.settled = to;
+    if (to > settled) {
+      tw.skip(to - settled, false);
+      settled = to;
     }
+    this.sw = sw;
+    this.sr = sr;
+    this.settled = settled;
     // what is still needed: writes from the reader's next on, reads from the writer's next on
     writes.dropBelow(Math.min(this.sw, Math.max(0, this.wNeed - 1)));
     reads.dropBelow(Math.min(this.sr, Math.max(0, this.rNeed - 1)));

@@ -37,13 +37,18 @@ export function frameBeats(plan: Plan, frames: ArrayLike<number>[]): Beat[] {
   const first = plan.blocks[0]!.in;
   const lanes = first.elems;
   checkRawFrames(rawRangeOf(plan.input.rawBits, plan.input.signed), frames, 'frame');
-  const beats: Beat[] = [];
   for (const f of frames) {
     if (f.length !== plan.input.elements) throw new Error(`frame has ${f.length} elements, plan expects ${plan.input.elements}`);
+  }
+  // the beats are views of one buffer, in stream order: a simulator reads them one after another
+  const all = new Int32Array(frames.length * first.beatsPerFrame * lanes);
+  const beats: Beat[] = [];
+  let at = 0;
+  for (const f of frames) {
     for (let b = 0; b < first.beatsPerFrame; b++) {
-      const beat = new Int32Array(lanes);
-      for (let e = 0; e < lanes; e++) beat[e] = b * lanes + e < f.length ? f[b * lanes + e]! : 0;
-      beats.push(beat);
+      for (let e = 0; e < lanes; e++) all[at + e] = b * lanes + e < f.length ? f[b * lanes + e]! : 0;
+      beats.push(all.subarray(at, at + lanes));
+      at += lanes;
     }
   }
   return beats;
