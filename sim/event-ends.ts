@@ -19,8 +19,9 @@ export class Source implements Upstream {
     this.accepted = new Int32Array(stim.beats.length);
   }
   get inCycles(): number[] {
-    const out: number[] = [];
-    for (let j = 0; j < this.i; j++) out.push(this.accepted[j]!);
+    // one allocation of the final size (pushing grows the array, a copy each time)
+    const out = new Array<number>(this.i);
+    for (let j = 0; j < this.i; j++) out[j] = this.accepted[j]!;
     return out;
   }
   validAt(c: number): number {

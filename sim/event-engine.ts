@@ -19,6 +19,9 @@ export type { EngineCounts } from './event-ports.js';
  * The segments take turns until all have reached the end of the run. docs/simulator.md explains
  * why this is exact.
  */
+/** Turns between two settles of every buffer. */
+const SETTLE_TURNS = 256;
+
 export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, counts: EngineCounts = newCounts()): RunResult {
   const expectOut = stim.expectOutBeats;
   const clock: Clock = { limit: expectOut > 0 ? (opts.maxCycles ?? stim.maxCycles) : 0 };
@@ -55,15 +58,26 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, cou
   // segment, everything behind is run again from the first.
   let i = 0;
   let turns = 0;
+  // The turns can pass between neighbours for the whole run without reaching the last segment:
+  // settling every so often keeps the buffers' cycle lists short (memory bounded by the FIFO
+  // depths and this period, not by the run's length).
+  let sinceSettle = 0;
+  const settle = () => {
+    for (const q of queues) q.settle(Math.min(q.writer.c, q.reader.c, last.c));
+  };
   for (;;) {
     const s = segments[i]!;
     const moved = s.run();
+    if (++sinceSettle === SETTLE_TURNS) {
+      sinceSettle = 0;
+      settle();
+    }
     if (s.blocked === Wait.Up) i--;
     else if (s.blocked === Wait.Down) i++;
     else if (++i === segments.length) {
       i = 0;
       // the run ends after the last segment's clock, so the cycles before it are in the run
-      for (const q of queues) q.settle(Math.min(q.writer.c, q.reader.c, last.c));
+      settle();
       let done = true;
       for (const x of segments) if (x.c < clock.limit) done = false;
       if (done) break;
