@@ -43,6 +43,24 @@ export interface SimBlock {
   skip?(n: number, outReady: boolean): void;
 }
 
+/**
+ * Copies of a beat: the builtin (`set`, `copyWithin`) is a call with a fixed cost that beats an
+ * element loop from about 8 elements on (measured on Node 20: 40 ns → 16 ns for 32 elements, but
+ * 4 ns → 17 ns for 3); the twins' beats are both narrow and wide.
+ */
+const BUILTIN_COPY_FROM = 8;
+/** dst[at ..] = src. */
+export function copyBeat(dst: Int32Array, at: number, src: Int32Array): void {
+  const n = src.length;
+  if (n >= BUILTIN_COPY_FROM) dst.set(src, at);
+  else for (let i = 0; i < n; i++) dst[at + i] = src[i]!;
+}
+/** a[to .. to + n) = a[from .. from + n) (the ranges do not overlap). */
+export function copyWithinBeat(a: Int32Array, to: number, from: number, n: number): void {
+  if (n >= BUILTIN_COPY_FROM) a.copyWithin(to, from, from + n);
+  else for (let i = 0; i < n; i++) a[to + i] = a[from + i]!;
+}
+
 export function newStats(): BlockStats {
   return { busy: 0, stall: 0, idle: 0 };
 }

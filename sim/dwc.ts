@@ -1,5 +1,5 @@
 import type { DwcBlock } from '../src/blocks/dwc.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { copyBeat, copyWithinBeat, newStats, type Beat, type SimBlock } from './block.js';
 import { Queue } from './queue.js';
 
 /**
@@ -65,7 +65,7 @@ export class DwcSim implements SimBlock {
 export class DwcQueue extends Queue {
   /** in_ready bounds the elements written and not read by inW + outW: the ring's length L. */
   private readonly L: number;
-  /** The ring, then the output beat after it (one array: a read is one or two copyWithin). */
+  /** The ring, then the output beat after it (one array: a read is one or two copies within it). */
   private readonly ring: Int32Array;
   private readonly out: Int32Array;
 
@@ -89,20 +89,15 @@ export class DwcQueue extends Queue {
   head(): Beat {
     const { L, outW, ring } = this;
     const at = (this.reads.length * outW) % L;
-    // a builtin copy beats an element loop from about 8 elements on
-    if (outW < 8) {
-      for (let i = 0; i < outW; i++) ring[L + i] = ring[(at + i) % L]!;
-      return this.out;
-    }
     const first = Math.min(outW, L - at);
-    ring.copyWithin(L, at, at + first);
-    if (first < outW) ring.copyWithin(L + first, 0, outW - first);
+    copyWithinBeat(ring, L, at, first);
+    if (first < outW) copyWithinBeat(ring, L + first, 0, outW - first);
     return this.out;
   }
   protected store(j: number, beat: Beat): void {
     const { L, inW, ring } = this;
     const at = (j * inW) % L;
-    if (at + inW <= L) ring.set(beat, at);
+    if (at + inW <= L) copyBeat(ring, at, beat);
     else for (let i = 0; i < inW; i++) ring[(at + i) % L] = beat[i]!;
   }
 }

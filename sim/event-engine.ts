@@ -9,6 +9,9 @@ import type { Stimulus } from './stimulus.js';
 
 export type { EngineCounts } from './event-ports.js';
 
+/** Turns between two settles of every buffer. */
+const SETTLE_TURNS = 256;
+
 /**
  * The event engine: the same twins, the same source and sink as sim/engine.ts (the per-cycle
  * reference), the same results, far fewer steps. The plan is cut at its FIFOs into segments
@@ -19,9 +22,6 @@ export type { EngineCounts } from './event-ports.js';
  * The segments take turns until all have reached the end of the run. docs/simulator.md explains
  * why this is exact.
  */
-/** Turns between two settles of every buffer. */
-const SETTLE_TURNS = 256;
-
 export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, counts: EngineCounts = newCounts()): RunResult {
   const expectOut = stim.expectOutBeats;
   const clock: Clock = { limit: expectOut > 0 ? (opts.maxCycles ?? stim.maxCycles) : 0 };

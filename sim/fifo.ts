@@ -1,5 +1,5 @@
 import type { FifoBlock } from '../src/blocks/fifo.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { copyBeat, newStats, type Beat, type SimBlock } from './block.js';
 import { Queue } from './queue.js';
 
 /** Twin of rtl-templates/fifo.v. */
@@ -83,9 +83,6 @@ export class FifoQueue extends Queue {
     return this.ring[this.reads.length % this.depth]!;
   }
   protected store(j: number, beat: Beat): void {
-    const slot = (this.ring[j % this.depth] ??= new Int32Array(beat.length));
-    // a builtin copy beats an element loop from about 8 elements on
-    if (beat.length >= 8) slot.set(beat);
-    else for (let i = 0; i < beat.length; i++) slot[i] = beat[i]!;
+    copyBeat((this.ring[j % this.depth] ??= new Int32Array(beat.length)), 0, beat);
   }
 }

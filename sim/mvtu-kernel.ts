@@ -3,7 +3,7 @@
  * a 64-bit popcount instruction and JavaScript has none (the bit-trick popcount on 32-bit words
  * costs about eight times as much), and the datapath is most of a network's simulation time
  * (docs/simulator.md). The module is assembled here from its opcodes (no tool, no dependency). Its
- * two functions, in WebAssembly text:
+ * functions, in WebAssembly text:
  *
  *   ;; binarized inputs: out[r] = Σ popcnt(row r's word XOR vector word), $words 64-bit words a row
  *   (func (export "x") (param $rows i32) (param $vec i32) (param $words i32) (param $count i32) (param $out i32)

@@ -33,10 +33,10 @@ export class MvtuSim implements SimBlock {
   private readonly rawVec: Int32Array | undefined;
   /** How often the vector was written: the kernel copies it in only when it changed. */
   private version = 0;
-  /** One threshold, no bias (a binary layer): the element is (acc >= t_j) XOR invert_j. */
+  /** Fixed-point inputs and one threshold without bias: the element is (acc >= t_j) XOR invert_j. */
   private readonly oneThreshold: boolean;
-  /** Binarized inputs and one threshold: the kernel's output is the element. */
-  private readonly thresholded: boolean = false;
+  /** Binarized inputs and one threshold without bias: the kernel's output is the element. */
+  private readonly thresholded: boolean;
 
   private sf = 0;
   private nf = 0;
@@ -64,25 +64,28 @@ export class MvtuSim implements SimBlock {
     this.thresh = th?.thresh ?? new Int32Array(p.MH * this.count);
     this.invert = th?.invert ?? new Uint8Array(p.MH);
     const rows = this.rows;
+    const { thresh, invert, MW } = this;
+    // one threshold, no bias: a binary layer's element is (acc >= t_j) XOR invert_j
+    const one = this.useThresh && this.count === 1 && this.bias === 0;
     if (p.INPUT_BITS > 1) {
-      this.rawVec = new Int32Array(p.MW);
+      this.rawVec = new Int32Array(MW);
       this.vec = new Uint32Array(0);
-      const signs = once(rows, 'signs', () => signRows(rows, p.MW));
-      this.kernel = once(signs, 'kernel', () => new MvtuKernel(rows, p.MW, p.PE, { signs }));
-      this.oneThreshold = this.useThresh && this.count === 1 && this.bias === 0;
+      const signs = once(rows, 'signs', () => signRows(rows, MW));
+      this.kernel = once(signs, 'kernel', () => new MvtuKernel(rows, MW, p.PE, { signs }));
+      this.oneThreshold = one;
+      this.thresholded = false;
     } else {
-      this.vec = new Uint32Array(2 * Math.ceil(p.MW / 64));
-      // one threshold: the kernel thresholds too (mismatches <= MW − t, XOR invert)
+      this.vec = new Uint32Array(2 * Math.ceil(MW / 64));
+      // the kernel thresholds too (mismatches <= MW − t, XOR invert)
       this.oneThreshold = false;
-      const { thresh, invert, MW } = this;
-      if (this.useThresh && this.count === 1 && this.bias === 0) {
-        this.kernel = once(rows, 'thresholded', () => {
-          const limits = new Int32Array(2 * p.MH);
-          for (let j = 0; j < p.MH; j++) [limits[2 * j], limits[2 * j + 1]] = [MW - thresh[j]!, invert[j]!];
-          return new MvtuKernel(rows, MW, p.PE, { limits });
-        });
-        this.thresholded = true;
-      } else this.kernel = once(rows, 'kernel', () => new MvtuKernel(rows, MW, p.PE));
+      this.thresholded = one;
+      this.kernel = one
+        ? once(thresh, 'kernel', () => {
+            const limits = new Int32Array(2 * p.MH);
+            for (let j = 0; j < p.MH; j++) [limits[2 * j], limits[2 * j + 1]] = [MW - thresh[j]!, invert[j]!];
+            return new MvtuKernel(rows, MW, p.PE, { limits });
+          })
+        : once(rows, 'kernel', () => new MvtuKernel(rows, MW, p.PE));
     }
     this.data = new Int32Array(p.PE);
   }

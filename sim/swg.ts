@@ -1,6 +1,6 @@
 import type { SwgBlock } from '../src/blocks/swg.js';
 import { swgRows } from '../src/blocks/swg.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { copyWithinBeat, newStats, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/swg.v: the same ring of rows, the same release rule, cycle for cycle. */
 export class SwgSim implements SimBlock {
@@ -99,9 +99,7 @@ export class SwgSim implements SimBlock {
       if (iy >= 0 && iy < p.H && ix >= 0 && ix < p.W) {
         const slot = (this.bslot + iy - this.baseRow) % this.R;
         const at = (slot * this.row + ix * this.cbN + this.cb) * this.simd;
-        // a builtin copy beats an element loop from about 8 elements on
-        if (this.simd >= 8) this.mem.copyWithin(this.dataAt, at, at + this.simd);
-        else for (let e = 0; e < this.simd; e++) this.data[e] = this.mem[at + e]!;
+        copyWithinBeat(this.mem, this.dataAt, at, this.simd);
       } else this.data.set(this.pad);
     }
     let rowDone = false;
