@@ -41,6 +41,12 @@ export interface SimBlock {
    */
   horizon?(outReady: boolean): number;
   skip?(n: number, outReady: boolean): void;
+  /**
+   * For the event engine, called when the output is not valid and the block takes a beat this
+   * cycle: how many beats in a row (this one first, one a cycle, handing none over) it takes
+   * before its output may become valid or it may stop taking them. 1 if it does not say.
+   */
+  intake?(): number;
 }
 
 /**

@@ -77,6 +77,8 @@ describe('event engine', () => {
     expect(counts.visits).toBeGreaterThan(0);
     expect(counts.alone).toBeGreaterThan(0);
     expect(counts.passed).toBeGreaterThan(0);
+    expect(counts.declared).toBeGreaterThan(0);
+    expect(counts.behindFrozen).toBeGreaterThan(0);
     expect(counts.streamed).toBeGreaterThan((counts.visits + counts.alone) / 4);
   });
 

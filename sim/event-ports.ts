@@ -13,6 +13,11 @@ export interface Upstream {
   /** The beat offered (only valid in this cycle). */
   head(): Beat;
   take(c: number): void;
+  /**
+   * Optional: of the cycles c, c + 1, … c + max − 1, in how many in a row a beat is offered
+   * (and known to be), one being taken in each; 1 if it does not say. Called when validAt(c) is 1.
+   */
+  offered?(c: number, max: number): number;
 }
 
 /** The channel a segment feeds: the testbench's sink, or the write side of a FIFO. */
@@ -48,13 +53,17 @@ export interface EngineCounts {
   alone: number;
   /** Beats moved in runs one way (Segment.solo's tighter loop). */
   streamed: number;
+  /** Beats taken in runs that the block (intake) and its upstream (offered) declared, longer than one. */
+  declared: number;
+  /** Runs of a segment's first block alone while its last is frozen behind a downstream not ready. */
+  behindFrozen: number;
   /** Beats through segments of combinational blocks only, or none. */
   passed: number;
   /** Runs made again because a segment had run past the end. */
   reruns: number;
 }
 
-export const newCounts = (): EngineCounts => ({ visits: 0, alone: 0, streamed: 0, passed: 0, reruns: 0 });
+export const newCounts = (): EngineCounts => ({ visits: 0, alone: 0, streamed: 0, declared: 0, behindFrozen: 0, passed: 0, reruns: 0 });
 
 export interface Recorder {
   wants(ch: number): boolean;

@@ -226,7 +226,17 @@ export class Segment {
     if (this.anyComb) return c;
     let rest = NEVER;
     for (let k = 1; k < n; k++) if (wake[k]! < rest) rest = wake[k]!;
-    if (rest > c && vOut[n - 1] === 0) {
+    // The last block's beat would need watching: the downstream's ready may change under it. One
+    // frozen behind a downstream known not to be ready sleeps until that may change (a window
+    // generator behind a full FIFO while the engine before it folds).
+    if (rest > c && vOut[n - 1] === 1) {
+      if (this.sleepReady[n - 1] === 0 && down.readyAt(c) === 0) {
+        const s = down.nextReady(c);
+        if (s < rest) rest = s;
+        if (rest > c) this.counts.behindFrozen++;
+      } else rest = c;
+    }
+    if (rest > c) {
       this.asleep.offering = true;
       return this.solo(0, up, this.asleep, c, rest);
     }
@@ -307,13 +317,21 @@ export class Segment {
           const lim = until < clock.limit ? until : clock.limit;
           let x = c;
           if (fin) {
-            do {
-              const d = up.head();
-              if (recIn) rec.beat(chIn, x, d);
-              up.take(x);
-              b.tick(true, d, false, true);
-              x++;
-            } while (x < lim && !b.outValid() && b.inReady(true) && up.validAt(x) === 1);
+            for (;;) {
+              // as many as the block says it takes in a row and the upstream offers in a row,
+              // without asking either between them
+              let m = b.intake ? b.intake() : 1;
+              if (m > lim - x) m = lim - x;
+              if (m > 1) m = up.offered ? up.offered(x, m) : 1;
+              if (m > 1) this.counts.declared += m;
+              for (const e = x + m; x < e; x++) {
+                const d = up.head();
+                if (recIn) rec.beat(chIn, x, d);
+                up.take(x);
+                b.tick(true, d, false, true);
+              }
+              if (!(x < lim && !b.outValid() && b.inReady(true) && up.validAt(x) === 1)) break;
+            }
           } else {
             for (;;) {
               const d = b.outData();

@@ -1,6 +1,6 @@
 import { mvtuLevels, type MvtuBlock } from '../src/blocks/mvtu.js';
 import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
-import { newStats, type Beat, type SimBlock } from './block.js';
+import { copyBeat, newStats, type Beat, type SimBlock } from './block.js';
 import { MvtuKernel } from './mvtu-kernel.js';
 
 /**
@@ -125,6 +125,12 @@ export class MvtuSim implements SimBlock {
     } else this.sf++;
   }
 
+  /** The rest of the input fold (and, with one neuron fold, the next vector's first beat, whose tick completes this one). */
+  intake(): number {
+    if (this.valid || (this.bValid && this.bLast) || this.nf !== 0) return 1;
+    return this.SF - this.sf + (this.NF === 1 ? 1 : 0);
+  }
+
   /**
    * Quiet cycles (no input beat, no output beat): frozen behind a full output register, idle in
    * the input fold, or folding over the stored vector until a result or the input fold comes.
@@ -167,7 +173,7 @@ export class MvtuSim implements SimBlock {
   private store(chunk: Beat, at: number): void {
     this.version++;
     if (this.rawVec) {
-      this.rawVec.set(chunk, at);
+      copyBeat(this.rawVec, at, chunk);
       return;
     }
     // a word at a time: the chunk's bits (0/1 elements) in place of the word's bits they cover

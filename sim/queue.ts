@@ -90,6 +90,16 @@ export abstract class Queue implements Upstream, Downstream {
     const w = this.wNeed;
     return w <= this.writes.length ? this.writes.at(w - 1) + 1 : this.writer.c + 1;
   }
+  offered(c: number, max: number): number {
+    const { writes } = this;
+    const m0 = this.reads.length;
+    let i = 1;
+    for (; i < max; i++) {
+      const w = this.writesFor(m0 + i);
+      if (w > writes.length || writes.at(w - 1) >= c + i) break;
+    }
+    return i;
+  }
   take(c: number): void {
     this.reads.push(c);
     this.wNeed = this.writesFor(this.reads.length);

@@ -1,6 +1,9 @@
 import type { SwgBlock } from '../src/blocks/swg.js';
 import { swgRows } from '../src/blocks/swg.js';
-import { copyWithinBeat, newStats, type Beat, type SimBlock } from './block.js';
+import { copyBeat, copyWithinBeat, newStats, type Beat, type SimBlock } from './block.js';
+
+/** Ring slots up to which a twin keeps a view of each (a view is an object: about 100 bytes). */
+const VIEW_SLOTS = 16384;
 
 /** Twin of rtl-templates/swg.v: the same ring of rows, the same release rule, cycle for cycle. */
 export class SwgSim implements SimBlock {
@@ -25,7 +28,11 @@ export class SwgSim implements SimBlock {
   private baseRow = 0;
   private bslot = 0;
   private valid = false;
+  /** The output register: its own copy, the pad, or a view of the ring slot it was read from (out). */
   private readonly data: Beat;
+  private out: Beat;
+  /** Views of the ring's slots, made as first read; none for rings of more slots than VIEW_SLOTS. */
+  private readonly views: Array<Beat | undefined> | undefined;
   private readonly dataAt: number;
   /** For the current beat (set by want() whenever the position moves): rows it needs held,
    * rows it releases, and whether it ends a row or the frame. */
@@ -47,6 +54,10 @@ export class SwgSim implements SimBlock {
     this.pad = new Int32Array(this.p.SIMD).fill(this.p.PAD);
     this.data = this.mem.subarray(this.dataAt);
     this.data.set(this.pad);
+    this.out = this.data;
+    const slots = this.R * this.row;
+    this.views = slots <= VIEW_SLOTS ? new Array<Beat | undefined>(slots) : undefined;
+    this.rowStart();
     this.want();
   }
 
@@ -54,7 +65,7 @@ export class SwgSim implements SimBlock {
     return this.valid;
   }
   outData(): Beat {
-    return this.data;
+    return this.out;
   }
   inReady(): boolean {
     return this.filled !== this.R;
@@ -76,14 +87,25 @@ export class SwgSim implements SimBlock {
   /** What the current beat needs and releases, as the template computes it. */
   private want(): void {
     const p = this.p;
+    this.rowEnd = this.cb === this.cbN - 1 && this.kx === p.K - 1 && this.ky === p.K - 1 && this.ox === p.OW - 1;
+    if (!this.rowEnd) {
+      // within an output row only the row's own need holds (set by rowStart)
+      this.frameEnd = false;
+      this.release = 0;
+      this.need = this.rowNeed;
+      return;
+    }
+    this.frameEnd = this.oy === p.OH - 1;
     const iy0 = this.oy * p.S - p.P;
-    const need = Math.min(iy0 + p.K, p.H) - this.baseRow;
-    const lastK = this.kx === p.K - 1 && this.ky === p.K - 1 && this.cb === this.cbN - 1;
-    this.rowEnd = lastK && this.ox === p.OW - 1;
-    this.frameEnd = this.rowEnd && this.oy === p.OH - 1;
-    this.release = this.frameEnd ? p.H - this.baseRow : this.rowEnd ? Math.max(0, iy0 + p.S) - this.baseRow : 0;
-    this.need = Math.max(need, this.release);
+    this.release = this.frameEnd ? p.H - this.baseRow : Math.max(0, iy0 + p.S) - this.baseRow;
+    this.need = Math.max(this.rowNeed, this.release);
   }
+  /** The rows an output row needs held (once per output row: want() runs every beat). */
+  private rowStart(): void {
+    const p = this.p;
+    this.rowNeed = Math.max(0, Math.min(this.oy * p.S - p.P + p.K, p.H) - this.baseRow);
+  }
+  private rowNeed = 0;
 
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
     const p = this.p;
@@ -97,14 +119,24 @@ export class SwgSim implements SimBlock {
       const iy = this.oy * p.S - p.P + this.ky;
       const ix = this.ox * p.S - p.P + this.kx;
       if (iy >= 0 && iy < p.H && ix >= 0 && ix < p.W) {
-        const slot = (this.bslot + iy - this.baseRow) % this.R;
-        const at = (slot * this.row + ix * this.cbN + this.cb) * this.simd;
-        copyWithinBeat(this.mem, this.dataAt, at, this.simd);
-      } else this.data.set(this.pad);
+        // the rows held are fewer than R, so the ring wraps at most once
+        let slot = this.bslot + iy - this.baseRow;
+        if (slot >= this.R) slot -= this.R;
+        const beat = slot * this.row + ix * this.cbN + this.cb;
+        const at = beat * this.simd;
+        // A beat of a held row stays in the ring until it is handed over (its row is released
+        // at a row end, which comes after): the register may be a view of its slot. The beat
+        // that ends a row releases rows the writer may then fill under it: that one is copied.
+        if (this.views && !this.rowEnd) this.out = this.views[beat] ??= this.mem.subarray(at, at + this.simd);
+        else {
+          copyWithinBeat(this.mem, this.dataAt, at, this.simd);
+          this.out = this.data;
+        }
+      } else this.out = this.pad;
     }
     let rowDone = false;
     if (inFire) {
-      this.mem.set(inData!, this.waddr * this.simd);
+      copyBeat(this.mem, this.waddr * this.simd, inData!);
       this.waddr = this.waddr === this.R * this.row - 1 ? 0 : this.waddr + 1;
       rowDone = this.wpos === this.row - 1;
       this.wpos = rowDone ? 0 : this.wpos + 1;
@@ -142,5 +174,6 @@ export class SwgSim implements SimBlock {
     this.baseRow = this.frameEnd ? 0 : this.baseRow + this.release;
     this.bslot = (this.bslot + this.release) % this.R;
     this.oy = this.oy === p.OH - 1 ? 0 : this.oy + 1;
+    this.rowStart();
   }
 }
