@@ -86,18 +86,25 @@ export class DwcQueue extends Queue {
   protected readsFor(j: number): number {
     return Math.ceil((this.inW * j) / this.outW) - 1;
   }
+  /** Where the next read and the next write start in the ring (m·outW and j·inW mod L, kept). */
+  private rAt = 0;
+  private wAt = 0;
   head(): Beat {
-    const { L, outW, ring } = this;
-    const at = (this.reads.length * outW) % L;
-    const first = Math.min(outW, L - at);
-    copyWithinBeat(ring, L, at, first);
+    const { L, outW, ring, rAt } = this;
+    const first = Math.min(outW, L - rAt);
+    copyWithinBeat(ring, L, rAt, first);
     if (first < outW) copyWithinBeat(ring, L + first, 0, outW - first);
     return this.out;
   }
-  protected store(j: number, beat: Beat): void {
-    const { L, inW, ring } = this;
-    const at = (j * inW) % L;
-    if (at + inW <= L) copyBeat(ring, at, beat);
-    else for (let i = 0; i < inW; i++) ring[(at + i) % L] = beat[i]!;
+  override take(c: number): void {
+    super.take(c);
+    this.rAt += this.outW;
+    if (this.rAt >= this.L) this.rAt -= this.L;
+  }
+  protected store(_j: number, beat: Beat): void {
+    const { L, inW, ring, wAt } = this;
+    if (wAt + inW <= L) copyBeat(ring, wAt, beat);
+    else for (let i = 0; i < inW; i++) ring[(wAt + i) % L] = beat[i]!;
+    this.wAt = wAt + inW >= L ? wAt + inW - L : wAt + inW;
   }
 }

@@ -61,7 +61,8 @@ export class FifoSim implements SimBlock {
 
 /**
  * The FIFO between two segments of the event engine (sim/queue.ts): out_valid = count != 0 and
- * in_ready = count != DEPTH, count = beats written - beats read; the beats are copies in a ring.
+ * in_ready = count != DEPTH, count = beats written - beats read; the beats are copies in a ring
+ * (beat j in slot j mod DEPTH).
  */
 export class FifoQueue extends Queue {
   /** Beat j's copy, in ring[j % depth]: at most depth beats are written and not read. */
@@ -79,10 +80,18 @@ export class FifoQueue extends Queue {
   protected readsFor(j: number): number {
     return j - this.depth + 1;
   }
+  /** Ring slots of the next read and the next write (kept, not taken modulo the depth per beat). */
+  private rd = 0;
+  private wr = 0;
   head(): Beat {
-    return this.ring[this.reads.length % this.depth]!;
+    return this.ring[this.rd]!;
   }
-  protected store(j: number, beat: Beat): void {
-    copyBeat((this.ring[j % this.depth] ??= new Int32Array(beat.length)), 0, beat);
+  override take(c: number): void {
+    super.take(c);
+    this.rd = this.rd === this.depth - 1 ? 0 : this.rd + 1;
+  }
+  protected store(_j: number, beat: Beat): void {
+    copyBeat((this.ring[this.wr] ??= new Int32Array(beat.length)), 0, beat);
+    this.wr = this.wr === this.depth - 1 ? 0 : this.wr + 1;
   }
 }

@@ -83,7 +83,8 @@ export abstract class Queue implements Upstream, Downstream {
 
   validAt(c: number): number {
     const w = this.wNeed;
-    if (w <= this.writes.length) return this.writes.at(w - 1) < c ? 1 : 0;
+    const ws = this.writes;
+    if (w <= ws.length) return ws.a[w - 1 - ws.base]! < c ? 1 : 0;
     return this.writer.c >= c ? 0 : -1;
   }
   nextValid(): number {
@@ -108,7 +109,8 @@ export abstract class Queue implements Upstream, Downstream {
   readyAt(c: number): number {
     const r = this.rNeed;
     if (r <= 0) return 1;
-    if (r <= this.reads.length) return this.reads.at(r - 1) < c ? 1 : 0;
+    const rs = this.reads;
+    if (r <= rs.length) return rs.a[r - 1 - rs.base]! < c ? 1 : 0;
     return this.reader.c >= c ? 0 : -1;
   }
   nextReady(): number {
