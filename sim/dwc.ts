@@ -101,7 +101,7 @@ export class DwcQueue extends Queue {
     this.rAt += this.outW;
     if (this.rAt >= this.L) this.rAt -= this.L;
   }
-  protected store(_j: number, beat: Beat): void {
+  protected store(beat: Beat): void {
     const { L, inW, ring, wAt } = this;
     if (wAt + inW <= L) copyBeat(ring, wAt, beat);
     else for (let i = 0; i < inW; i++) ring[(wAt + i) % L] = beat[i]!;

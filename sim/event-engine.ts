@@ -2,8 +2,9 @@ import type { Plan } from '../src/plan/types.js';
 import { twinsFor } from './build.js';
 import { recorder, run, runResult, type RunOptions, type RunResult } from './engine.js';
 import { Sink, Source } from './event-ends.js';
-import { NEVER, newCounts, type Clock, type EngineCounts, type Upstream } from './event-ports.js';
-import { Segment, Wait } from './event-segment.js';
+import { PassSegment } from './event-pass.js';
+import { NEVER, Wait, newCounts, type Clock, type EngineCounts, type Stage, type Upstream } from './event-ports.js';
+import { Segment } from './event-segment.js';
 import { hasQueue, type Queue } from './queue.js';
 import type { Stimulus } from './stimulus.js';
 
@@ -32,7 +33,7 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, cou
   const rec = recorder(n, opts);
   const source = new Source(stim);
   const sink = new Sink(stim, clock);
-  const segments: Segment[] = [];
+  const segments: Stage[] = [];
   const queues: Queue[] = [];
   let up: Upstream = source;
   let first = 0;
@@ -40,7 +41,10 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, cou
     const bk = k < n ? blocks[k]! : undefined;
     const q = bk && hasQueue(bk) ? bk.queue() : undefined;
     if (k < n && !q) continue;
-    segments.push(new Segment(first, blocks.slice(first, k), comb.slice(first, k), up, q ?? sink, clock, rec, counts));
+    const down = q ?? sink;
+    const part = blocks.slice(first, k);
+    const c = comb.slice(first, k);
+    segments.push(c.every((x) => x) ? new PassSegment(first, part, up, down, clock, rec, counts) : new Segment(first, part, c, up, down, clock, rec, counts));
     if (q) {
       queues.push(q);
       up = q;

@@ -40,6 +40,26 @@ export const NEVER = 0x7fffffff;
 /** c + d, or NEVER if that is not a cycle a run reaches (d may be Infinity). */
 export const later = (c: number, d: number): number => (d < NEVER - c ? c + d : NEVER);
 
+/** Why a segment's last run stopped short of the limit: it needs the upstream's or the downstream's answer. */
+export const enum Wait {
+  None,
+  Up,
+  Down,
+}
+
+/** What the event engine's turns see of a segment (sim/event-segment.ts, sim/event-pass.ts). */
+export interface Stage {
+  /** The next cycle to visit: every cycle before it is simulated and its beats are recorded. */
+  readonly c: number;
+  /** The latest cycle + 1 any block of the segment was brought to (the engine checks it against the end). */
+  readonly reached: number;
+  readonly blocked: Wait;
+  /** Simulate as far as the ends allow (or the clock's limit); whether `c` moved. */
+  run(): boolean;
+  /** Every block brought to the start of cycle `to` (the end of the run). */
+  finish(to: number): void;
+}
+
 /** What the segments share: the cycle no segment may reach (lowered when the sink is done). */
 export interface Clock {
   limit: number;

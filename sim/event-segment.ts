@@ -1,16 +1,16 @@
 import type { Beat, SimBlock } from './block.js';
-import { Asleep, NEVER, later, type Clock, type Downstream, type EngineCounts, type Recorder, type Upstream } from './event-ports.js';
+import { Asleep, NEVER, Wait, later, type Clock, type Downstream, type EngineCounts, type Recorder, type Stage, type Upstream } from './event-ports.js';
 
 /**
- * A run of non-FIFO blocks between two FIFOs (or the testbench's source and sink), stepped on its
- * own clock `c` by the event engine's per-segment loop. The loop is the one docs/simulator.md
+ * A run of non-FIFO blocks between two FIFOs (or the testbench's source and sink), at least one of
+ * them clocked (combinational ones only: sim/event-pass.ts), stepped on its own clock `c` by the event engine's per-segment loop. The loop is the one docs/simulator.md
  * describes: every block keeps the cycle it has been ticked to (t) and the next cycle it must be
  * ticked (wake); between those it sleeps, its outputs fixed by its horizon and its state brought
  * forward by skip; the loop visits a cycle only if a block is due, a channel may fire, or an end
  * may change. A segment runs ahead of its neighbours as far as what it needs of them is known:
  * it stops (run returns) at the first cycle in which it would need an end's answer that is -1.
  */
-export class Segment {
+export class Segment implements Stage {
   /** The next cycle to visit: every cycle before it is simulated and its beats are recorded. */
   c = 0;
   /** The latest cycle + 1 any block of this segment was brought to (the engine checks it against the end). */
@@ -54,7 +54,6 @@ export class Segment {
     this.rdy0 = new Uint8Array(n);
     this.rdy1 = new Uint8Array(n);
     this.anyComb = comb.some((x) => x);
-    this.allComb = comb.every((x) => x);
     this.recorded = Uint8Array.from({ length: n + 1 }, (_, k) => (rec.wants(first + k) ? 1 : 0));
     for (let k = 0; k < n; k++) this.refresh(k);
   }
@@ -88,8 +87,7 @@ export class Segment {
   run(): boolean {
     const start = this.c;
     this.blocked = Wait.None;
-    if (this.allComb) this.c = this.pass();
-    else if (this.n === 1) this.c = this.solo(0, this.up, this.down, this.c, NEVER);
+    if (this.n === 1) this.c = this.solo(0, this.up, this.down, this.c, NEVER);
     else this.c = this.visits();
     return this.c !== start;
   }
@@ -256,7 +254,6 @@ export class Segment {
   }
   private readonly asleep = new Asleep();
   private readonly anyComb: boolean;
-  private readonly allComb: boolean;
 
   /**
    * The loop for block k alone between `up` and `down`, from cycle `from` to at most `until`
@@ -407,50 +404,4 @@ export class Segment {
     this.rdy0[k] = b.inReady(false) ? 1 : 0;
     this.rdy1[k] = b.inReady(true) ? 1 : 0;
   }
-
-  /**
-   * A segment of combinational blocks only (or none: two buffers back to back): a beat passes
-   * whenever the upstream offers one and the downstream is ready; the blocks count the cycles.
-   */
-  private pass(): number {
-    const { n, blocks, t, up, down, clock, rec, first, recorded } = this;
-    let c = this.c;
-    while (c < clock.limit) {
-      const v = up.validAt(c);
-      const r = v === 0 ? 0 : down.readyAt(c);
-      if (v === 1 && r === 1) {
-        let d = up.head();
-        if (recorded[0]) rec.beat(first, c, d);
-        for (let k = 0; k < n; k++) {
-          const b = blocks[k]!;
-          b.skip!(c - t[k]!, true);
-          b.tick(true, d, true, true);
-          t[k] = c + 1;
-          d = b.map!(d);
-          if (recorded[k + 1]) rec.beat(first + k + 1, c, d);
-        }
-        down.put(c, d);
-        up.take(c);
-        if (c + 1 > this.reached) this.reached = c + 1;
-        this.counts.passed++;
-        c++;
-        continue;
-      }
-      // nothing passes this cycle: wait for an offer, then for the downstream to be ready
-      if (v === 0) c = up.nextValid(c);
-      else if (r === 0) c = down.nextReady(c);
-      else {
-        this.blocked = v < 0 ? Wait.Up : Wait.Down;
-        break;
-      }
-      if (c > clock.limit) c = clock.limit;
-    }
-    return c;
-  }
-}
-
-export const enum Wait {
-  None,
-  Up,
-  Down,
 }

@@ -90,7 +90,7 @@ export class FifoQueue extends Queue {
     super.take(c);
     this.rd = this.rd === this.depth - 1 ? 0 : this.rd + 1;
   }
-  protected store(_j: number, beat: Beat): void {
+  protected store(beat: Beat): void {
     copyBeat((this.ring[this.wr] ??= new Int32Array(beat.length)), 0, beat);
     this.wr = this.wr === this.depth - 1 ? 0 : this.wr + 1;
   }

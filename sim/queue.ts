@@ -72,8 +72,8 @@ export abstract class Queue implements Upstream, Downstream {
   /** How many beats must have been read before write j (0-based) can happen. */
   protected abstract readsFor(j: number): number;
   abstract head(): Beat;
-  /** Keep write j's data. */
-  protected abstract store(j: number, beat: Beat): void;
+  /** Keep the next write's data (writes come in order: a subclass keeps its own ring position). */
+  protected abstract store(beat: Beat): void;
 
   /** For the subclass constructor, once writesFor/readsFor can be called. */
   protected start(): void {
@@ -118,7 +118,7 @@ export abstract class Queue implements Upstream, Downstream {
     return r <= this.reads.length ? this.reads.at(r - 1) + 1 : this.reader.c + 1;
   }
   put(c: number, beat: Beat): void {
-    this.store(this.writes.length, beat);
+    this.store(beat);
     this.writes.push(c);
     this.rNeed = this.readsFor(this.writes.length);
   }
