@@ -10,6 +10,7 @@
  * state: valid and ready pass through, data is mapped.
  */
 
+/** A beat's elements, or on a 1-bit channel its packed words (sim/bits.ts: element e is bit e & 31 of word e >> 5). */
 export type Beat = Int32Array;
 
 export interface BlockStats {

@@ -1,7 +1,8 @@
 import type { Plan } from '../src/plan/types.js';
+import { beatElements } from './bits.js';
 import type { Beat, BlockStats, SimBlock } from './block.js';
 import { twinsFor } from './build.js';
-import type { Stimulus } from './stimulus.js';
+import { inputBeats, type Stimulus } from './stimulus.js';
 
 /** One output beat as the testbench sees it: the cycle it was accepted and its elements. */
 export interface OutBeat {
@@ -36,16 +37,18 @@ export interface RunOptions {
   streams?: boolean;
 }
 
-/** What a run records besides the top's beats; both engines feed it the same firing channels. */
-export function recorder(n: number, opts: RunOptions) {
+/** What a run records besides the top's beats (as elements); both engines feed it the same firing channels. */
+export function recorder(plan: Plan, opts: RunOptions) {
+  const n = plan.blocks.length;
   const tap = opts.tap === undefined ? -1 : opts.tap + 1;
   const tapped: Beat[] = [];
   const streams: OutBeat[][] | undefined = opts.streams ? Array.from({ length: n }, () => []) : undefined;
   /** Whether channel ch's beats are kept at all (the engines skip the calls otherwise). */
   const wants = (ch: number) => ch === tap || (streams !== undefined && ch >= 1 && ch <= n);
   const beat = (ch: number, cycle: number, data: Beat): void => {
-    if (ch === tap) tapped.push(Int32Array.from(data));
-    if (streams && ch >= 1) streams[ch - 1]!.push({ cycle, data: Int32Array.from(data) });
+    const out = plan.blocks[ch - 1]!.out;
+    if (ch === tap) tapped.push(beatElements(out, data));
+    if (streams && ch >= 1) streams[ch - 1]!.push({ cycle, data: beatElements(out, data) });
   };
   return {
     wants,
@@ -70,7 +73,9 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
   const data = new Array<Beat | undefined>(n + 1);
   const inCycles: number[] = [];
   const out: OutBeat[] = [];
-  const rec = recorder(n, opts);
+  const rec = recorder(plan, opts);
+  const beats = inputBeats(plan, stim);
+  const lastOut = plan.blocks[n - 1]!.out;
   const expectOut = stim.expectOutBeats;
   const maxCycles = opts.maxCycles ?? stim.maxCycles;
   let i = 0; // next input beat
@@ -78,7 +83,7 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
   let cycle = 0;
   for (; cycle < maxCycles && out.length < expectOut; cycle++) {
     // valid: forward (registered, or passed through a combinational block)
-    valid[0] = i < stim.beats.length && gap === 0;
+    valid[0] = i < beats.length && gap === 0;
     for (let k = 0; k < n; k++) {
       const b = blocks[k]!;
       valid[k + 1] = comb[k] ? valid[k]! : b.outValid();
@@ -88,12 +93,12 @@ export function run(plan: Plan, stim: Stimulus, opts: RunOptions = {}): RunResul
     for (let k = n - 1; k >= 0; k--) ready[k] = blocks[k]!.inReady(ready[k + 1]!);
     for (let k = 0; k <= n; k++) fire[k] = valid[k]! && ready[k]!;
     // data on the channels that fire
-    data[0] = fire[0] ? stim.beats[i] : undefined;
+    data[0] = fire[0] ? beats[i] : undefined;
     for (let k = 0; k < n; k++) {
       const b = blocks[k]!;
       data[k + 1] = fire[k + 1] ? (comb[k] ? b.map!(data[k]!) : b.outData()) : undefined;
     }
-    if (fire[n]) out.push({ cycle, data: Int32Array.from(data[n]!) });
+    if (fire[n]) out.push({ cycle, data: beatElements(lastOut, data[n]!) });
     rec.record(cycle, fire, data);
     if (fire[0]) inCycles.push(cycle);
     // clock edge, consumers first: a beat handed over is read before its producer's next tick

@@ -1,3 +1,4 @@
+import { beatElements } from './bits.js';
 import type { Beat } from './block.js';
 import type { OutBeat } from './engine.js';
 import { NEVER, later, type Clock, type Downstream, type Upstream } from './event-ports.js';
@@ -14,9 +15,13 @@ export class Source implements Upstream {
   /** First cycle at which beat i is offered. */
   private at: number;
 
-  constructor(private readonly stim: Stimulus) {
+  constructor(
+    private readonly stim: Stimulus,
+    /** The stimulus' beats as the first block takes them (sim/stimulus.ts, inputBeats). */
+    private readonly beats: Beat[],
+  ) {
     this.at = stim.gaps[0] ?? 0;
-    this.accepted = new Int32Array(stim.beats.length);
+    this.accepted = new Int32Array(beats.length);
   }
   get inCycles(): number[] {
     // one allocation of the final size (pushing grows the array, a copy each time)
@@ -25,13 +30,13 @@ export class Source implements Upstream {
     return out;
   }
   validAt(c: number): number {
-    return this.i < this.stim.beats.length && c >= this.at ? 1 : 0;
+    return this.i < this.beats.length && c >= this.at ? 1 : 0;
   }
   nextValid(): number {
-    return this.i < this.stim.beats.length ? this.at : NEVER;
+    return this.i < this.beats.length ? this.at : NEVER;
   }
   head(): Beat {
-    return this.stim.beats[this.i]!;
+    return this.beats[this.i]!;
   }
   take(c: number): void {
     this.accepted[this.i++] = c;
@@ -52,6 +57,8 @@ export class Sink implements Downstream {
   constructor(
     stim: Stimulus,
     private readonly clock: Clock,
+    /** The last block's output channel: its beats are recorded as elements. */
+    private readonly ch: { elems: number; elemBits: number },
   ) {
     this.pattern = stim.ready;
     this.runs = readyRuns(stim.ready);
@@ -67,7 +74,7 @@ export class Sink implements Downstream {
     return later(c, this.runs[c % this.pattern.length]!);
   }
   put(c: number, beat: Beat): void {
-    this.out.push({ cycle: c, data: Int32Array.from(beat) });
+    this.out.push({ cycle: c, data: beatElements(this.ch, beat) });
     if (this.out.length >= this.expect && c + 1 < this.clock.limit) this.clock.limit = c + 1;
   }
 }

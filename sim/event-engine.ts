@@ -6,7 +6,7 @@ import { PassSegment } from './event-pass.js';
 import { NEVER, Wait, newCounts, type Clock, type EngineCounts, type Stage, type Upstream } from './event-ports.js';
 import { Segment } from './event-segment.js';
 import { hasQueue, type Queue } from './queue.js';
-import type { Stimulus } from './stimulus.js';
+import { inputBeats, type Stimulus } from './stimulus.js';
 
 export type { EngineCounts } from './event-ports.js';
 
@@ -30,9 +30,9 @@ export function runEvents(plan: Plan, stim: Stimulus, opts: RunOptions = {}, cou
   if (clock.limit >= NEVER) return run(plan, stim, opts);
   const { blocks, comb } = twinsFor(plan);
   const n = blocks.length;
-  const rec = recorder(n, opts);
-  const source = new Source(stim);
-  const sink = new Sink(stim, clock);
+  const rec = recorder(plan, opts);
+  const source = new Source(stim, inputBeats(plan, stim));
+  const sink = new Sink(stim, clock, plan.blocks[n - 1]!.out);
   const segments: Stage[] = [];
   const queues: Queue[] = [];
   let up: Upstream = source;

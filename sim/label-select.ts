@@ -1,4 +1,5 @@
 import type { LabelSelectBlock } from '../src/blocks/label-select.js';
+import { isPacked, unpackBits } from './bits.js';
 import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type SimBlock } from './block.js';
 
 /** Twin of rtl-templates/label_select.v: argmax over the real classes, lowest index wins a tie (highest with TIE_HIGH). */
@@ -14,6 +15,8 @@ export class LabelSelectSim implements SimBlock {
   private bestIdx = 0;
   valid = false;
   private readonly out = new Int32Array(1);
+  /** A thresholded last layer's bits come packed (sim/bits.ts): unpacked here first. */
+  private readonly lanes: Int32Array | undefined;
 
   constructor(b: LabelSelectBlock) {
     this.name = b.name;
@@ -22,6 +25,7 @@ export class LabelSelectSim implements SimBlock {
     // Values arrive as numbers (signed sums already signed), so SIGNED needs no work here.
     this.tieHigh = b.params.TIE_HIGH === 1;
     this.classes = b.params.CLASSES;
+    this.lanes = isPacked(b.in) ? new Int32Array(this.pe) : undefined;
   }
   outValid(): boolean {
     return this.valid;
@@ -34,7 +38,7 @@ export class LabelSelectSim implements SimBlock {
   }
   tick(inFire: boolean, inData: Beat | undefined, _outFire: boolean, outReady: boolean): void {
     if (!acceptIntoOutputRegister(this, inFire, outReady)) return;
-    const d = inData!;
+    const d = this.lanes ? unpackBits(inData!, this.pe, this.lanes) : inData!;
     let laneVal = d[0]!;
     let laneIdx = 0;
     const better = (a: number, b: number) => a > b || (this.tieHigh && a === b);

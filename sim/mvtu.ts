@@ -1,5 +1,6 @@
 import { mvtuLevels, type MvtuBlock } from '../src/blocks/mvtu.js';
 import { decodeThresholds, decodeWeightRows } from '../src/blocks/mvtu-images.js';
+import { packBits, writeBits } from './bits.js';
 import { copyBeat, newStats, type Beat, type SimBlock } from './block.js';
 import { MvtuKernel } from './mvtu-kernel.js';
 
@@ -44,7 +45,10 @@ export class MvtuSim implements SimBlock {
   private bLast = false;
   private bNf = 0;
   private valid = false;
+  /** The output register: PE elements, or (a 1-bit output channel) their packed words (sim/bits.ts). */
   private readonly data: Beat;
+  /** For a packed output: the PE elements before packing. */
+  private readonly elems: Int32Array | undefined;
 
   constructor(b: MvtuBlock) {
     const p = b.params;
@@ -87,7 +91,8 @@ export class MvtuSim implements SimBlock {
           })
         : once(rows, 'kernel', () => new MvtuKernel(rows, MW, p.PE));
     }
-    this.data = new Int32Array(p.PE);
+    this.elems = b.out.elemBits === 1 ? new Int32Array(p.PE) : undefined;
+    this.data = this.elems ? packBits(this.elems) : new Int32Array(p.PE);
   }
 
   outValid(): boolean {
@@ -170,43 +175,23 @@ export class MvtuSim implements SimBlock {
     for (; rest > 0; rest--) this.tick(false, undefined, false, outReady);
   }
 
+  /** A beat into the input vector: raw values, or (1-bit inputs) its packed SIMD bits. */
   private store(chunk: Beat, at: number): void {
     this.version++;
-    if (this.rawVec) {
-      copyBeat(this.rawVec, at, chunk);
-      return;
-    }
-    // a word at a time: the chunk's bits (0/1 elements) in place of the word's bits they cover
-    const v = this.vec;
-    const n = chunk.length;
-    for (let s = 0; s < n; ) {
-      const i = at + s;
-      const lo = i & 31;
-      const take = Math.min(32 - lo, n - s);
-      // four elements per step: the loop's own cost is most of a bit's
-      let bits = 0;
-      let q = 0;
-      for (; q + 4 <= take; q += 4) {
-        const c = s + q;
-        bits |= ((chunk[c]! & 1) | ((chunk[c + 1]! & 1) << 1) | ((chunk[c + 2]! & 1) << 2) | ((chunk[c + 3]! & 1) << 3)) << q;
-      }
-      for (; q < take; q++) bits |= (chunk[s + q]! & 1) << q;
-      bits <<= lo;
-      const mask = (take === 32 ? -1 : (1 << take) - 1) << lo;
-      v[i >>> 5] = (v[i >>> 5]! & ~mask) | bits;
-      s += take;
-    }
+    if (this.rawVec) copyBeat(this.rawVec, at, chunk);
+    else writeBits(this.vec, at, chunk, this.SIMD);
   }
 
   /** The output register's new contents (overwritten in place: a beat is read before the next tick). */
   private compute(nf: number): void {
-    const out = this.data;
+    const out = this.elems ?? this.data;
     const PE = this.PE;
     const first = nf * PE;
     const rawVec = this.rawVec;
     const r = this.kernel.run(first, PE, this, this.version, rawVec ?? this.vec);
     if (this.thresholded) {
-      out.set(r);
+      if (this.elems) packBits(r, this.data);
+      else out.set(r);
       return;
     }
     // binarized: r counts mismatches, acc = MW − r; fixed-point: r is acc
@@ -215,10 +200,11 @@ export class MvtuSim implements SimBlock {
     if (this.oneThreshold) {
       const { thresh, invert } = this;
       for (let p = 0; p < PE; p++) out[p] = +(base + sign * r[p]! >= thresh[first + p]!) ^ invert[first + p]!;
-      return;
+    } else {
+      for (let p = 0; p < PE; p++) out[p] = base + sign * r[p]!;
+      if (this.useThresh) for (let p = 0; p < PE; p++) out[p] = this.element(first + p, out[p]!);
     }
-    for (let p = 0; p < PE; p++) out[p] = base + sign * r[p]!;
-    if (this.useThresh) for (let p = 0; p < PE; p++) out[p] = this.element(first + p, out[p]!);
+    if (this.elems) packBits(this.elems, this.data);
   }
 
   /** The threshold stage: n = #(acc >= t_k), code n or count − n (inverted), element code + bias. */

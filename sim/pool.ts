@@ -1,7 +1,11 @@
 import type { PoolBlock } from '../src/blocks/pool.js';
+import { beatLength, isPacked } from './bits.js';
 import { acceptIntoOutputRegister, newStats, skipOutputRegister, type Beat, type SimBlock } from './block.js';
 
-/** Twin of rtl-templates/pool.v. Beats hold element values (bits, or signed/unsigned integers), so one max serves both. */
+/**
+ * Twin of rtl-templates/pool.v. Beats hold element values (signed or unsigned integers), or, on a
+ * 1-bit channel, packed bits (sim/bits.ts), whose max is an OR of words.
+ */
 export class PoolSim implements SimBlock {
   readonly name: string;
   readonly stats = newStats();
@@ -9,8 +13,10 @@ export class PoolSim implements SimBlock {
   private readonly cbN: number;
   private readonly ow: number;
   private readonly oh: number;
+  /** Entries per beat: SIMD elements, or their packed words. */
   private readonly simd: number;
-  /** The running max (an OR for bits) of each output column's window so far, SIMD lanes per slot. */
+  private readonly packed: boolean;
+  /** The running max of each output column's window so far, one beat per slot. */
   private readonly partial: Int32Array;
   private cb = 0;
   private x = 0;
@@ -24,7 +30,8 @@ export class PoolSim implements SimBlock {
     this.cbN = this.p.C / this.p.SIMD;
     this.ow = Math.floor(this.p.W / this.p.K);
     this.oh = Math.floor(this.p.H / this.p.K);
-    this.simd = this.p.SIMD;
+    this.simd = beatLength(b.in);
+    this.packed = isPacked(b.in);
     this.partial = new Int32Array(this.ow * this.cbN * this.simd);
     this.data = new Int32Array(this.simd);
   }
@@ -52,6 +59,7 @@ export class PoolSim implements SimBlock {
       const fresh = kx === 0 && ky === 0;
       const part = this.partial;
       if (fresh) for (let i = 0; i < this.simd; i++) part[at + i] = d[i]!;
+      else if (this.packed) for (let i = 0; i < this.simd; i++) part[at + i]! |= d[i]!;
       else
         for (let i = 0; i < this.simd; i++) {
           // max without a branch (random bits would mispredict one in two, sim/binarize.ts)

@@ -1,6 +1,7 @@
 import type { Plan } from '../src/plan/types.js';
 import { checkRawFrames, rawRangeOf } from '../src/inputs/raw-range.js';
 import { Prng } from '../src/util/prng.js';
+import { isPacked, packBits } from './bits.js';
 import type { Beat } from './block.js';
 
 /**
@@ -70,3 +71,15 @@ export function makeStimulus(plan: Plan, frames: ArrayLike<number>[], traffic: T
   for (let c = 0; c < readyLen; c++) ready[c] = rng.float() < traffic.stallProbability ? 0 : 1;
   return { beats, gaps, ready, expectOutBeats: frames.length * outPerFrame, maxCycles };
 }
+
+/**
+ * The stimulus' beats as the first block takes them: packed when its input is 1-bit (sim/bits.ts).
+ * Made once per stimulus (a plan and its stimulus are often run many times: FIFO sizing, benches).
+ */
+export function inputBeats(plan: Plan, stim: Stimulus): Beat[] {
+  if (!isPacked(plan.blocks[0]!.in)) return stim.beats;
+  let beats = packedInputs.get(stim);
+  if (!beats) packedInputs.set(stim, (beats = stim.beats.map((b) => packBits(b))));
+  return beats;
+}
+const packedInputs = new WeakMap<Stimulus, Beat[]>();

@@ -1,5 +1,6 @@
 import type { SwgBlock } from '../src/blocks/swg.js';
 import { swgRows } from '../src/blocks/swg.js';
+import { beatLength, isPacked, packBits } from './bits.js';
 import { copyBeat, copyWithinBeat, newStats, type Beat, type SimBlock } from './block.js';
 
 /** Ring slots up to which a twin keeps a view of each (a view is an object: about 100 bytes). */
@@ -13,8 +14,9 @@ export class SwgSim implements SimBlock {
   private readonly R: number;
   private readonly row: number;
   private readonly cbN: number;
+  /** Entries per beat: SIMD elements, or their packed words (1-bit elements, sim/bits.ts). */
   private readonly simd: number;
-  /** The ring of rows, one SIMD-wide beat per slot (copied in: a beat is only valid in its cycle). */
+  /** The ring of rows, one beat per slot (copied in: a beat is only valid in its cycle). */
   private readonly mem: Int32Array;
   private readonly pad: Beat;
   private waddr = 0;
@@ -47,11 +49,12 @@ export class SwgSim implements SimBlock {
     this.R = swgRows(this.p.K, this.p.S);
     this.cbN = this.p.C / this.p.SIMD;
     this.row = this.p.W * this.cbN;
-    this.simd = this.p.SIMD;
+    this.simd = beatLength(b.in);
     // the output register sits past the ring in the same array, so a read is one copyWithin
     this.dataAt = this.R * this.row * this.simd;
     this.mem = new Int32Array(this.dataAt + this.simd);
-    this.pad = new Int32Array(this.p.SIMD).fill(this.p.PAD);
+    // PAD is one element's bit pattern: a packed beat of pads is PAD in each element's bit
+    this.pad = isPacked(b.in) ? packBits(new Int32Array(this.p.SIMD).fill(this.p.PAD)) : new Int32Array(this.p.SIMD).fill(this.p.PAD);
     this.data = this.mem.subarray(this.dataAt);
     this.data.set(this.pad);
     this.out = this.data;
