@@ -62,9 +62,12 @@ export async function interleave<K extends string>(
   return out;
 }
 
-/** Median over rounds of slow.rounds[i] / fast.rounds[i]: how many times faster `fast` ran. */
+/** slow.rounds[i] / fast.rounds[i]: how many times faster `fast` ran in each round. */
+const roundRatios = (slow: Timing, fast: Timing): number[] => slow.rounds.map((s, i) => s / fast.rounds[i]!);
+
+/** The median over the rounds of the per-round speed ratio. */
 export function speedup(slow: Timing, fast: Timing): number {
-  return median(slow.rounds.map((s, i) => s / fast.rounds[i]!));
+  return median(roundRatios(slow, fast));
 }
 
 /** The same for differences of two runs in each round (a long run minus a short one). */
@@ -76,6 +79,6 @@ export function speedupOfDifference(slowLong: Timing, slowShort: Timing, fastLon
 
 /** Min–max of the per-round ratios, to show the spread beside the median. */
 export function speedupRange(slow: Timing, fast: Timing): [number, number] {
-  const r = slow.rounds.map((s, i) => s / fast.rounds[i]!);
+  const r = roundRatios(slow, fast);
   return [Math.min(...r), Math.max(...r)];
 }
